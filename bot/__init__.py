@@ -1,0 +1,1 @@
+"""Telegram bot, CLI and the composition root that wires settings into everything."""

@@ -1,0 +1,1 @@
+"""Ingestion, digests, alerts and delivery: async functions over store and summarizer."""

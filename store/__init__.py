@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, migrations and data-access functions. Knows nothing of Telegram or NLP."""

@@ -1,0 +1,1 @@
+"""Pure summarization: article text in, a digest (sentences, entities, figures) out. No I/O."""
