@@ -69,13 +69,23 @@ DEFAULT_CATALOG: tuple[CatalogFeed, ...] = (
     CatalogFeed("world", "The Guardian — World", "https://www.theguardian.com/world/rss"),
     CatalogFeed("world", "Al Jazeera — All news", "https://www.aljazeera.com/xml/rss/all.xml"),
     CatalogFeed("world", "NPR — News", "https://feeds.npr.org/1001/rss.xml"),
-    CatalogFeed("business", "BBC News — Business", "https://feeds.bbci.co.uk/news/business/rss.xml"),
-    CatalogFeed("business", "The Guardian — Business", "https://www.theguardian.com/uk/business/rss"),
-    CatalogFeed("tech", "BBC News — Technology", "https://feeds.bbci.co.uk/news/technology/rss.xml"),
+    CatalogFeed(
+        "business", "BBC News — Business", "https://feeds.bbci.co.uk/news/business/rss.xml"
+    ),
+    CatalogFeed(
+        "business", "The Guardian — Business", "https://www.theguardian.com/uk/business/rss"
+    ),
+    CatalogFeed(
+        "tech", "BBC News — Technology", "https://feeds.bbci.co.uk/news/technology/rss.xml"
+    ),
     CatalogFeed("tech", "Ars Technica", "https://feeds.arstechnica.com/arstechnica/index"),
     CatalogFeed("tech", "The Verge", "https://www.theverge.com/rss/index.xml"),
     CatalogFeed("tech", "Hacker News — Front page", "https://hnrss.org/frontpage"),
-    CatalogFeed("science", "BBC News — Science", "https://feeds.bbci.co.uk/news/science_and_environment/rss.xml"),
+    CatalogFeed(
+        "science",
+        "BBC News — Science",
+        "https://feeds.bbci.co.uk/news/science_and_environment/rss.xml",
+    ),
     CatalogFeed("science", "NASA — Breaking news", "https://www.nasa.gov/news-release/feed/"),
 )
 
@@ -165,7 +175,9 @@ def _parse_admin_ids(name: str, raw: object) -> frozenset[int]:
         try:
             ids.add(int(part))
         except ValueError:
-            raise SettingsError(name, raw, "Telegram user ids separated by commas, e.g. 12345,67890") from None
+            raise SettingsError(
+                name, raw, "Telegram user ids separated by commas, e.g. 12345,67890"
+            ) from None
     return frozenset(ids)
 
 
@@ -194,7 +206,11 @@ def _parse_token(name: str, raw: object) -> Secret | None:
     bot_id, sep, rest = value.partition(":")
     if not sep or not bot_id.isdigit() or len(rest) < 20:
         # Show only the shape, never the secret itself.
-        raise SettingsError(name, "<hidden>", "a token from @BotFather, like 123456:ABC-DEF… (digits, colon, 35 characters)")
+        raise SettingsError(
+            name,
+            "<hidden>",
+            "a token from @BotFather, like 123456:ABC-DEF… (digits, colon, 35 characters)",
+        )
     return Secret(value)
 
 
@@ -210,7 +226,11 @@ def _parse_fetch_allow(name: str, raw: object) -> tuple[str, ...]:
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError:
-                raise SettingsError(name, raw, "host names or CIDR ranges separated by commas, e.g. 127.0.0.1,10.0.0.0/8,intranet.local") from None
+                raise SettingsError(
+                    name,
+                    raw,
+                    "host names or CIDR ranges separated by commas, e.g. 127.0.0.1,10.0.0.0/8,intranet.local",
+                ) from None
     return tuple(entry.lower() for entry in entries)
 
 
@@ -231,9 +251,17 @@ def _parse_catalog(name: str, raw: object) -> tuple[CatalogFeed, ...]:
         raise SettingsError(name, raw, accepted)
     feeds = []
     for item in raw:
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("topic", "title", "url")):
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("topic", "title", "url")
+        ):
             raise SettingsError(name, item, accepted)
-        feeds.append(CatalogFeed(item["topic"].strip().lower(), item["title"].strip(), _parse_http_url(name, item["url"])))
+        feeds.append(
+            CatalogFeed(
+                item["topic"].strip().lower(),
+                item["title"].strip(),
+                _parse_http_url(name, item["url"]),
+            )
+        )
     return tuple(feeds)
 
 
@@ -299,10 +327,14 @@ def load_settings(environ: Mapping[str, str], path: Path | None = None) -> Setti
     known = {*_TOP_LEVEL, "data_dir"}
     unknown = sorted(set(file_values) - known)
     if unknown:
-        raise SettingsError(str(path), unknown[0], "one of " + ", ".join(sorted(known)) + ", [limits]")
+        raise SettingsError(
+            str(path), unknown[0], "one of " + ", ".join(sorted(known)) + ", [limits]"
+        )
     unknown_limits = sorted(set(file_limits) - set(_LIMITS))
     if unknown_limits:
-        raise SettingsError(f"{path} [limits]", unknown_limits[0], "one of " + ", ".join(sorted(_LIMITS)))
+        raise SettingsError(
+            f"{path} [limits]", unknown_limits[0], "one of " + ", ".join(sorted(_LIMITS))
+        )
 
     def lookup(key: str, section: Mapping[str, Any]) -> tuple[str, Any] | None:
         env_key = _env_name(key)
@@ -315,7 +347,11 @@ def load_settings(environ: Mapping[str, str], path: Path | None = None) -> Setti
     values: dict[str, Any] = {}
     for key, parse in _TOP_LEVEL.items():
         if key == "catalog" and _env_name(key) in environ:
-            raise SettingsError(_env_name(key), environ[_env_name(key)], "the catalog in the TOML file (--config), as [[catalog]] tables")
+            raise SettingsError(
+                _env_name(key),
+                environ[_env_name(key)],
+                "the catalog in the TOML file (--config), as [[catalog]] tables",
+            )
         found = lookup(key, file_values)
         if found is None and key == "telegram_token" and environ.get("TELEGRAM_BOT_TOKEN"):
             found = ("TELEGRAM_BOT_TOKEN", environ["TELEGRAM_BOT_TOKEN"])
@@ -329,11 +365,15 @@ def load_settings(environ: Mapping[str, str], path: Path | None = None) -> Setti
             limit_values[key] = parse(*found)
 
     data_dir_raw = lookup("data_dir", file_values)
-    data_dir = Path(str(data_dir_raw[1])).expanduser() if data_dir_raw else _default_data_dir(environ)
+    data_dir = (
+        Path(str(data_dir_raw[1])).expanduser() if data_dir_raw else _default_data_dir(environ)
+    )
     if data_dir.exists() and not data_dir.is_dir():
         raise SettingsError(_env_name("data_dir"), str(data_dir), "a directory (it is a file)")
     database_url = values.pop("database_url", None) or f"sqlite:///{data_dir / 'newsdigest.db'}"
-    return Settings(data_dir=data_dir, database_url=database_url, limits=Limits(**limit_values), **values)
+    return Settings(
+        data_dir=data_dir, database_url=database_url, limits=Limits(**limit_values), **values
+    )
 
 
 def describe_settings(settings: Settings) -> list[tuple[str, str]]:
@@ -350,7 +390,9 @@ def describe_settings(settings: Settings) -> list[tuple[str, str]]:
         if isinstance(value, frozenset):
             return ",".join(str(v) for v in sorted(value))
         if isinstance(value, tuple) and value and isinstance(value[0], CatalogFeed):
-            return f"{len(value)} feeds in topics " + ", ".join(sorted({feed.topic for feed in value}))
+            return f"{len(value)} feeds in topics " + ", ".join(
+                sorted({feed.topic for feed in value})
+            )
         if isinstance(value, tuple):
             return ",".join(str(v) for v in value)
         return str(value)

@@ -1,0 +1,87 @@
+"""The `newsdigest` command line: parse arguments, load settings, hand over to one subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import ModuleType
+
+from bot.commands import config, db, pending
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+# (name, module, help) in the order `--help` lists them.
+SUBCOMMANDS: tuple[tuple[str, ModuleType, str], ...] = (
+    (
+        "run",
+        pending,
+        "run the bot and the scheduler in one process (the demo when no token is set)",
+    ),
+    ("worker", pending, "run ingestion and delivery without the bot (one of several workers)"),
+    ("ingest", pending, "fetch due feeds once or on a schedule"),
+    ("summarize", pending, "summarize files, standard input or URLs"),
+    ("feeds", pending, "add, list, remove, import and export feeds"),
+    ("articles", pending, "list stored articles with their summaries"),
+    ("db", db, "create or migrate the database schema"),
+    ("config", config, "print the effective settings (secrets masked)"),
+    ("demo", pending, "run the whole system locally with an emulated Telegram"),
+)
+
+
+def package_version() -> str:
+    try:
+        return version("newsdigest")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "0+unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdigest",
+        description="Telegram news digests, keyword alerts and on-demand summaries.",
+        epilog="Settings come from NEWSDIGEST_* environment variables and --config; see README.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsdigest {package_version()}")
+    parser.add_argument("--config", type=Path, metavar="PATH", help="a TOML settings file")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module, help_text in SUBCOMMANDS:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(handler=module.run)
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # httpx logs each request line, and Bot API request lines carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    if level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings: Settings = load_settings(os.environ if environ is None else environ, args.config)
+    except SettingsError as exc:
+        print(f"newsdigest: bad setting {exc}", file=sys.stderr)
+        return 2
+    configure_logging("DEBUG" if args.verbose else settings.log_level)
+    try:
+        return int(args.handler(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Apply, revert and inspect schema migrations through Alembic's API, on the caller's engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config built in code, so no alembic.ini has to sit in the working directory."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations found"
+    return head
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        return await connection.run_sync(_current)
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Apply pending migrations; returns (revision before, revision after)."""
+
+    def run(connection: Connection) -> tuple[str | None, str | None]:
+        before = _current(connection)
+        command.upgrade(alembic_config(connection), revision)
+        return before, _current(connection)
+
+    async with engine.begin() as connection:
+        return await connection.run_sync(run)
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> tuple[str | None, str | None]:
+    """Revert to ``revision`` ("base" for an empty schema); returns (before, after)."""
+
+    def run(connection: Connection) -> tuple[str | None, str | None]:
+        before = _current(connection)
+        command.downgrade(alembic_config(connection), revision)
+        return before, _current(connection)
+
+    async with engine.begin() as connection:
+        return await connection.run_sync(run)
+
+
+async def ensure_schema(engine: AsyncEngine) -> str | None:
+    """Bring the schema to head if it is behind: every command that uses the database calls this."""
+    if await current_revision(engine) == head_revision():
+        return None
+    _before, after = await upgrade(engine)
+    return after

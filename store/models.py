@@ -1,0 +1,289 @@
+"""The schema of the whole product as typed SQLAlchemy models; Alembic migrations mirror it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints make migrations reproducible on both SQLite (batch mode) and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python.
+
+    PostgreSQL keeps the zone (timestamptz); SQLite stores text without one, so values are
+    normalised to UTC on the way in and tagged UTC on the way out. Naive datetimes are refused:
+    a scheduler that guesses a zone sends digests at the wrong hour.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware value")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class DeliveryKind(enum.StrEnum):
+    DIGEST = "digest"
+    ALERT = "alert"
+    SUMMARY = "summary"
+    NOTICE = "notice"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DROPPED = "dropped"
+
+
+class Feed(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    site_url: Mapped[str | None] = mapped_column(String(2048))
+    topic: Mapped[str | None] = mapped_column(String(64), index=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    interval_seconds: Mapped[int] = mapped_column(Integer, default=900)
+    next_due_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_fetched_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    broken_at: Mapped[datetime | None]
+    # Set once the subscribers were told the feed is broken, so they are told once, not per try.
+    broken_notified_at: Mapped[datetime | None]
+    # Null until the first successful fetch: that fetch's entries are the backlog, stored as seen.
+    backlog_done_at: Mapped[datetime | None]
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_by_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="feed", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    feed_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feeds.id", ondelete="SET NULL"), index=True
+    )
+    guid: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str] = mapped_column(String(1000), default="")
+    author: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime | None]
+    text: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(16))
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    story_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Backlog of a newly added feed: stored for search, never alerted or put in a digest.
+    is_backlog: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    summary: Mapped[Summary | None] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+    entries: Mapped[list[FeedEntry]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class FeedEntry(Base):
+    """One feed's entry (its GUID) pointing at an article: one article may be in several feeds."""
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("feed_id", "guid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    guid: Mapped[str] = mapped_column(String(2048))
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="entries")
+
+
+class Summary(Base):
+    __tablename__ = "summaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), unique=True
+    )
+    sentences: Mapped[list[Any]] = mapped_column(default=list)
+    entities: Mapped[list[Any]] = mapped_column(default=list)
+    figures: Mapped[list[Any]] = mapped_column(default=list)
+    method: Mapped[str] = mapped_column(String(32))
+    summarizer_version: Mapped[str] = mapped_column(String(32))
+    reading_minutes: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="summary")
+
+
+class Chat(Base):
+    """A Telegram chat (private, group, supergroup or channel) and its reader settings."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(16), default="private")
+    title: Mapped[str | None] = mapped_column(String(500))
+    username: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    digest_schedule: Mapped[str] = mapped_column(String(100), default="daily 08:00")
+    # When the schedule next fires, in UTC: "which chats are due" is one indexed query.
+    next_digest_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_digest_at: Mapped[datetime | None]
+    items_per_digest: Mapped[int] = mapped_column(Integer, default=8)
+    summary_sentences: Mapped[int] = mapped_column(Integer, default=2)
+    show_entities: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_figures: Mapped[bool] = mapped_column(Boolean, default=True)
+    quiet_hours: Mapped[str | None] = mapped_column(String(32))
+    # For channels: the private chat of the admin who linked it with /channel.
+    managed_by_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="chat", cascade="all, delete-orphan", passive_deletes=True
+    )
+    alert_rules: Mapped[list[AlertRule]] = relationship(
+        back_populates="chat", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+    )
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    chat: Mapped[Chat] = relationship(back_populates="subscriptions")
+    feed: Mapped[Feed] = relationship(back_populates="subscriptions")
+
+
+Index("ix_subscriptions_feed_id", Subscription.feed_id)
+
+
+class AlertRule(Base):
+    __tablename__ = "alert_rules"
+    __table_args__ = (UniqueConstraint("chat_id", "query"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), index=True
+    )
+    query: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_matched_at: Mapped[datetime | None]
+
+    chat: Mapped[Chat] = relationship(back_populates="alert_rules")
+
+
+class Delivery(Base):
+    """The outbox: every message sent unasked is a row first, so none is lost or sent twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "kind", "item_key"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    kind: Mapped[DeliveryKind] = mapped_column(
+        Enum(
+            DeliveryKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    item_key: Mapped[str] = mapped_column(String(200))
+    # Lower goes first: alerts before digests.
+    priority: Mapped[int] = mapped_column(Integer, default=10)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        Enum(
+            DeliveryStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=DeliveryStatus.PENDING,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
