@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -135,6 +136,8 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     story_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # MinHash signature of the text, to confirm near-duplicates found through story_bands.
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Backlog of a newly added feed: stored for search, never alerted or put in a digest.
     is_backlog: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -161,6 +164,17 @@ class FeedEntry(Base):
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="entries")
+
+
+class StoryBand(Base):
+    """One LSH band of an article's signature: articles sharing a band are near-duplicate candidates."""
+
+    __tablename__ = "story_bands"
+
+    band: Mapped[str] = mapped_column(String(40), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Summary(Base):

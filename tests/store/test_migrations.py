@@ -18,6 +18,7 @@ TABLES = {
     "subscriptions",
     "alert_rules",
     "deliveries",
+    "story_bands",
 }
 
 

@@ -1,0 +1,108 @@
+"""Data access for articles, their feed entries, story grouping and stored summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from store.models import Article, FeedEntry, StoryBand, Summary
+
+
+async def article_for_entry(session: AsyncSession, feed_id: int, guid: str) -> Article | None:
+    """The article a feed's entry (by GUID) already points at, if this entry was seen before."""
+    return await session.scalar(
+        select(Article)
+        .join(FeedEntry, FeedEntry.article_id == Article.id)
+        .where(FeedEntry.feed_id == feed_id, FeedEntry.guid == guid)
+    )
+
+
+async def article_by_url(session: AsyncSession, canonical_url: str) -> Article | None:
+    return await session.scalar(select(Article).where(Article.canonical_url == canonical_url))
+
+
+async def article_by_content_hash(session: AsyncSession, content_hash: str) -> Article | None:
+    return await session.scalar(
+        select(Article).where(Article.content_hash == content_hash).order_by(Article.id).limit(1)
+    )
+
+
+async def link_entry(
+    session: AsyncSession, *, feed_id: int, guid: str, article_id: int, now: datetime
+) -> None:
+    """Point a feed entry at an article; a second link of the same entry is a no-op."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(FeedEntry)
+        .values(feed_id=feed_id, guid=guid, article_id=article_id, seen_at=now)
+        .on_conflict_do_nothing(index_elements=["feed_id", "guid"])
+    )
+
+
+async def save_story_bands(session: AsyncSession, article_id: int, bands: Iterable[str]) -> None:
+    session.add_all(StoryBand(band=band, article_id=article_id) for band in set(bands))
+    await session.flush()
+
+
+async def story_candidates(
+    session: AsyncSession, bands: Sequence[str], *, since: datetime, exclude_id: int | None = None
+) -> list[Article]:
+    """Recent articles sharing at least one LSH band: candidates for being the same story."""
+    if not bands:
+        return []
+    query = (
+        select(Article)
+        .where(
+            Article.id.in_(select(StoryBand.article_id).where(StoryBand.band.in_(list(bands)))),
+            Article.fetched_at >= since,
+        )
+        .order_by(Article.id)
+    )
+    if exclude_id is not None:
+        query = query.where(Article.id != exclude_id)
+    return list(await session.scalars(query))
+
+
+async def save_summary(session: AsyncSession, article_id: int, **fields: Any) -> Summary:
+    """Store (or replace) the article's summary; ``fields`` are Summary columns."""
+    summary = await session.scalar(select(Summary).where(Summary.article_id == article_id))
+    if summary is None:
+        summary = Summary(article_id=article_id, **fields)
+        session.add(summary)
+    else:
+        for name, value in fields.items():
+            setattr(summary, name, value)
+    await session.flush()
+    return summary
+
+
+async def recent_articles(
+    session: AsyncSession, *, since: datetime | None = None, limit: int = 50
+) -> list[Article]:
+    """Newest first, with summaries loaded (for `newsdigest articles` and /search results)."""
+    query = select(Article).options(selectinload(Article.summary))
+    if since is not None:
+        query = query.where(Article.fetched_at >= since)
+    query = query.order_by(Article.fetched_at.desc(), Article.id.desc()).limit(limit)
+    return list(await session.scalars(query))
+
+
+async def articles_without_summary(session: AsyncSession, *, limit: int) -> list[Article]:
+    """Articles whose summarizing failed or was interrupted, to retry."""
+    return list(
+        await session.scalars(
+            select(Article)
+            .outerjoin(Summary, Summary.article_id == Article.id)
+            .where(Summary.id.is_(None), Article.text != "")
+            .order_by(Article.id)
+            .limit(limit)
+        )
+    )
