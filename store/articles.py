@@ -15,11 +15,11 @@ from sqlalchemy.orm import selectinload
 from store.models import Article, FeedEntry, StoryBand, Summary
 
 
-async def article_for_entry(session: AsyncSession, feed_id: int, guid: str) -> Article | None:
-    """The article a feed's entry (by GUID) already points at, if this entry was seen before."""
+async def entry_for_guid(session: AsyncSession, feed_id: int, guid: str) -> FeedEntry | None:
+    """The feed's entry with this GUID, with its article, if the entry was seen before."""
     return await session.scalar(
-        select(Article)
-        .join(FeedEntry, FeedEntry.article_id == Article.id)
+        select(FeedEntry)
+        .options(selectinload(FeedEntry.article))
         .where(FeedEntry.feed_id == feed_id, FeedEntry.guid == guid)
     )
 
@@ -35,15 +35,25 @@ async def article_by_content_hash(session: AsyncSession, content_hash: str) -> A
 
 
 async def link_entry(
-    session: AsyncSession, *, feed_id: int, guid: str, article_id: int, now: datetime
+    session: AsyncSession,
+    *,
+    feed_id: int,
+    guid: str,
+    article_id: int,
+    entry_hash: str | None,
+    now: datetime,
 ) -> None:
-    """Point a feed entry at an article; a second link of the same entry is a no-op."""
+    """Point a feed entry at an article, or refresh its hash if it points there already."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(FeedEntry).values(
+        feed_id=feed_id, guid=guid, article_id=article_id, entry_hash=entry_hash, seen_at=now
+    )
     await session.execute(
-        insert(FeedEntry)
-        .values(feed_id=feed_id, guid=guid, article_id=article_id, seen_at=now)
-        .on_conflict_do_nothing(index_elements=["feed_id", "guid"])
+        statement.on_conflict_do_update(
+            index_elements=["feed_id", "guid"],
+            set_={"article_id": statement.excluded.article_id, "entry_hash": entry_hash},
+        )
     )
 
 

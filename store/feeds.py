@@ -169,3 +169,19 @@ async def subscriber_chat_ids(session: AsyncSession, feed_id: int) -> list[int]:
             .order_by(Subscription.chat_id)
         )
     )
+
+
+async def count_due_feeds(session: AsyncSession, *, now: datetime) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Feed)
+            .where(Feed.enabled.is_(True), Feed.next_due_at <= now)
+        )
+        or 0
+    )
+
+
+async def make_all_due(session: AsyncSession, *, now: datetime) -> None:
+    """Make every enabled feed due now (for `ingest --once --all`)."""
+    await session.execute(update(Feed).where(Feed.enabled.is_(True)).values(next_due_at=now))

@@ -162,6 +162,8 @@ class FeedEntry(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Hash of the entry as the feed shows it (title and content): a change means an edit.
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
     article: Mapped[Article] = relationship(back_populates="entries")
 

@@ -1,4 +1,4 @@
-"""Story grouping: a MinHash signature per article and its LSH bands (derived data, safe to rebuild).
+"""Story grouping and edit detection: MinHash signatures, LSH bands, entry hashes (all derived data).
 
 Revision ID: 0002
 Revises: 0001
@@ -37,9 +37,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("signature", sa.LargeBinary(), nullable=True))
+    with op.batch_alter_table("feed_entries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("entry_hash", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feed_entries", schema=None) as batch_op:
+        batch_op.drop_column("entry_hash")
 
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_column("signature")

@@ -1,0 +1,83 @@
+"""Run the summarizer off the event loop, in threads or worker processes, with one model per worker."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import multiprocessing
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from summarizer import Digest
+
+log = logging.getLogger(__name__)
+
+
+def _summarize(text: str, title: str | None, max_sentences: int, max_chars: int | None) -> Digest:
+    from summarizer import summarize
+
+    return summarize(text, title=title, max_sentences=max_sentences, max_chars=max_chars)
+
+
+def _warm_up() -> None:
+    # Loading the language model takes about a second: pay it once per worker, at start,
+    # instead of on the first user's /summary.
+    from summarizer import summarize
+
+    try:
+        summarize(
+            "Warm-up sentence one about the city council. The council met on Monday in Springfield. "
+            "It approved a budget of 12 million dollars for new parks and roads in the region.",
+        )
+    except Exception:  # a warm-up must never stop a worker from starting
+        log.debug("summarizer warm-up failed", exc_info=True)
+
+
+class SummarizerPool:
+    """Summarizing is CPU work: this keeps it off the event loop so the bot stays responsive.
+
+    Threads share one model and suit the bot (little memory, fast start); processes use both
+    cores for bulk ingestion, each loading its own model once.
+    """
+
+    def __init__(self, *, workers: int = 1, processes: bool = False) -> None:
+        self.workers = workers
+        self.processes = processes
+        self._executor: concurrent.futures.Executor
+        if processes:
+            # forkserver: forking a process that runs an event loop and threads is unsafe.
+            context = multiprocessing.get_context("forkserver")
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_warm_up
+            )
+        else:
+            self._executor = concurrent.futures.ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix="summarizer"
+            )
+
+    async def warm_up(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.processes:
+            # The initializer already warms each process; one no-op call starts them all.
+            await asyncio.gather(
+                *(loop.run_in_executor(self._executor, int) for _ in range(self.workers))
+            )
+        else:
+            await loop.run_in_executor(self._executor, _warm_up)
+
+    async def summarize(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        max_sentences: int = 3,
+        max_chars: int | None = None,
+    ) -> Digest:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, _summarize, text, title, max_sentences, max_chars
+        )
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
