@@ -7,12 +7,12 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
 
-from bot.commands import config, db, pending
+from bot.commands import articles, config, db, feeds, ingest, pending, worker
 from bot.settings import Settings, SettingsError, load_settings
+from bot.version import package_version
 
 log = logging.getLogger(__name__)
 
@@ -23,22 +23,15 @@ SUBCOMMANDS: tuple[tuple[str, ModuleType, str], ...] = (
         pending,
         "run the bot and the scheduler in one process (the demo when no token is set)",
     ),
-    ("worker", pending, "run ingestion and delivery without the bot (one of several workers)"),
-    ("ingest", pending, "fetch due feeds once or on a schedule"),
+    ("worker", worker, "run ingestion and delivery without the bot (one of several workers)"),
+    ("ingest", ingest, "fetch due feeds once or on a schedule"),
     ("summarize", pending, "summarize files, standard input or URLs"),
-    ("feeds", pending, "add, list, remove, import and export feeds"),
-    ("articles", pending, "list stored articles with their summaries"),
+    ("feeds", feeds, "add, list, remove, import and export feeds"),
+    ("articles", articles, "list stored articles with their summaries"),
     ("db", db, "create or migrate the database schema"),
     ("config", config, "print the effective settings (secrets masked)"),
     ("demo", pending, "run the whole system locally with an emulated Telegram"),
 )
-
-
-def package_version() -> str:
-    try:
-        return version("newsdigest")
-    except PackageNotFoundError:  # running from a source tree that was not installed
-        return "0+unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:

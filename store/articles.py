@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from store.database import upsert_insert
 from store.models import Article, FeedEntry, StoryBand, Summary
 
 
@@ -44,9 +43,7 @@ async def link_entry(
     now: datetime,
 ) -> None:
     """Point a feed entry at an article, or refresh its hash if it points there already."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(FeedEntry).values(
+    statement = upsert_insert(session)(FeedEntry).values(
         feed_id=feed_id, guid=guid, article_id=article_id, entry_hash=entry_hash, seen_at=now
     )
     await session.execute(

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -70,3 +72,13 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     # expire_on_commit=False: objects stay readable after the caller's transaction ends,
     # which async code needs (no lazy loads after commit).
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def upsert_insert(session: AsyncSession) -> Any:
+    """The dialect's INSERT construct, which has ``on_conflict_do_nothing/do_update``.
+
+    Both backends speak ON CONFLICT; SQLAlchemy gives each its own construct for it.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert
+    return sqlite_insert

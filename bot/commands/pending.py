@@ -9,10 +9,6 @@ from bot.settings import Settings
 
 NOT_YET = {
     "run": "the Telegram bot",
-    "worker": "the ingestion and delivery worker",
-    "ingest": "feed ingestion",
-    "feeds": "feed management",
-    "articles": "the article listing",
     "demo": "the local demo",
 }
 

@@ -1,0 +1,73 @@
+"""`newsdigest ingest`: fetch the due feeds once (with a progress bar) or keep doing it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from tqdm import tqdm
+
+from bot.services import services_for
+from bot.settings import Settings
+from jobs.ingest import FeedOutcome, Ingestor, TickReport
+from bot.worker import run_worker
+from store import feeds as feed_store
+from store.models import utcnow
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--once", action="store_true", help="fetch the feeds that are due now, then exit"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="with --once: fetch every enabled feed, due or not"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="summarizer processes (default 1)"
+    )
+
+
+def summary_line(report: TickReport) -> str:
+    return (
+        f"{report.feeds} feeds fetched: {report.new} new articles, {report.updated} updated, "
+        f"{report.not_modified} unchanged, {report.errors} errors"
+    )
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    async with services_for(
+        settings, summarizer_workers=max(1, args.workers), summarizer_processes=args.workers > 1
+    ) as services:
+        ingestor = Ingestor(
+            services.sessionmaker, services.fetcher, services.summarizer, services.ingest
+        )
+        async with services.sessionmaker() as session, session.begin():
+            if args.all:
+                await feed_store.make_all_due(session, now=utcnow())
+            due = await feed_store.count_due_feeds(session, now=utcnow())
+        if not args.once:
+            await run_worker(services, deliver=False)
+            return 0
+        bar = tqdm(total=due, desc="feeds", unit="feed", file=sys.stderr, disable=None)
+        new = 0
+        errors: list[FeedOutcome] = []
+
+        def progress(outcome: FeedOutcome) -> None:
+            nonlocal new
+            new += outcome.new
+            if outcome.error:
+                errors.append(outcome)
+            bar.update(1)
+            bar.set_postfix(new=new, errors=len(errors), refresh=False)
+
+        report = await ingestor.run_tick(progress=progress)
+        bar.close()
+        for outcome in errors:
+            print(f"  {outcome.url}: {outcome.error}", file=sys.stderr)
+        print(summary_line(report))
+        return 1 if report.errors and report.errors == report.feeds else 0
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_run(args, settings))

@@ -1,0 +1,33 @@
+"""`newsdigest worker`: ingestion and delivery without the bot, one of possibly several workers."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.services import services_for
+from bot.settings import Settings
+from bot.worker import run_worker
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--summarizer-processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="summarize in N processes (default 1: a thread); use the cores you have",
+    )
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    processes = max(1, args.summarizer_processes)
+    async with services_for(
+        settings, summarizer_workers=processes, summarizer_processes=processes > 1
+    ) as services:
+        await run_worker(services, deliver=True)
+    return 0
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_run(args, settings))

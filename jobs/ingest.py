@@ -1,0 +1,504 @@
+"""Ingestion: claim due feeds, fetch them politely, store new and edited articles with summaries.
+
+The pipeline for one feed: conditional GET → parse → for each entry: known? edited? → full text when
+the entry is a teaser → canonical URL → duplicate checks (entry GUID, URL, content hash) → story
+grouping → summary → one short transaction. Network and CPU work happen outside transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.extract import ExtractedArticle, ExtractionError, extract_article, is_teaser
+from jobs.urls import canonicalize_url
+from jobs.feeds import FeedEntry, FeedParseError, NotAFeed, ParsedFeed, parse_feed
+from jobs.fetch.errors import FetchError
+from jobs.fetch.fetcher import PAGE_ACCEPT, SafeFetcher
+from jobs.plaintext import normalize_text
+from jobs.stories import StorySignature, text_signature
+from jobs.summarizing import SummarizerPool
+from store import articles as article_store
+from store import feeds as feed_store
+from store.models import Article, Feed, utcnow
+
+log = logging.getLogger(__name__)
+
+# Back-off after failures doubles the interval each time, up to this.
+MAX_BACKOFF = timedelta(hours=12)
+# Jitter spreads feeds that share an interval so they are not all fetched in the same second.
+JITTER = 0.1
+# Near-duplicate threshold (estimated Jaccard of word shingles) for "the same story".
+SAME_STORY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """The knobs of ingestion; the composition root builds this from settings."""
+
+    failure_threshold: int = 5
+    max_entries: int = 200
+    max_article_chars: int = 200_000
+    lease: timedelta = timedelta(minutes=10)
+    claim_batch: int = 50
+    concurrency: int = 8
+    story_window: timedelta = timedelta(days=2)
+    fetch_full_text: bool = True
+    summary_sentences: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """What ingestion hands to alert matching: one stored, summarized, not-backlog article."""
+
+    article_id: int
+    feed_id: int
+    title: str
+    text: str
+    url: str
+    story_key: str | None
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    feed_id: int
+    url: str
+    new: int = 0
+    updated: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    became_broken: bool = False
+    new_articles: list[NewArticle] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TickReport:
+    feeds: int = 0
+    new: int = 0
+    updated: int = 0
+    not_modified: int = 0
+    errors: int = 0
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    def add(self, outcome: FeedOutcome) -> None:
+        self.feeds += 1
+        self.new += outcome.new
+        self.updated += outcome.updated
+        self.not_modified += int(outcome.not_modified)
+        self.errors += int(outcome.error is not None)
+        self.outcomes.append(outcome)
+
+
+NewArticlesHandler = Callable[[Sequence[NewArticle]], Awaitable[None]]
+FeedBrokenHandler = Callable[[int, str], Awaitable[None]]
+ProgressHandler = Callable[[FeedOutcome], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimedFeed:
+    """The fields a fetch needs, copied out of the claiming transaction."""
+
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    interval: int
+    failures: int
+    backlog: bool
+
+
+def next_poll_at(now: datetime, interval: int, rng: random.Random) -> datetime:
+    return now + timedelta(seconds=interval * rng.uniform(1 - JITTER, 1 + JITTER))
+
+
+def backoff_until(
+    now: datetime, interval: int, failures: int, retry_after: float | None, rng: random.Random
+) -> datetime:
+    """When to try a failing feed again: exponential back-off, never before Retry-After."""
+    delay = min(timedelta(seconds=interval) * 2 ** max(failures - 1, 0), MAX_BACKOFF)
+    delay *= rng.uniform(1 - JITTER, 1 + JITTER)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return now + delay
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+class Ingestor:
+    """Runs ingestion ticks; holds the shared fetcher, summarizer pool and the hand-off callbacks."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        fetcher: SafeFetcher,
+        summarizer: SummarizerPool,
+        options: IngestOptions,
+        *,
+        on_new_articles: NewArticlesHandler | None = None,
+        on_feed_broken: FeedBrokenHandler | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.fetcher = fetcher
+        self.summarizer = summarizer
+        self.options = options
+        self.on_new_articles = on_new_articles
+        self.on_feed_broken = on_feed_broken
+        self.rng = rng or random.Random()
+
+    async def run_tick(
+        self, *, now: datetime | None = None, progress: ProgressHandler | None = None
+    ) -> TickReport:
+        """Claim due feeds in batches until none are due, ingesting each batch concurrently."""
+        report = TickReport()
+        limit = asyncio.Semaphore(self.options.concurrency)
+
+        async def one(feed: _ClaimedFeed) -> None:
+            async with limit:
+                outcome = await self.ingest_feed(feed, now=now or utcnow())
+            report.add(outcome)
+            if progress is not None:
+                progress(outcome)
+
+        while True:
+            claimed = await self._claim(now or utcnow())
+            if not claimed:
+                return report
+            await asyncio.gather(*(one(feed) for feed in claimed))
+
+    async def _claim(self, now: datetime) -> list[_ClaimedFeed]:
+        async with self.sessionmaker() as session, session.begin():
+            feeds = await feed_store.claim_due_feeds(
+                session, now=now, limit=self.options.claim_batch, lease=self.options.lease
+            )
+            return [_claimed(feed) for feed in feeds]
+
+    async def ingest_feed(self, feed: _ClaimedFeed, *, now: datetime) -> FeedOutcome:
+        outcome = FeedOutcome(feed.id, feed.url)
+        try:
+            result = await self.fetcher.fetch(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified
+            )
+            if result.not_modified:
+                outcome.not_modified = True
+                await self._record_success(feed, now, result.etag, result.last_modified, None)
+                return outcome
+            parsed = parse_feed(
+                result.body,
+                url=result.url,
+                max_entries=self.options.max_entries,
+                content_type=result.content_type,
+            )
+        except (FetchError, FeedParseError) as exc:
+            await self._record_failure(feed, now, exc, outcome)
+            return outcome
+
+        if parsed.warning:
+            log.info("feed %s parsed leniently: %s", feed.url, parsed.warning)
+        for entry in parsed.entries:
+            try:
+                await self._ingest_entry(feed, entry, now, outcome)
+            except Exception:
+                # One bad entry must not cost the feed's other entries.
+                log.exception("feed %s: entry %s failed", feed.url, entry.guid)
+        await self._record_success(feed, now, result.etag, result.last_modified, parsed)
+        if outcome.new_articles and self.on_new_articles is not None:
+            await self.on_new_articles(outcome.new_articles)
+        return outcome
+
+    async def _record_success(
+        self,
+        feed: _ClaimedFeed,
+        now: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        parsed: ParsedFeed | None,
+    ) -> None:
+        async with self.sessionmaker() as session, session.begin():
+            await feed_store.record_fetch_success(
+                session,
+                feed.id,
+                now=now,
+                next_due_at=next_poll_at(now, feed.interval, self.rng),
+                etag=etag if etag is not None or parsed is not None else feed.etag,
+                last_modified=last_modified
+                if last_modified is not None or parsed is not None
+                else feed.last_modified,
+                title=parsed.title if parsed else None,
+                site_url=parsed.link if parsed else None,
+            )
+            if feed.backlog:
+                await feed_store.mark_backlog_done(session, feed.id, now=now)
+
+    async def _record_failure(
+        self, feed: _ClaimedFeed, now: datetime, exc: Exception, outcome: FeedOutcome
+    ) -> None:
+        message = _user_message(exc)
+        retry_after = getattr(exc, "retry_after", None)
+        outcome.error = message
+        log.warning("feed %s: %s", feed.url, message)
+        async with self.sessionmaker() as session, session.begin():
+            outcome.became_broken = await feed_store.record_fetch_failure(
+                session,
+                feed.id,
+                now=now,
+                next_due_at=backoff_until(
+                    now, feed.interval, feed.failures + 1, retry_after, self.rng
+                ),
+                error=message,
+                failure_threshold=self.options.failure_threshold,
+            )
+        if outcome.became_broken and self.on_feed_broken is not None:
+            await self.on_feed_broken(feed.id, message)
+
+    async def _ingest_entry(
+        self, feed: _ClaimedFeed, entry: FeedEntry, now: datetime, outcome: FeedOutcome
+    ) -> None:
+        entry_hash = content_hash(f"{entry.title}\n{entry.text}")
+        async with self.sessionmaker() as session:
+            known = await article_store.entry_for_guid(session, feed.id, entry.guid)
+        if known is not None and known.entry_hash == entry_hash:
+            return
+
+        text, page = await self._full_text(entry)
+        url = entry.link or feed.url
+        canonical = page.url if page is not None else canonicalize_url(url)
+        title = entry.title or (page.title if page else "") or ""
+        if known is not None:
+            # An edited entry: the article stays, what changed is refreshed.
+            await self._update_article(known.article, feed, entry, entry_hash, title, text, now)
+            outcome.updated += 1
+            return
+
+        digest_fields = await self._summarize(text, title)
+        signature = text_signature(text) if text else None
+        async with self.sessionmaker() as session:
+            try:
+                async with session.begin():
+                    article, created = await self._store_article(
+                        session,
+                        feed,
+                        entry,
+                        entry_hash,
+                        canonical,
+                        title,
+                        text,
+                        page,
+                        signature,
+                        now,
+                    )
+                    if created and digest_fields is not None:
+                        await article_store.save_summary(session, article.id, **digest_fields)
+            except IntegrityError:
+                # Another worker stored the same URL a moment ago: link to its article instead.
+                async with session.begin():
+                    existing = await article_store.article_by_url(session, canonical)
+                    if existing is None:
+                        raise
+                    await article_store.link_entry(
+                        session,
+                        feed_id=feed.id,
+                        guid=entry.guid,
+                        article_id=existing.id,
+                        entry_hash=entry_hash,
+                        now=now,
+                    )
+                return
+        if created:
+            outcome.new += 1
+            if not feed.backlog:
+                outcome.new_articles.append(
+                    NewArticle(article.id, feed.id, title, text, canonical, article.story_key)
+                )
+
+    async def _full_text(self, entry: FeedEntry) -> tuple[str, ExtractedArticle | None]:
+        """The entry's text, or the article page's when the entry is only a teaser."""
+        text = entry.text
+        page: ExtractedArticle | None = None
+        if self.options.fetch_full_text and entry.link and is_teaser(text):
+            page = await self._fetch_page(entry.link)
+            if page is not None and len(page.text) > len(text):
+                text = page.text
+        return text[: self.options.max_article_chars], page
+
+    async def _store_article(
+        self,
+        session: AsyncSession,
+        feed: _ClaimedFeed,
+        entry: FeedEntry,
+        entry_hash: str,
+        canonical: str,
+        title: str,
+        text: str,
+        page: ExtractedArticle | None,
+        signature: StorySignature | None,
+        now: datetime,
+    ) -> tuple[Article, bool]:
+        """Find the article this entry duplicates, or create it; returns (article, created)."""
+        hashed = content_hash(text) if text else None
+        existing = await article_store.article_by_url(session, canonical)
+        if existing is None and hashed is not None:
+            existing = await article_store.article_by_content_hash(session, hashed)
+        if existing is not None:
+            await article_store.link_entry(
+                session,
+                feed_id=feed.id,
+                guid=entry.guid,
+                article_id=existing.id,
+                entry_hash=entry_hash,
+                now=now,
+            )
+            return existing, False
+        article = Article(
+            canonical_url=canonical,
+            feed_id=feed.id,
+            guid=entry.guid,
+            title=title[:1000],
+            author=(entry.author or (page.author if page else None) or None),
+            published_at=entry.published or (page.published if page else None),
+            fetched_at=now,
+            text=text,
+            language=page.language if page else None,
+            content_hash=hashed,
+            signature=signature.to_bytes() if signature else None,
+            is_backlog=feed.backlog,
+        )
+        session.add(article)
+        await session.flush()
+        article.story_key = await self._story_key(session, article, signature, now)
+        if signature is not None:
+            await article_store.save_story_bands(session, article.id, signature.bands())
+        await article_store.link_entry(
+            session,
+            feed_id=feed.id,
+            guid=entry.guid,
+            article_id=article.id,
+            entry_hash=entry_hash,
+            now=now,
+        )
+        return article, True
+
+    async def _story_key(
+        self,
+        session: AsyncSession,
+        article: Article,
+        signature: StorySignature | None,
+        now: datetime,
+    ) -> str:
+        """The story of the most similar recent article, or a new story named after this one."""
+        if signature is not None:
+            candidates = await article_store.story_candidates(
+                session,
+                signature.bands(),
+                since=now - self.options.story_window,
+                exclude_id=article.id,
+            )
+            best: tuple[float, Article] | None = None
+            for candidate in candidates:
+                if candidate.signature is None:
+                    continue
+                score = signature.similarity(StorySignature.from_bytes(candidate.signature))
+                if score >= SAME_STORY and (best is None or score > best[0]):
+                    best = (score, candidate)
+            if best is not None and best[1].story_key:
+                return best[1].story_key
+        return f"s{article.id}"
+
+    async def _update_article(
+        self,
+        article: Article,
+        feed: _ClaimedFeed,
+        entry: FeedEntry,
+        entry_hash: str,
+        title: str,
+        text: str,
+        now: datetime,
+    ) -> None:
+        changed = text != article.text
+        digest_fields = await self._summarize(text, title) if changed else None
+        async with self.sessionmaker() as session, session.begin():
+            stored = await session.get(Article, article.id)
+            if stored is None:
+                return
+            stored.title = title[:1000]
+            stored.updated_at = now
+            if changed:
+                stored.text = text
+                stored.content_hash = content_hash(text) if text else None
+            if digest_fields is not None:
+                await article_store.save_summary(session, stored.id, **digest_fields)
+            await article_store.link_entry(
+                session,
+                feed_id=feed.id,
+                guid=entry.guid,
+                article_id=stored.id,
+                entry_hash=entry_hash,
+                now=now,
+            )
+
+    async def _fetch_page(self, url: str) -> ExtractedArticle | None:
+        try:
+            result = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
+        except FetchError as exc:
+            log.info("full text of %s not fetched: %s", url, exc)
+            return None
+        try:
+            return await asyncio.to_thread(
+                extract_article,
+                result.body,
+                url=result.url,
+                max_chars=self.options.max_article_chars,
+            )
+        except ExtractionError as exc:
+            log.info("full text of %s not extracted: %s", url, exc)
+            return None
+
+    async def _summarize(self, text: str, title: str) -> dict[str, object] | None:
+        from summarizer import SummarizerError
+
+        if not text.strip():
+            return None
+        try:
+            digest = await self.summarizer.summarize(
+                text, title=title or None, max_sentences=self.options.summary_sentences
+            )
+        except SummarizerError as exc:
+            log.info("not summarized (%s): %s", title[:60], exc)
+            return None
+        data = digest.to_dict()
+        return {
+            "sentences": data["sentences"],
+            "entities": data["entities"],
+            "figures": data["figures"],
+            "method": digest.method,
+            "summarizer_version": digest.version,
+            "reading_minutes": max(1, round(digest.reading_minutes)),
+        }
+
+
+def _claimed(feed: Feed) -> _ClaimedFeed:
+    return _ClaimedFeed(
+        id=feed.id,
+        url=feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        interval=feed.interval_seconds,
+        failures=feed.consecutive_failures,
+        backlog=feed.backlog_done_at is None,
+    )
+
+
+def _user_message(exc: Exception) -> str:
+    if isinstance(exc, NotAFeed):
+        return f"{exc} — add the site's feed URL instead"
+    return str(exc)

@@ -1,0 +1,272 @@
+"""The sender: drains the outbox at Telegram's rate limits, so nothing is lost or sent twice.
+
+Delivery errors, from what the transport raises:
+
+    SendError
+    ├── RetryLater      429: wait retry_after, then this chat again; other chats go on
+    ├── TransientError  5xx or network: exponential back-off with a cap, then give up
+    ├── ChatGone        403: blocked, kicked, deactivated; the chat is marked inactive
+    ├── ChatMoved       the group became a supergroup; the chat id is updated and resent
+    └── Rejected        400: recorded as failed, never retried
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from store import deliveries
+from store.deliveries import OutboxItem
+from store.models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    """Telegram did not take the message."""
+
+
+class RetryLater(SendError):
+    def __init__(self, retry_after: float, message: str = "") -> None:
+        super().__init__(message or f"rate limited: retry after {retry_after:g} s")
+        self.retry_after = retry_after
+
+
+class TransientError(SendError):
+    pass
+
+
+class ChatGone(SendError):
+    pass
+
+
+class ChatMoved(SendError):
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(f"chat migrated to {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
+class Rejected(SendError):
+    pass
+
+
+class MessageTransport(Protocol):
+    """Sends one outbox payload to a chat; returns Telegram's message id."""
+
+    async def send(self, chat_id: int, payload: dict[str, Any]) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SenderOptions:
+    # Telegram allows about 30 messages a second per bot; a little under keeps us clear of 429s.
+    messages_per_second: float = 29.5
+    # About one message a second per private chat, 20 a minute per group or channel.
+    private_chat_interval: float = 1.0
+    group_chat_interval: float = 3.0
+    batch: int = 100
+    max_attempts: int = 8
+    backoff_base: float = 2.0
+    backoff_cap: timedelta = timedelta(minutes=10)
+    idle_wait: float = 5.0
+
+
+class RateLimiter:
+    """Paces sends: one global slot every 1/rate seconds, and a minimum interval per chat.
+
+    Pacing (no bursts) rather than a token bucket: Telegram's windows are not documented
+    exactly, and an even stream at just under the limit never trips them.
+    """
+
+    def __init__(
+        self,
+        options: SenderOptions,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.options = options
+        self.clock = clock
+        self.sleep = sleep
+        self._next_global = 0.0
+        self._next_for_chat: dict[int, float] = {}
+
+    def chat_delay(self, chat_id: int) -> float:
+        """Seconds until this chat may receive again (0 when it may now)."""
+        return max(0.0, self._next_for_chat.get(chat_id, 0.0) - self.clock())
+
+    def hold_chat(self, chat_id: int, seconds: float) -> None:
+        self._next_for_chat[chat_id] = max(
+            self._next_for_chat.get(chat_id, 0.0), self.clock() + seconds
+        )
+
+    async def wait_global(self) -> None:
+        now = self.clock()
+        if self._next_global > now:
+            await self.sleep(self._next_global - now)
+            now = self.clock()
+        self._next_global = max(now, self._next_global) + 1.0 / self.options.messages_per_second
+
+    def record(self, chat_id: int, chat_type: str) -> None:
+        interval = (
+            self.options.private_chat_interval
+            if chat_type == "private"
+            else self.options.group_chat_interval
+        )
+        self._next_for_chat[chat_id] = self.clock() + interval
+        if len(self._next_for_chat) > 100_000:
+            # Forget chats whose interval passed long ago; keeps memory flat on big fan-outs.
+            now = self.clock()
+            self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}
+
+
+@dataclass(slots=True)
+class SendReport:
+    sent: int = 0
+    deferred: int = 0
+    retried: int = 0
+    failed: int = 0
+    dropped_chats: int = 0
+
+
+class OutboxSender:
+    """Claims due outbox rows and sends them one at a time, recording each answer at once."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        transport: MessageTransport,
+        options: SenderOptions | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.transport = transport
+        self.options = options or SenderOptions()
+        self.limiter = RateLimiter(self.options, clock, sleep)
+        self.now = now
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """New rows were enqueued (an alert): look now instead of after the idle wait."""
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """Requeue rows a previous sender left mid-send; call once after taking over."""
+        async with self.sessionmaker() as session, session.begin():
+            count = await deliveries.requeue_interrupted(session, now=self.now())
+        if count:
+            log.warning("requeued %d deliveries interrupted mid-send", count)
+        return count
+
+    async def send_due(self, *, stop: asyncio.Event | None = None) -> SendReport:
+        """Send everything due now, batch after batch, until nothing due is left."""
+        report = SendReport()
+        while stop is None or not stop.is_set():
+            async with self.sessionmaker() as session, session.begin():
+                items = await deliveries.claim_due(
+                    session, now=self.now(), limit=self.options.batch
+                )
+            if not items:
+                break
+            gone: set[int] = set()
+            for index, item in enumerate(items):
+                if stop is not None and stop.is_set():
+                    await self._release(items[index:])
+                    return report
+                if item.chat_id in gone:
+                    continue  # its rows were dropped with the chat
+                if not await self._send_one(item, report):
+                    gone.add(item.chat_id)
+        return report
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until ``stop`` is set, sleeping while the outbox has nothing due."""
+        await self.recover()
+        while not stop.is_set():
+            try:
+                await self.send_due(stop=stop)
+            except Exception:
+                # A database hiccup must not end delivery; the next round tries again.
+                log.exception("sending round failed")
+            await self._idle(stop)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        async with self.sessionmaker() as session:
+            due = await deliveries.next_due_at(session)
+        wait = self.options.idle_wait
+        if due is not None:
+            wait = min(wait, max(0.0, (due - self.now()).total_seconds()))
+        self._wake.clear()
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _release(self, items: list[OutboxItem]) -> None:
+        async with self.sessionmaker() as session, session.begin():
+            for item in items:
+                await deliveries.retry_later(
+                    session, item.id, at=self.now(), error="sender stopped before sending"
+                )
+
+    async def _send_one(self, item: OutboxItem, report: SendReport) -> bool:
+        """Send or defer one item; False when its chat turned out to be gone."""
+        delay = self.limiter.chat_delay(item.chat_id)
+        if delay > 0:
+            # Not this chat's turn yet: put it back for later rather than stall the others.
+            async with self.sessionmaker() as session, session.begin():
+                await deliveries.retry_later(
+                    session, item.id, at=self.now() + timedelta(seconds=delay), error="paced"
+                )
+            report.deferred += 1
+            return True
+        await self.limiter.wait_global()
+        try:
+            message_id = await self.transport.send(item.chat_id, item.payload)
+        except SendError as exc:
+            self.limiter.record(item.chat_id, item.chat_type)
+            await self._handle_error(item, exc, report)
+            return not isinstance(exc, ChatGone)
+        self.limiter.record(item.chat_id, item.chat_type)
+        async with self.sessionmaker() as session, session.begin():
+            await deliveries.mark_sent(session, item.id, message_id=message_id, now=self.now())
+        report.sent += 1
+        return True
+
+    async def _handle_error(self, item: OutboxItem, exc: SendError, report: SendReport) -> None:
+        now = self.now()
+        async with self.sessionmaker() as session, session.begin():
+            if isinstance(exc, RetryLater):
+                self.limiter.hold_chat(item.chat_id, exc.retry_after)
+                at = now + timedelta(seconds=exc.retry_after)
+                await deliveries.retry_later(session, item.id, at=at, error=str(exc))
+                report.retried += 1
+            elif isinstance(exc, ChatGone):
+                dropped = await deliveries.deactivate_chat(session, item.chat_id, reason=str(exc))
+                log.info("chat %s gone (%s); dropped %d queued", item.chat_id, exc, dropped)
+                report.dropped_chats += 1
+            elif isinstance(exc, ChatMoved):
+                await deliveries.migrate_chat(session, item.chat_id, exc.new_chat_id)
+                await deliveries.retry_later(session, item.id, at=now, error=str(exc))
+                report.retried += 1
+            elif isinstance(exc, TransientError) and item.attempts < self.options.max_attempts:
+                backoff = min(
+                    timedelta(seconds=self.options.backoff_base**item.attempts),
+                    self.options.backoff_cap,
+                )
+                await deliveries.retry_later(session, item.id, at=now + backoff, error=str(exc))
+                report.retried += 1
+            else:
+                log.warning("delivery %s to chat %s failed: %s", item.id, item.chat_id, exc)
+                await deliveries.mark_failed(session, item.id, error=str(exc))
+                report.failed += 1

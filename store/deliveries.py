@@ -1,0 +1,193 @@
+"""Data access for the outbox: enqueue once, claim due rows, record what Telegram answered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.database import upsert_insert
+from store.models import Chat, Delivery, DeliveryKind, DeliveryStatus
+
+# Alerts go before digests; notices (a feed broke) and summaries in between.
+PRIORITY = {
+    DeliveryKind.ALERT: 0,
+    DeliveryKind.SUMMARY: 1,
+    DeliveryKind.NOTICE: 5,
+    DeliveryKind.DIGEST: 10,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A claimed delivery, detached from its session: what the sender needs to send it."""
+
+    id: int
+    chat_id: int
+    chat_type: str
+    kind: DeliveryKind
+    item_key: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    kind: DeliveryKind,
+    item_key: str,
+    payload: dict[str, Any],
+    now: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """Add a message to the outbox unless (chat, kind, item) is there already; True if added.
+
+    The unique key makes a second copy impossible, whichever worker or retry enqueues it.
+    """
+    statement = (
+        upsert_insert(session)(Delivery)
+        .values(
+            chat_id=chat_id,
+            kind=kind,
+            item_key=item_key,
+            priority=PRIORITY[kind],
+            payload=payload,
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=not_before or now,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["chat_id", "kind", "item_key"])
+        .returning(Delivery.id)
+    )
+    # RETURNING, not rowcount: drivers disagree on rowcount for a skipped ON CONFLICT.
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def claim_due(session: AsyncSession, *, now: datetime, limit: int) -> list[OutboxItem]:
+    """Mark up to ``limit`` due rows as being sent (alerts first) and return them.
+
+    The row is committed as 'sending' before the message goes out: if the process dies after
+    Telegram accepted it but before 'sent' is recorded, only that in-flight message can repeat.
+    """
+    rows = (
+        await session.execute(
+            select(Delivery, Chat.type)
+            .join(Chat, Chat.id == Delivery.chat_id)
+            .where(
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.next_attempt_at <= now,
+                Chat.active.is_(True),
+            )
+            .order_by(Delivery.priority, Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Delivery)
+        )
+    ).all()
+    items = []
+    for delivery, chat_type in rows:
+        delivery.status = DeliveryStatus.SENDING
+        delivery.attempts += 1
+        items.append(
+            OutboxItem(
+                delivery.id,
+                delivery.chat_id,
+                chat_type,
+                delivery.kind,
+                delivery.item_key,
+                dict(delivery.payload),
+                delivery.attempts,
+            )
+        )
+    await session.flush()
+    return items
+
+
+async def next_due_at(session: AsyncSession) -> datetime | None:
+    """When the earliest pending row becomes due, so an idle sender knows how long to wait."""
+    return await session.scalar(
+        select(func.min(Delivery.next_attempt_at))
+        .join(Chat, Chat.id == Delivery.chat_id)
+        .where(Delivery.status == DeliveryStatus.PENDING, Chat.active.is_(True))
+    )
+
+
+async def mark_sent(
+    session: AsyncSession, delivery_id: int, *, message_id: int | None, now: datetime
+) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(
+            status=DeliveryStatus.SENT, sent_at=now, telegram_message_id=message_id, last_error=None
+        )
+    )
+
+
+async def retry_later(session: AsyncSession, delivery_id: int, *, at: datetime, error: str) -> None:
+    # Only a row still being sent goes back: one dropped meanwhile (chat gone) stays dropped.
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.PENDING, next_attempt_at=at, last_error=error[:2000])
+    )
+
+
+async def mark_failed(session: AsyncSession, delivery_id: int, *, error: str) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(status=DeliveryStatus.FAILED, last_error=error[:2000])
+    )
+
+
+async def deactivate_chat(session: AsyncSession, chat_id: int, *, reason: str) -> int:
+    """The chat blocked or removed the bot: stop sending to it and drop what is queued."""
+    await session.execute(update(Chat).where(Chat.id == chat_id).values(active=False))
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.chat_id == chat_id,
+            Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+        )
+        .values(status=DeliveryStatus.DROPPED, last_error=reason[:2000])
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
+    """A group became a supergroup with a new id: move the chat (foreign keys cascade)."""
+    if await session.get(Chat, new_id) is not None:
+        # Both ids known (the supergroup wrote to us already): keep the new one, retire the old.
+        await session.execute(update(Chat).where(Chat.id == old_id).values(active=False))
+        return
+    await session.execute(update(Chat).where(Chat.id == old_id).values(id=new_id))
+
+
+async def requeue_interrupted(session: AsyncSession, *, now: datetime) -> int:
+    """Rows left 'sending' by a sender that died: send them again (at most these repeat)."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.PENDING, next_attempt_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def counts_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    return {str(status): int(count) for status, count in rows}
+
+
+async def sent_items(session: AsyncSession, chat_ids: Sequence[int]) -> list[tuple[int, str]]:
+    rows = await session.execute(
+        select(Delivery.chat_id, Delivery.item_key).where(
+            Delivery.chat_id.in_(list(chat_ids)), Delivery.status == DeliveryStatus.SENT
+        )
+    )
+    return [(chat_id, key) for chat_id, key in rows]

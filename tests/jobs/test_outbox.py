@@ -1,0 +1,267 @@
+"""The sender: pacing, every Telegram error path, and restart without loss or doubles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.outbox import (
+    ChatGone,
+    ChatMoved,
+    OutboxSender,
+    Rejected,
+    RetryLater,
+    SendError,
+    SenderOptions,
+    TransientError,
+)
+from store import deliveries
+from store.models import Chat, Delivery, DeliveryKind, DeliveryStatus, Subscription, Feed
+
+
+class FakeClock:
+    """Monotonic seconds and wall time that move only when the sender sleeps."""
+
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+        self.start = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=self.seconds - 1000.0)
+
+    async def sleep(self, seconds: float) -> None:
+        self.seconds += seconds
+
+
+class ScriptedTelegram:
+    """Telegram at the process boundary: records sends, raises the errors a test scripts."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.sent: list[tuple[float, int, str]] = []
+        self.errors: dict[int, list[SendError]] = {}
+
+    async def send(self, chat_id: int, payload: dict[str, Any]) -> int | None:
+        queued = self.errors.get(chat_id)
+        if queued:
+            raise queued.pop(0)
+        self.sent.append((self.clock.seconds, chat_id, payload["text"]))
+        return len(self.sent)
+
+
+async def _setup(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    chats: dict[int, str],
+    clock: FakeClock,
+    items: list[tuple[int, DeliveryKind, str]],
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        session.add_all(Chat(id=chat_id, type=kind) for chat_id, kind in chats.items())
+        await session.flush()
+        for chat_id, kind, key in items:
+            await deliveries.enqueue(
+                session,
+                chat_id=chat_id,
+                kind=kind,
+                item_key=key,
+                payload={"text": key},
+                now=clock.now(),
+            )
+
+
+def _sender(
+    sessionmaker: async_sessionmaker[AsyncSession], telegram: ScriptedTelegram, clock: FakeClock
+) -> OutboxSender:
+    return OutboxSender(
+        sessionmaker,
+        telegram,
+        SenderOptions(),
+        clock=clock.monotonic,
+        sleep=clock.sleep,
+        now=clock.now,
+    )
+
+
+async def _statuses(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, str]:
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(Delivery).order_by(Delivery.id))).all()
+    return {row.item_key: row.status.value for row in rows}
+
+
+async def test_enqueue_is_idempotent(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    clock = FakeClock()
+    await _setup(sessionmaker, {1: "private"}, clock, [(1, DeliveryKind.ALERT, "a:1")])
+    async with sessionmaker() as session, session.begin():
+        again = await deliveries.enqueue(
+            session,
+            chat_id=1,
+            kind=DeliveryKind.ALERT,
+            item_key="a:1",
+            payload={"text": "x"},
+            now=clock.now(),
+        )
+    assert again is False
+    assert len(await _statuses(sessionmaker)) == 1
+
+
+async def test_alerts_go_first_and_rates_hold(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    chats = {n: "private" for n in range(1, 61)} | {-100: "group"}
+    items = [(n, DeliveryKind.DIGEST, f"d:{n}") for n in range(1, 61)]
+    items += [(-100, DeliveryKind.DIGEST, f"g:{part}") for part in range(3)]
+    items += [(7, DeliveryKind.ALERT, "alert:7")]
+    await _setup(sessionmaker, chats, clock, items)
+    telegram = ScriptedTelegram(clock)
+    sender = _sender(sessionmaker, telegram, clock)
+    while len(telegram.sent) < len(items):
+        await sender.send_due()
+        await clock.sleep(0.5)
+    assert telegram.sent[0][2] == "alert:7"
+    times = [t for t, _, _ in telegram.sent]
+    # Never more than 30 in any one-second window.
+    assert max(sum(1 for u in times if t <= u < t + 1) for t in times) <= 30
+    # Per chat: private ≥ 1 s apart, the group ≥ 3 s apart, and the group's parts in order.
+    by_chat: dict[int, list[float]] = {}
+    for t, chat_id, _ in telegram.sent:
+        by_chat.setdefault(chat_id, []).append(t)
+    assert all(b - a >= 1.0 for ts in by_chat.values() for a, b in zip(ts, ts[1:], strict=False))
+    group = by_chat[-100]
+    assert all(b - a >= 3.0 for a, b in zip(group, group[1:], strict=False))
+    assert [text for _, c, text in telegram.sent if c == -100] == ["g:0", "g:1", "g:2"]
+    assert set((await _statuses(sessionmaker)).values()) == {"sent"}
+
+
+async def test_retry_after_delays_only_that_chat(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(
+        sessionmaker,
+        {1: "private", 2: "private"},
+        clock,
+        [(1, DeliveryKind.ALERT, "a1"), (2, DeliveryKind.ALERT, "a2")],
+    )
+    telegram = ScriptedTelegram(clock)
+    telegram.errors[1] = [RetryLater(7)]
+    sender = _sender(sessionmaker, telegram, clock)
+    start = clock.seconds
+    await sender.send_due()
+    assert [c for _, c, _ in telegram.sent] == [2]
+    await clock.sleep(6)
+    await sender.send_due()
+    assert [c for _, c, _ in telegram.sent] == [2]
+    await clock.sleep(1.5)
+    await sender.send_due()
+    assert [c for _, c, _ in telegram.sent] == [2, 1]
+    assert telegram.sent[1][0] - start >= 7
+
+
+async def test_blocked_chat_is_deactivated_and_its_queue_dropped(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(
+        sessionmaker,
+        {1: "private"},
+        clock,
+        [(1, DeliveryKind.ALERT, "a"), (1, DeliveryKind.DIGEST, "d")],
+    )
+    telegram = ScriptedTelegram(clock)
+    telegram.errors[1] = [ChatGone("Forbidden: bot was blocked by the user")]
+    report = await _sender(sessionmaker, telegram, clock).send_due()
+    assert report.dropped_chats == 1 and telegram.sent == []
+    assert await _statuses(sessionmaker) == {"a": "dropped", "d": "dropped"}
+    async with sessionmaker() as session:
+        assert (await session.get(Chat, 1)).active is False  # type: ignore[union-attr]
+
+
+async def test_migrated_group_gets_its_new_id_and_the_message(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(sessionmaker, {-5: "group"}, clock, [(-5, DeliveryKind.DIGEST, "d")])
+    async with sessionmaker() as session, session.begin():
+        feed = Feed(url="https://a.example/feed")
+        session.add(feed)
+        await session.flush()
+        session.add(Subscription(chat_id=-5, feed_id=feed.id))
+    telegram = ScriptedTelegram(clock)
+    telegram.errors[-5] = [ChatMoved(-1005)]
+    await _sender(sessionmaker, telegram, clock).send_due()
+    assert [(c, text) for _, c, text in telegram.sent] == [(-1005, "d")]
+    async with sessionmaker() as session:
+        assert await session.get(Chat, -5) is None
+        assert (await session.scalars(select(Subscription.chat_id))).all() == [-1005]
+
+
+async def test_transient_errors_back_off_then_give_up(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(
+        sessionmaker,
+        {1: "private", 2: "private"},
+        clock,
+        [(1, DeliveryKind.ALERT, "a"), (2, DeliveryKind.ALERT, "b")],
+    )
+    telegram = ScriptedTelegram(clock)
+    telegram.errors[1] = [TransientError("502 Bad Gateway")] * 2
+    telegram.errors[2] = [Rejected("Bad Request: message is too long")]
+    sender = _sender(sessionmaker, telegram, clock)
+    await sender.send_due()
+    assert await _statuses(sessionmaker) == {"a": "pending", "b": "failed"}
+    await clock.sleep(2.5)
+    await sender.send_due()
+    assert await _statuses(sessionmaker) == {"a": "pending", "b": "failed"}
+    await clock.sleep(4.5)
+    await sender.send_due()
+    assert await _statuses(sessionmaker) == {"a": "sent", "b": "failed"}
+
+
+async def test_restart_mid_send_repeats_at_most_the_one_in_flight(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(
+        sessionmaker,
+        {n: "private" for n in range(1, 11)},
+        clock,
+        [(n, DeliveryKind.DIGEST, f"d{n}") for n in range(1, 11)],
+    )
+    telegram = ScriptedTelegram(clock)
+
+    class Crash(BaseException):
+        """The process dying right after Telegram accepted a message."""
+
+    real_send = telegram.send
+    calls = 0
+
+    async def send_then_die(chat_id: int, payload: dict[str, Any]) -> int | None:
+        nonlocal calls
+        calls += 1
+        result = await real_send(chat_id, payload)
+        if calls == 4:
+            raise Crash
+        return result
+
+    telegram.send = send_then_die  # type: ignore[method-assign]
+    try:
+        await _sender(sessionmaker, telegram, clock).send_due()
+    except Crash:
+        pass
+    telegram.send = real_send  # type: ignore[method-assign]
+    restarted = _sender(sessionmaker, telegram, clock)
+    await restarted.recover()
+    await restarted.send_due()
+    texts = [text for _, _, text in telegram.sent]
+    assert sorted(set(texts)) == sorted(f"d{n}" for n in range(1, 11))
+    assert len(texts) - len(set(texts)) <= 1
+    assert set((await _statuses(sessionmaker)).values()) == {"sent"}
