@@ -198,6 +198,7 @@ class BotApiEmulator(World):
         self.files: dict[str, bytes] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.pollers = 0  # getUpdates requests waiting now: a bot is ready once this is 1
+        self._poll_round = 0
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._methods: dict[str, tuple[str, Handler]] = {
@@ -290,6 +291,7 @@ class BotApiEmulator(World):
         except ApiError as error:
             status, body = error.code, error.to_api()
         self.calls.append(ApiCall(method, params.values, self.clock(), status))
+        self.notify()  # so that tests can await a call with wait_until
         return web.json_response(body, status=status)
 
     async def _serve_file(self, request: web.Request) -> web.Response:
@@ -427,14 +429,28 @@ class BotApiEmulator(World):
             self.allowed_updates = set(allowed) or None
         if offset and offset > 0:  # confirms every update before it
             self.updates = [update for update in self.updates if update["update_id"] >= offset]
+        # Like Telegram, a newer getUpdates ends a waiting one with 409: two bots on one token
+        # show up as errors, and a poll the client abandoned does not linger.
+        self._poll_round += 1
+        mine = self._poll_round
+        self.notify()
         if not self.updates and timeout > 0 and not self._closing:
             self.pollers += 1
             self.notify()
             try:
                 with contextlib.suppress(TimeoutError):
-                    await self.wait_until(lambda: bool(self.updates) or self._closing, timeout)
+                    await self.wait_until(
+                        lambda: bool(self.updates) or self._closing or self._poll_round != mine,
+                        timeout,
+                    )
             finally:
                 self.pollers -= 1
+            if self._poll_round != mine:
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
         return self.updates[:limit]
 
     async def _delete_webhook(self, params: Params) -> bool:

@@ -20,6 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     EndPointNotFound,
     Forbidden,
     InvalidToken,
@@ -143,6 +144,18 @@ async def test_long_poll_returns_as_soon_as_a_user_writes(emu: BotApiEmulator, b
     assert [(e.type, e.offset, e.length) for e in message.entities] == [("bot_command", 0, 6)]
     # Asking with offset = last id + 1 confirms it; nothing is delivered twice.
     assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
+
+
+async def test_a_second_poller_ends_the_first_with_conflict(emu: BotApiEmulator, bot: Bot) -> None:
+    first = asyncio.create_task(bot.get_updates(timeout=30))
+    await emu.wait_until(lambda: emu.pollers == 1)
+    async with Bot(emu.token, base_url=emu.base_url) as second_instance:
+        second = asyncio.create_task(second_instance.get_updates(timeout=30))
+        with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+            await asyncio.wait_for(first, timeout=5)
+        emu.create_user().send_text("hello")
+        [update] = await asyncio.wait_for(second, timeout=5)
+    assert update.message is not None and update.message.text == "hello"
 
 
 async def test_forwarded_and_reply_messages_carry_their_origin(
