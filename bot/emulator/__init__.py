@@ -17,7 +17,8 @@ stripping of surrounding whitespace, and every method not listed above (they ans
 
 from bot.emulator.entities import EntityParseError, parse_html, utf16_len
 from bot.emulator.flood import FloodControl, FloodLimits
-from bot.emulator.server import DEFAULT_TOKEN, ApiError, BotApiEmulator
+from bot.emulator.protocol import ApiError
+from bot.emulator.server import DEFAULT_TOKEN, BotApiEmulator
 from bot.emulator.world import ApiCall, Chat, SentMessage, User
 
 __all__ = [

@@ -68,7 +68,7 @@ class Chat:
     messages: list[SentMessage] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
     reply_mark: int = 0  # len(messages) when a simulated user last wrote here
-    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1), init=False, repr=False)
 
     @property
     def is_group(self) -> bool:
