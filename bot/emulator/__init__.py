@@ -8,8 +8,9 @@ sendPhoto, sendDocument, getFile (and ``{base}/file/bot{TOKEN}/{path}``).
 
 Enforced: 4096/1024 UTF-16 limits on visible text and captions, strict HTML parse mode, flood
 control (429 with retry_after) per bot, per private chat and per group, 403 for blocked users and
-kicked bots, 400 with migrate_to_chat_id for upgraded groups, 401 for a wrong token, 404 for
-unknown methods.
+kicked bots, 400 with migrate_to_chat_id for upgraded groups, 409 when a newer getUpdates ends a
+waiting one, 401 for a wrong token, 404 for unknown methods. Flood control counts sent messages
+(sendMessage, sendPhoto, sendDocument), not edits, answers or chat actions.
 
 Not emulated: webhooks, inline mode, payments, media groups, MarkdownV2, fetching media by URL,
 stripping of surrounding whitespace, and every method not listed above (they answer 404).

@@ -222,6 +222,8 @@ async def test_commands_actions_members_and_photos(emu: BotApiEmulator, bot: Bot
     assert (stored.photo, stored.text, stored.entities[0]["type"]) == (PNG, "Trend", "bold")
     downloaded = await (await bot.get_file(photo.photo[-1].file_id)).download_as_bytearray()
     assert bytes(downloaded) == PNG
+    await bot.send_document(reader.id, b"a,b\n1,2\n", filename="trend.csv")
+    assert emu.sent_to(reader.id)[1].document == b"a,b\n1,2\n"
     with pytest.raises(BadRequest, match="Image_process_failed"):
         await bot.send_photo(reader.id, b"not an image")
 
