@@ -158,6 +158,22 @@ async def test_a_second_poller_ends_the_first_with_conflict(emu: BotApiEmulator,
     assert update.message is not None and update.message.text == "hello"
 
 
+async def test_wait_for_message_sees_answers_since_the_users_last_message(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    user = emu.create_user()
+    await bot.send_message(user.id, "Welcome")
+    user.send_text("/digest")
+    await bot.send_message(user.id, "Digest, part 1")
+    await bot.send_message(user.id, "Digest, part 2")
+    # Both answers arrived before the waits: each still finds its own, "Welcome" is not an answer.
+    first = await emu.wait_for_message(user.id)
+    second = await emu.wait_for_message(user.id, lambda m: m.text.endswith("2"))
+    assert (first.text, second.text) == ("Digest, part 1", "Digest, part 2")
+    with pytest.raises(TimeoutError, match="got \\['Digest, part 1', 'Digest, part 2'\\]"):
+        await emu.wait_for_message(user.id, lambda m: "3" in m.text, timeout=0.05)
+
+
 async def test_forwarded_and_reply_messages_carry_their_origin(
     emu: BotApiEmulator, bot: Bot
 ) -> None:
@@ -176,6 +192,8 @@ async def test_forwarded_and_reply_messages_carry_their_origin(
 async def test_button_press_edit_and_callback_answer(emu: BotApiEmulator, bot: Bot) -> None:
     user = emu.create_user()
     sent = await bot.send_message(user.id, "Digest", reply_markup=KEYBOARD)
+    with pytest.raises(LookupError, match="no button with data 'less:1'"):
+        user.press_button(emu.sent_to(user.id)[0], "less:1")
     query_id = user.press_button(emu.sent_to(user.id)[0], "more:1")
     [update] = await bot.get_updates()
     query = update.callback_query
