@@ -1,0 +1,53 @@
+"""Why a fetch failed, as a small exception tree whose messages a user can act on.
+
+    FetchError
+    ├── FetchRefused          the address or scheme is not allowed; nothing was sent
+    ├── FetchTooLarge         the body passed the size cap
+    ├── FetchTimeout          the whole fetch, or one read, took too long
+    ├── TooManyRedirects      more hops than the cap, or a loop
+    ├── FetchConnectionError  DNS, TCP or TLS failed
+    └── FetchHTTPError        the server answered with a 4xx/5xx status
+"""
+
+from __future__ import annotations
+
+
+class FetchError(Exception):
+    """A fetch did not produce a usable response; ``str(exc)`` is meant for the user."""
+
+    def __init__(self, message: str, *, url: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.url = url
+        # Seconds the server asked us to wait (``Retry-After``), for the scheduler's back-off.
+        self.retry_after = retry_after
+
+
+class FetchRefused(FetchError):
+    """The URL, or an address it resolves or redirects to, may not be fetched."""
+
+
+class FetchTooLarge(FetchError):
+    """The response is bigger than the configured cap."""
+
+
+class FetchTimeout(FetchError):
+    """The server was too slow, in total or between two reads."""
+
+
+class TooManyRedirects(FetchError):
+    """The redirect chain was longer than the cap (loops end here too)."""
+
+
+class FetchConnectionError(FetchError):
+    """The host could not be resolved or reached, or TLS failed."""
+
+
+class FetchHTTPError(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(
+        self, message: str, *, url: str, status: int, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, url=url, retry_after=retry_after)
+        self.status = status

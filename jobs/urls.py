@@ -1,0 +1,53 @@
+"""Canonical article URLs, so that one article reached by several links is stored once."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
+
+# Hand-written rather than courlan's ``clean_url``: courlan's tracker pattern also drops
+# parameters such as ``source``, ``uid`` and ``ref`` that some sites use to tell articles apart,
+# and merging two different articles is worse than keeping one duplicate.
+_TRACKING = re.compile(
+    r"^(?:utm_\w*|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|"
+    r"mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok|oly_anon_id|oly_enc_id|vero_id|vero_conv|__twitter_impression)$",
+    re.IGNORECASE,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonicalize_url(url: str, *, canonical_hint: str | None = None) -> str:
+    """The identity of an article URL.
+
+    ``canonical_hint`` is the page's ``<link rel="canonical">``; when it is an http(s) URL
+    (relative ones resolve against ``url``) it replaces ``url``. Then: scheme and host
+    lower-cased, default port and fragment dropped, tracking parameters (``utm_*``, ``fbclid``,
+    ``gclid``, ...) removed, other parameters kept in their order, empty path made ``/``.
+    """
+    chosen = url.strip()
+    if canonical_hint and canonical_hint.strip():
+        hinted = urljoin(chosen, canonical_hint.strip())
+        if urlsplit(hinted).scheme.lower() in _DEFAULT_PORTS:
+            chosen = hinted
+    parts = urlsplit(chosen)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    if parts.username is not None:
+        # Kept verbatim: credentials in a URL are rare in feeds and changing them changes access.
+        userinfo = parts.netloc.rsplit("@", 1)[0]
+        netloc = f"{userinfo}@{netloc}"
+    # Pieces are kept as written (not decoded and re-encoded) so that nothing but the
+    # trackers changes.
+    query = "&".join(
+        piece
+        for piece in parts.query.split("&")
+        if piece and not _TRACKING.match(unquote_plus(piece.split("=", 1)[0]))
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
