@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.version import package_version
 from bot.settings import Settings
+from bot.version import package_version
 from jobs.fetch.fetcher import SafeFetcher
 from jobs.fetch.policy import FetchPolicy
 from jobs.ingest import IngestOptions

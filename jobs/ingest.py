@@ -8,7 +8,6 @@ grouping → summary → one short transaction. Network and CPU work happen outs
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
@@ -19,13 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.extract import ExtractedArticle, ExtractionError, extract_article, is_teaser
-from jobs.urls import canonicalize_url
 from jobs.feeds import FeedEntry, FeedParseError, NotAFeed, ParsedFeed, parse_feed
 from jobs.fetch.errors import FetchError
 from jobs.fetch.fetcher import PAGE_ACCEPT, SafeFetcher
-from jobs.plaintext import normalize_text
-from jobs.stories import StorySignature, text_signature
+from jobs.stories import StorySignature, content_hash, pick_story, text_signature
 from jobs.summarizing import SummarizerPool
+from jobs.urls import canonicalize_url
 from store import articles as article_store
 from store import feeds as feed_store
 from store.models import Article, Feed, utcnow
@@ -36,8 +34,6 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=12)
 # Jitter spreads feeds that share an interval so they are not all fetched in the same second.
 JITTER = 0.1
-# Near-duplicate threshold (estimated Jaccard of word shingles) for "the same story".
-SAME_STORY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +119,11 @@ def backoff_until(
     now: datetime, interval: int, failures: int, retry_after: float | None, rng: random.Random
 ) -> datetime:
     """When to try a failing feed again: exponential back-off, never before Retry-After."""
-    delay = min(timedelta(seconds=interval) * 2 ** max(failures - 1, 0), MAX_BACKOFF)
+    delay: timedelta = min(timedelta(seconds=interval) * 2 ** max(failures - 1, 0), MAX_BACKOFF)
     delay *= rng.uniform(1 - JITTER, 1 + JITTER)
     if retry_after is not None:
         delay = max(delay, timedelta(seconds=retry_after))
     return now + delay
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
 
 
 class Ingestor:
@@ -281,7 +273,7 @@ class Ingestor:
             return
 
         digest_fields = await self._summarize(text, title)
-        signature = text_signature(text) if text else None
+        signature = text_signature(text) if text.strip() else None
         async with self.sessionmaker() as session:
             try:
                 async with session.begin():
@@ -377,7 +369,7 @@ class Ingestor:
         await session.flush()
         article.story_key = await self._story_key(session, article, signature, now)
         if signature is not None:
-            await article_store.save_story_bands(session, article.id, signature.bands())
+            await article_store.save_story_bands(session, article.id, signature.band_keys())
         await article_store.link_entry(
             session,
             feed_id=feed.id,
@@ -399,19 +391,20 @@ class Ingestor:
         if signature is not None:
             candidates = await article_store.story_candidates(
                 session,
-                signature.bands(),
+                signature.band_keys(),
                 since=now - self.options.story_window,
                 exclude_id=article.id,
             )
-            best: tuple[float, Article] | None = None
-            for candidate in candidates:
-                if candidate.signature is None:
-                    continue
-                score = signature.similarity(StorySignature.from_bytes(candidate.signature))
-                if score >= SAME_STORY and (best is None or score > best[0]):
-                    best = (score, candidate)
-            if best is not None and best[1].story_key:
-                return best[1].story_key
+            story = pick_story(
+                signature,
+                (
+                    (candidate.story_key, StorySignature.from_bytes(candidate.signature))
+                    for candidate in candidates
+                    if candidate.signature is not None and candidate.story_key
+                ),
+            )
+            if story is not None:
+                return story
         return f"s{article.id}"
 
     async def _update_article(

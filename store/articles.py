@@ -54,13 +54,13 @@ async def link_entry(
     )
 
 
-async def save_story_bands(session: AsyncSession, article_id: int, bands: Iterable[str]) -> None:
+async def save_story_bands(session: AsyncSession, article_id: int, bands: Iterable[int]) -> None:
     session.add_all(StoryBand(band=band, article_id=article_id) for band in set(bands))
     await session.flush()
 
 
 async def story_candidates(
-    session: AsyncSession, bands: Sequence[str], *, since: datetime, exclude_id: int | None = None
+    session: AsyncSession, bands: Sequence[int], *, since: datetime, exclude_id: int | None = None
 ) -> list[Article]:
     """Recent articles sharing at least one LSH band: candidates for being the same story."""
     if not bands:

@@ -173,7 +173,7 @@ class StoryBand(Base):
 
     __tablename__ = "story_bands"
 
-    band: Mapped[str] = mapped_column(String(40), primary_key=True)
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -174,7 +174,7 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 -- stdlib's name
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet: tests read :attr:`FeedServer.requests` instead of stderr."""
 
         def do_GET(self) -> None:

@@ -10,8 +10,8 @@ from tqdm import tqdm
 
 from bot.services import services_for
 from bot.settings import Settings
-from jobs.ingest import FeedOutcome, Ingestor, TickReport
 from bot.worker import run_worker
+from jobs.ingest import FeedOutcome, Ingestor, TickReport
 from store import feeds as feed_store
 from store.models import utcnow
 

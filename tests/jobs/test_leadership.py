@@ -19,11 +19,13 @@ async def test_standby_takes_over_when_the_holder_stops(engine: AsyncEngine, dat
     # A second engine stands for a second process: its own connections.
     other = create_engine(database_url)
     holder_may_stop = asyncio.Event()
+    first_holds = asyncio.Event()
     order: list[str] = []
 
     async def holder() -> None:
         async with hold_role(engine, "sender", poll_seconds=0.05):
             order.append("first holds")
+            first_holds.set()
             await holder_may_stop.wait()
         order.append("first released")
 
@@ -34,8 +36,7 @@ async def test_standby_takes_over_when_the_holder_stops(engine: AsyncEngine, dat
 
     try:
         first = asyncio.create_task(holder())
-        while not order:
-            await asyncio.sleep(0)
+        await first_holds.wait()
         started = asyncio.Event()
         second = asyncio.create_task(standby(started))
         await started.wait()

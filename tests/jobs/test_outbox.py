@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,12 +16,12 @@ from jobs.outbox import (
     OutboxSender,
     Rejected,
     RetryLater,
-    SendError,
     SenderOptions,
+    SendError,
     TransientError,
 )
 from store import deliveries
-from store.models import Chat, Delivery, DeliveryKind, DeliveryStatus, Subscription, Feed
+from store.models import Chat, Delivery, DeliveryKind, Feed, Subscription
 
 
 class FakeClock:
@@ -132,9 +134,9 @@ async def test_alerts_go_first_and_rates_hold(
     by_chat: dict[int, list[float]] = {}
     for t, chat_id, _ in telegram.sent:
         by_chat.setdefault(chat_id, []).append(t)
-    assert all(b - a >= 1.0 for ts in by_chat.values() for a, b in zip(ts, ts[1:], strict=False))
+    assert all(b - a >= 1.0 for ts in by_chat.values() for a, b in itertools.pairwise(ts))
     group = by_chat[-100]
-    assert all(b - a >= 3.0 for a, b in zip(group, group[1:], strict=False))
+    assert all(b - a >= 3.0 for a, b in itertools.pairwise(group))
     assert [text for _, c, text in telegram.sent if c == -100] == ["g:0", "g:1", "g:2"]
     assert set((await _statuses(sessionmaker)).values()) == {"sent"}
 
@@ -253,10 +255,8 @@ async def test_restart_mid_send_repeats_at_most_the_one_in_flight(
         return result
 
     telegram.send = send_then_die  # type: ignore[method-assign]
-    try:
+    with contextlib.suppress(Crash):
         await _sender(sessionmaker, telegram, clock).send_due()
-    except Crash:
-        pass
     telegram.send = real_send  # type: ignore[method-assign]
     restarted = _sender(sessionmaker, telegram, clock)
     await restarted.recover()

@@ -22,7 +22,7 @@ def upgrade() -> None:
 
     op.create_table(
         "story_bands",
-        sa.Column("band", sa.String(length=40), nullable=False),
+        sa.Column("band", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["article_id"],

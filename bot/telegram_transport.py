@@ -1,0 +1,81 @@
+"""The outbox's transport over python-telegram-bot: Telegram's errors become the sender's."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from jobs.outbox import ChatGone, ChatMoved, Rejected, RetryLater, TransientError
+
+log = logging.getLogger(__name__)
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_to_plain(markup: str) -> str:
+    """What a reader should still see when Telegram refuses our HTML: the text, no tags."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramTransport:
+    """Sends outbox payloads with PTB's Bot; payload keys: text, buttons?, preview?"""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, payload: dict[str, Any]) -> int | None:
+        try:
+            return await self._send(chat_id, payload, plain=False)
+        except BadRequest as exc:
+            if "can't parse entities" not in str(exc).lower():
+                raise Rejected(str(exc)) from exc
+            # Our HTML should always parse; if Telegram disagrees, the reader still gets the news.
+            log.warning("chat %s: Telegram refused our HTML (%s); sending plain text", chat_id, exc)
+            try:
+                return await self._send(chat_id, payload, plain=True)
+            except BadRequest as again:
+                raise Rejected(str(again)) from again
+
+    async def _send(self, chat_id: int, payload: dict[str, Any], *, plain: bool) -> int | None:
+        text = str(payload["text"])
+        markup = payload.get("reply_markup")
+        try:
+            message = await self.bot.send_message(
+                chat_id,
+                html_to_plain(text) if plain else text,
+                parse_mode=None if plain else ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=not payload.get("preview", False)),
+                reply_markup=InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None,
+            )
+        except RetryAfter as exc:
+            raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
+        except ChatMigrated as exc:
+            raise ChatMoved(exc.new_chat_id) from exc
+        except Forbidden as exc:
+            raise ChatGone(str(exc)) from exc
+        except BadRequest:
+            raise  # a subclass of NetworkError, but final: the caller decides
+        except (TimedOut, NetworkError) as exc:
+            raise TransientError(str(exc)) from exc
+        except TelegramError as exc:
+            raise TransientError(str(exc)) from exc
+        return message.message_id

@@ -1,0 +1,226 @@
+"""Ingestion end to end: a real HTTP server, a real database, the real summarizer."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.fetch import FetchPolicy, SafeFetcher
+from jobs.ingest import IngestOptions, Ingestor, NewArticle
+from jobs.summarizing import SummarizerPool
+from store import feeds as feed_store
+from store.models import Article, Feed, FeedEntry, Summary
+from tests.feedserver import FeedServer, Route
+
+T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+INTERVAL = 900
+
+
+async def loopback_only(host: str, port: int) -> list[str]:
+    """Tests reach nothing beyond 127.0.0.1: other names fail loudly instead of hitting DNS."""
+    if host in ("127.0.0.1", "localhost"):
+        return ["127.0.0.1"]
+    raise OSError(f"test resolver: {host} is not on this machine")
+
+
+@pytest.fixture(scope="module")
+def summarizer() -> AsyncIterator[SummarizerPool]:
+    pool = SummarizerPool(workers=1)
+    yield pool  # type: ignore[misc]
+    pool.close()
+
+
+class Harness:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        fetcher: SafeFetcher,
+        summarizer: SummarizerPool,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.handed_to_alerts: list[NewArticle] = []
+        self.broken: list[tuple[int, str]] = []
+        self.ingestor = Ingestor(
+            sessionmaker,
+            fetcher,
+            summarizer,
+            IngestOptions(failure_threshold=3),
+            on_new_articles=self._alerts,
+            on_feed_broken=self._broken,
+            rng=random.Random(7),
+        )
+
+    async def _alerts(self, articles: list[NewArticle]) -> None:  # type: ignore[override]
+        self.handed_to_alerts.extend(articles)
+
+    async def _broken(self, feed_id: int, message: str) -> None:
+        self.broken.append((feed_id, message))
+
+    async def add(self, url: str) -> int:
+        async with self.sessionmaker() as session, session.begin():
+            feed, _ = await feed_store.add_feed(session, url, now=T0, interval_seconds=INTERVAL)
+        return feed.id
+
+    async def articles(self) -> list[Article]:
+        async with self.sessionmaker() as session:
+            return list(await session.scalars(select(Article).order_by(Article.id)))
+
+    async def feed(self, feed_id: int) -> Feed:
+        async with self.sessionmaker() as session:
+            feed = await session.get(Feed, feed_id)
+        assert feed is not None
+        return feed
+
+
+@pytest.fixture
+async def harness(
+    sessionmaker: async_sessionmaker[AsyncSession], summarizer: SummarizerPool
+) -> AsyncIterator[Harness]:
+    policy = FetchPolicy(allow=("127.0.0.1",), total_timeout=10.0, read_timeout=5.0)
+    async with SafeFetcher(policy, resolver=loopback_only) as fetcher:
+        yield Harness(sessionmaker, fetcher, summarizer)
+
+
+@pytest.fixture
+def server() -> AsyncIterator[FeedServer]:
+    with FeedServer() as feed_server:
+        yield feed_server  # type: ignore[misc]
+
+
+async def test_teasers_get_full_text_clean_urls_and_summaries(
+    harness: Harness, server: FeedServer
+) -> None:
+    await harness.add(server.url("/teaser.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert (report.feeds, report.new, report.errors) == (1, 2, 0)
+    wind, wine = await harness.articles()
+    # The teaser was replaced by the page's story, and tracking parameters are gone.
+    assert "utm_" not in wind.canonical_url and "fbclid" not in wind.canonical_url
+    assert len(wind.text.split()) > 200
+    assert "/articles/wind-farm-a.html" in server.paths_requested()
+    async with harness.sessionmaker() as session:
+        summary = await session.scalar(select(Summary).where(Summary.article_id == wind.id))
+    assert summary is not None and 1 <= len(summary.sentences) <= 3
+    assert all(sentence in wind.text for sentence in summary.sentences)
+    # The German story is stored (for search) but has no English summary.
+    assert wine.text
+    async with harness.sessionmaker() as session:
+        assert await session.scalar(select(Summary).where(Summary.article_id == wine.id)) is None
+
+
+async def test_backlog_is_stored_as_seen_and_later_entries_reach_alerts(
+    harness: Harness, server: FeedServer
+) -> None:
+    await harness.add(server.url("/rss2.xml"))
+    first = await harness.ingestor.run_tick(now=T0)
+    assert first.new == 3
+    assert harness.handed_to_alerts == []
+    assert all(article.is_backlog for article in await harness.articles())
+
+    server.route("/rss2.xml", Route(server.fixture("edited-v1.xml")))
+    later = T0 + timedelta(seconds=INTERVAL * 2)
+    second = await harness.ingestor.run_tick(now=later)
+    assert second.new == 1
+    [alerted] = harness.handed_to_alerts
+    assert alerted.title == "Fish auction prices fall"
+    assert not (await harness.articles())[-1].is_backlog
+
+
+async def test_edited_entry_updates_its_article(harness: Harness, server: FeedServer) -> None:
+    server.route("/market.xml", Route(server.fixture("edited-v1.xml")))
+    await harness.add(server.url("/market.xml"))
+    await harness.ingestor.run_tick(now=T0)
+    server.route("/market.xml", Route(server.fixture("edited-v2.xml")))
+    report = await harness.ingestor.run_tick(now=T0 + timedelta(seconds=INTERVAL * 2))
+    assert (report.new, report.updated) == (0, 1)
+    [article] = await harness.articles()
+    assert article.title == "Fish auction prices fall for second week"
+    assert "Correction" in article.text
+    assert article.updated_at is not None
+    # Unchanged on the next poll: nothing updated again.
+    report = await harness.ingestor.run_tick(now=T0 + timedelta(seconds=INTERVAL * 4))
+    assert (report.new, report.updated) == (0, 0)
+
+
+async def test_one_story_from_two_outlets_is_grouped(harness: Harness, server: FeedServer) -> None:
+    await harness.add(server.url("/teaser.xml"))
+    await harness.add(server.url("/outlet-b.xml"))
+    await harness.ingestor.run_tick(now=T0)
+    by_title = {article.title: article for article in await harness.articles()}
+    courier = by_title["Storm cuts power cable to offshore wind farm"]
+    wire = by_title["North Bank wind farm cut off after storm damages cable"]
+    other = by_title["Grid operator plans second interconnector"]
+    assert courier.story_key == wire.story_key
+    assert other.story_key not in (courier.story_key, wire.story_key)
+
+
+async def test_same_article_in_two_feeds_is_stored_once(
+    harness: Harness, server: FeedServer
+) -> None:
+    server.route("/copy.xml", Route(server.fixture("outlet-b.xml")))
+    first = await harness.add(server.url("/outlet-b.xml"))
+    second = await harness.add(server.url("/copy.xml"))
+    await harness.ingestor.run_tick(now=T0)
+    assert len(await harness.articles()) == 2
+    async with harness.sessionmaker() as session:
+        entries = await session.scalar(select(func.count()).select_from(FeedEntry))
+        feeds = set(await session.scalars(select(FeedEntry.feed_id)))
+    assert entries == 4 and feeds == {first, second}
+
+
+async def test_not_modified_feed_costs_one_request(harness: Harness, server: FeedServer) -> None:
+    feed_id = await harness.add(server.url("/conditional.xml"))
+    await harness.ingestor.run_tick(now=T0)
+    assert (await harness.feed(feed_id)).etag
+    report = await harness.ingestor.run_tick(now=T0 + timedelta(seconds=INTERVAL * 2))
+    assert report.not_modified == 1 and report.new == 0
+    conditional = [r for r in server.requests if r.path == "/conditional.xml"]
+    assert len(conditional) == 2
+    assert conditional[1].headers.get("If-None-Match") == (await harness.feed(feed_id)).etag
+
+
+async def test_failures_back_off_and_break_the_feed_once(
+    harness: Harness, server: FeedServer
+) -> None:
+    feed_id = await harness.add(server.url("/status/500"))
+    now = T0
+    for _ in range(5):
+        report = await harness.ingestor.run_tick(now=now)
+        assert report.errors == 1
+        feed = await harness.feed(feed_id)
+        # Each failure waits longer than the last before the next try.
+        assert feed.next_due_at > now + timedelta(seconds=INTERVAL * 0.85)
+        now = feed.next_due_at
+    feed = await harness.feed(feed_id)
+    assert feed.consecutive_failures == 5 and feed.broken_at is not None
+    assert "500" in (feed.last_error or "")
+    assert [fid for fid, _ in harness.broken] == [feed_id]
+
+
+async def test_retry_after_is_honoured(harness: Harness, server: FeedServer) -> None:
+    feed_id = await harness.add(server.url("/status/503"))
+    await harness.ingestor.run_tick(now=T0)
+    feed = await harness.feed(feed_id)
+    assert feed.next_due_at >= T0 + timedelta(seconds=INTERVAL * 0.9)
+    assert feed.last_error and "503" in feed.last_error
+
+
+async def test_a_web_page_is_not_a_feed(harness: Harness, server: FeedServer) -> None:
+    feed_id = await harness.add(server.url("/page.html"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert report.errors == 1
+    assert "feed URL" in ((await harness.feed(feed_id)).last_error or "")
+
+
+async def test_refused_address_is_recorded_with_a_reason(
+    harness: Harness, server: FeedServer
+) -> None:
+    feed_id = await harness.add(server.url("/redirect/to?url=http://10.0.0.5/feed.xml"))
+    await harness.ingestor.run_tick(now=T0)
+    error = (await harness.feed(feed_id)).last_error or ""
+    assert "10.0.0.5" in error and "private" in error
