@@ -1,0 +1,110 @@
+"""`newsdigest summarize`: digest files or standard input from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from summarizer import METHODS, Digest, SummarizerError, summarize
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+_PROGRAM = "newsdigest"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options on ``parser``."""
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="a file, '-' for standard input, or a URL"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object per input per line"
+    )
+    parser.add_argument(
+        "--sentences", type=int, default=3, metavar="N", help="sentences in the summary (default 3)"
+    )
+    parser.add_argument(
+        "--method", choices=METHODS, default="news", help="summarization method (default news)"
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Digest every input in this one process; 1 if any input failed, else 0."""
+    del settings  # nothing configurable yet; the signature is the one every command shares
+    failed = False
+    for name in args.inputs:
+        try:
+            text = _read(name, sys.stdin)
+            digest = summarize(text, max_sentences=args.sentences, method=args.method)
+        except (OSError, UnicodeDecodeError, SummarizerError, _UnsupportedInput) as exc:
+            print(f"{_PROGRAM}: {name}: {_reason(exc)}", file=sys.stderr)
+            failed = True
+            continue
+        if args.json:
+            print(json.dumps(_as_json(name, digest), ensure_ascii=False))
+        else:
+            print(render_text(name, digest))
+    return 1 if failed else 0
+
+
+class _UnsupportedInput(Exception):
+    pass
+
+
+def _read(name: str, stdin: TextIO) -> str:
+    if name.startswith(("http://", "https://")):
+        raise _UnsupportedInput("fetching URLs arrives with ingestion")
+    if name == "-":
+        return stdin.read()
+    return Path(name).read_text(encoding="utf-8")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return str(exc)
+
+
+def _as_json(name: str, digest: Digest) -> dict[str, object]:
+    return {
+        "input": name,
+        "title": digest.title,
+        "sentences": list(digest.sentences),
+        "entities": [
+            {"text": e.text, "label": e.kind, "mentions": e.mentions} for e in digest.entities
+        ],
+        "figures": [
+            {"text": f.text, "value": f.value, "unit": f.unit, "about": f.about}
+            for f in digest.figures
+        ],
+        "method": digest.method,
+    }
+
+
+def render_text(name: str, digest: Digest) -> str:
+    """Return a readable digest: title, summary, entities and figures."""
+    lines = [f"== {digest.title or name}", ""]
+    lines += [f"  {sentence}" for sentence in digest.sentences]
+    if digest.entities:
+        lines += [
+            "",
+            "Entities: "
+            + ", ".join(f"{e.text} ({e.kind}, {e.mentions})" for e in digest.entities[:10]),
+        ]
+    if digest.figures:
+        lines += ["", "Figures:"]
+        lines += [
+            f"  - {f.text}: {f.about}" if f.about else f"  - {f.text}" for f in digest.figures[:8]
+        ]
+    lines += [
+        "",
+        f"({digest.word_count} words, {digest.reading_minutes} min read; {digest.method})",
+        "",
+    ]
+    return "\n".join(lines)

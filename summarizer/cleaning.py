@@ -1,0 +1,189 @@
+"""Turn a dirty article (HTML, wire furniture, odd whitespace) into plain story paragraphs."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+# A news story is a few thousand words; anything past this is a paste accident, and every later
+# stage (sentence splitting, the sentence graph, NER) grows with length: cut to bound time.
+MAX_INPUT_CHARS = 1_000_000
+MAX_STORY_CHARS = 60_000
+
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    ]
+)
+_SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "head"])
+_LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>|</[a-zA-Z][a-zA-Z0-9]*>")
+
+
+class _TextExtractor(HTMLParser):
+    # The stdlib parser is enough for the fragments feeds carry; full pages go through
+    # trafilatura in ingestion before they reach us.
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def strip_html(text: str) -> str:
+    """Return the text of an HTML fragment with block elements as paragraph breaks."""
+    extractor = _TextExtractor()
+    extractor.feed(text)
+    extractor.close()
+    return "".join(extractor.parts)
+
+
+# Whole paragraphs that are page furniture, not story.
+_FURNITURE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        # Xinhua: "Source: Xinhua| 2017-05-09 ...|Editor: Mengjie"
+        r"source\s*:.{0,80}(?:\||editor\s*:).*",
+        r"editor\s*:\s*\S.{0,40}",
+        r"(?:video\s*player\s*close|advertisement|share this article|play video|watch video"
+        r"|click here.{0,60}|read more.{0,60}|related articles?|explore \w+)",
+        r"key\s*words?\s*:.*",
+        r"tags?\s*:.{0,120}",
+        # Bylines: "by Xinhua writers Liu Chang, Li Rong", "By Jane Doe, Reuters".
+        r"by\s+[^.!?]{2,80}",
+        r"(?:published|updated|last updated)\s*:?.{0,60}\d.{0,40}",
+        r"(?:photo|image|picture)\s*(?:credit)?\s*:.{0,80}",
+        r"[\W\d_]{6,}",  # tracking numbers and rules of punctuation
+    )
+]
+_INLINE_FURNITURE = re.compile(r"\bVideo\s*Player\s*Close\b", re.IGNORECASE)
+# "BEIJING, May 9 (Xinhua) --", "LONDON (Reuters) -", "(CNN)", "WASHINGTON —".
+_DATELINE = re.compile(
+    r"""^(?:
+        (?:[A-Z][A-Za-z.'-]*[ ]?){0,3}[A-Z]{2,}[A-Za-z.'-]*   # place, mostly upper case
+        (?:,[ ]?[A-Z][A-Za-z.]*(?:[ ][A-Za-z.]+)?)?           # optional ", May 9" / ", Calif."
+        (?:[ ]\d{1,2})?
+        [ ]?(?:\([A-Za-z. ]{2,30}\))?[ ]?(?:--|—|–|-)[ ]?     # "(Xinhua) --"
+      | \((?:CNN|AP|AFP|Reuters|Xinhua|dpa|UPI)\)[ ]?(?:--|—|–|-)?[ ]?
+    )""",
+    re.VERBOSE,
+)
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$""")
+
+
+def _paragraphs(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    if _BLANK_LINES.search(text):
+        # Blank lines separate paragraphs; single newlines inside one are soft wraps.
+        blocks = _BLANK_LINES.split(text)
+        return [" ".join(line.strip() for line in b.split("\n")) for b in blocks]
+    return text.split("\n")
+
+
+def _is_heading(paragraph: str) -> bool:
+    letters = [c for c in paragraph if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(paragraph.split()) <= 12
+
+
+def _is_furniture(paragraph: str) -> bool:
+    if len(paragraph) > 200 or (_SENTENCE_END.search(paragraph) and len(paragraph.split()) > 12):
+        return False
+    return any(p.fullmatch(paragraph) for p in _FURNITURE)
+
+
+def clean_paragraphs(text: str) -> list[str]:
+    """Return the story's paragraphs: HTML, furniture, headings and datelines removed."""
+    text = text[:MAX_INPUT_CHARS]
+    if _LOOKS_LIKE_HTML.search(text):
+        text = strip_html(text)
+    kept: list[str] = []
+    for raw in _paragraphs(text):
+        paragraph = _SPACES.sub(" ", _INLINE_FURNITURE.sub(" ", raw)).strip()
+        if not paragraph or _is_heading(paragraph) or _is_furniture(paragraph):
+            continue
+        if not kept:
+            paragraph = _DATELINE.sub("", paragraph, count=1)
+        elif len(kept) == 1 and _is_title_like(kept[0]):
+            # The dateline opens the first story paragraph, which follows the headline.
+            paragraph = _DATELINE.sub("", paragraph, count=1)
+        kept.append(paragraph)
+    # Footers ("EXPLORE XINHUANET", "Follow us") trail the story without closing punctuation.
+    while (
+        kept and len(kept) > 1 and not _SENTENCE_END.search(kept[-1]) and len(kept[-1].split()) <= 8
+    ):
+        kept.pop()
+    return _cap(kept)
+
+
+def _cap(paragraphs: list[str]) -> list[str]:
+    total = 0
+    for i, paragraph in enumerate(paragraphs):
+        total += len(paragraph) + 2
+        if total > MAX_STORY_CHARS:
+            return paragraphs[: max(i, 1)] if i else [paragraph[:MAX_STORY_CHARS]]
+    return paragraphs
+
+
+def _is_title_like(paragraph: str) -> bool:
+    return not _SENTENCE_END.search(paragraph) and 2 <= len(paragraph.split()) <= 25
+
+
+def split_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """Take a leading headline (one short line without closing punctuation) off the paragraphs."""
+    if len(paragraphs) > 1 and _is_title_like(paragraphs[0]):
+        return paragraphs[0], paragraphs[1:]
+    return None, paragraphs
+
+
+def clean_text(text: str) -> str:
+    """Return the story text of ``text``, paragraphs separated by blank lines."""
+    return "\n\n".join(clean_paragraphs(text))

