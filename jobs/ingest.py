@@ -468,6 +468,10 @@ class Ingestor:
         except SummarizerError as exc:
             log.info("not summarized (%s): %s", title[:60], exc)
             return None
+        except Exception:
+            # A summarizer bug must not lose the article: store it without a summary.
+            log.exception("summarizer failed on %r", title[:60])
+            return None
         data = digest.to_dict()
         return {
             "sentences": data["sentences"],

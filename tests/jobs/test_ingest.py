@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.fetch import FetchPolicy, SafeFetcher
+from jobs.fetch.addresses import parse_ip
 from jobs.ingest import IngestOptions, Ingestor, NewArticle
 from jobs.summarizing import SummarizerPool
 from store import feeds as feed_store
@@ -23,8 +24,10 @@ INTERVAL = 900
 
 async def loopback_only(host: str, port: int) -> list[str]:
     """Tests reach nothing beyond 127.0.0.1: other names fail loudly instead of hitting DNS."""
-    if host in ("127.0.0.1", "localhost"):
+    if host == "localhost":
         return ["127.0.0.1"]
+    if parse_ip(host) is not None:
+        return [host.strip("[]")]
     raise OSError(f"test resolver: {host} is not on this machine")
 
 
@@ -102,7 +105,7 @@ async def test_teasers_get_full_text_clean_urls_and_summaries(
     # The teaser was replaced by the page's story, and tracking parameters are gone.
     assert "utm_" not in wind.canonical_url and "fbclid" not in wind.canonical_url
     assert len(wind.text.split()) > 200
-    assert "/articles/wind-farm-a.html" in server.paths_requested()
+    assert any(p.startswith("/articles/wind-farm-a.html") for p in server.paths_requested())
     async with harness.sessionmaker() as session:
         summary = await session.scalar(select(Summary).where(Summary.article_id == wind.id))
     assert summary is not None and 1 <= len(summary.sentences) <= 3
@@ -181,7 +184,7 @@ async def test_not_modified_feed_costs_one_request(harness: Harness, server: Fee
     assert report.not_modified == 1 and report.new == 0
     conditional = [r for r in server.requests if r.path == "/conditional.xml"]
     assert len(conditional) == 2
-    assert conditional[1].headers.get("If-None-Match") == (await harness.feed(feed_id)).etag
+    assert conditional[1].headers.get("if-none-match") == (await harness.feed(feed_id)).etag
 
 
 async def test_failures_back_off_and_break_the_feed_once(
