@@ -72,7 +72,8 @@ class AlertQuery:
 
 
 def _format_term(term: str) -> str:
-    return f'"{term}"' if " " in term else term
+    # Quoting the word "or" keeps it from reading back as the operator.
+    return f'"{term}"' if " " in term or term == "or" else term
 
 
 def parse_alert_query(
@@ -110,7 +111,7 @@ def parse_alert_query(
             raise AlertQueryError(
                 "The alert only excludes words; add at least one word to look for."
             )
-        raise AlertQueryError("The alert has no words to look for (only punctuation).")
+        raise AlertQueryError("The alert has no words to look for.")
     if any(not group for group in groups):
         raise AlertQueryError("OR needs words on both sides, as in: wildfire OR drought")
 
