@@ -90,7 +90,10 @@ def parse_timezone(text: str) -> tzinfo:
     offset = _OFFSET.fullmatch(stripped)
     if offset is not None:
         return _fixed_offset(stripped, offset)
-    key = _known_names().get(normalize_text(stripped))
+    # Exact names first: normalising drops the sign that tells Etc/GMT+3 from Etc/GMT-3.
+    key = _keys_by_casefold().get(stripped.casefold()) or _known_names().get(
+        normalize_text(stripped)
+    )
     if key is not None:
         return ZoneInfo(key)
     raise TimezoneError(_unknown_message(stripped))
@@ -113,6 +116,11 @@ def _fixed_offset(text: str, found: re.Match[str]) -> tzinfo:
         return ZoneInfo("UTC")
     name = f"UTC{sign}{hours:02d}:{minutes:02d}"
     return timezone(size if sign == "+" else -size, name)
+
+
+@cache
+def _keys_by_casefold() -> dict[str, str]:
+    return {key.casefold(): key for key in available_timezones()}
 
 
 @cache
