@@ -1,0 +1,140 @@
+"""The keyword-alert query language: parsing, canonical form, and the article form it matches.
+
+A query is a disjunction of conjunctions of terms, with exclusions that apply to the whole query::
+
+    climate "carbon tax" OR wildfire -opinion
+    == (climate AND "carbon tax") OR wildfire, AND NOT opinion
+
+A term is a word or a quoted phrase. Matching ignores case and accents and works on whole words:
+both query and article go through :func:`jobs.normalization.normalize_text`, which reduces them
+to lowercase accent-free tokens separated by single spaces, so a term matches where ``" term "``
+occurs in the padded article (see :func:`searchable_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import chain
+
+from jobs.normalization import normalize_text
+from jobs.user_input import UserInputError
+
+DEFAULT_MAX_TERMS = 20
+
+# Phones turn straight quotes into typographic ones as people type; all of these count as '"'.
+_QUOTE_TRANSLATION = str.maketrans(dict.fromkeys("“”„‟«»＂", '"'))
+_QUERY_TOKEN = re.compile(r'-?"[^"]*"|[^\s"]+')
+# Keeps the title's last words and the text's first words from forming a phrase; the bar never
+# survives normalisation, so no term can contain it.
+_FIELD_SEPARATOR = " | "
+
+
+class AlertQueryError(UserInputError):
+    """An alert query we cannot accept; the message says what to change."""
+
+
+def searchable_text(title: str, text: str) -> str:
+    """Return the padded, normalised form of an article that ``" term "`` patterns are found in."""
+    return f" {normalize_text(title)}{_FIELD_SEPARATOR}{normalize_text(text)} "
+
+
+@dataclass(frozen=True)
+class AlertQuery:
+    """A parsed alert: any clause whose terms all occur, and none of the excluded terms.
+
+    Terms are normalised strings; a term with a space in it is a phrase. Parsing sorts and
+    de-duplicates everything, so equal queries compare equal however they were written.
+    """
+
+    clauses: tuple[tuple[str, ...], ...]
+    excluded: tuple[str, ...] = ()
+
+    def terms(self) -> frozenset[str]:
+        """Every distinct term the query mentions, wanted or excluded."""
+        return frozenset(self.excluded).union(*self.clauses)
+
+    def canonical(self) -> str:
+        """The query in one standard spelling, for de-duplication, storage and display."""
+        positive = " OR ".join(" ".join(map(_format_term, clause)) for clause in self.clauses)
+        negative = "".join(f" -{_format_term(term)}" for term in self.excluded)
+        return positive + negative
+
+    def matches(self, searchable: str) -> bool:
+        """Whether an article in :func:`searchable_text` form matches; the reference semantics."""
+
+        def present(term: str) -> bool:
+            return f" {term} " in searchable
+
+        return not any(map(present, self.excluded)) and any(
+            all(map(present, clause)) for clause in self.clauses
+        )
+
+
+def _format_term(term: str) -> str:
+    # Quoting the word "or" keeps it from reading back as the operator.
+    return f'"{term}"' if " " in term or term == "or" else term
+
+
+def parse_alert_query(
+    text: str, *, max_chars: int, max_terms: int = DEFAULT_MAX_TERMS
+) -> AlertQuery:
+    """Parse what follows ``/alert``; raise :class:`AlertQueryError` with a message for the user."""
+    text = text.translate(_QUOTE_TRANSLATION).strip()
+    if not text:
+        raise AlertQueryError('The alert is empty. Example: /alert climate "carbon tax" -opinion')
+    if len(text) > max_chars:
+        raise AlertQueryError(
+            f"The alert is {len(text)} characters long; the limit is {max_chars}."
+        )
+    if text.count('"') % 2:
+        raise AlertQueryError('A quotation mark is not closed: put phrases in "double quotes".')
+
+    groups: list[list[str]] = [[]]
+    excluded: set[str] = set()
+    for token in _QUERY_TOKEN.findall(text):
+        # Any case: nobody searches for the word "or", and phones capitalise it unasked.
+        if token.upper() == "OR":
+            groups.append([])
+            continue
+        negated = token.startswith("-")
+        term = normalize_text(token.removeprefix("-"))
+        if not term:
+            continue  # punctuation alone, or an empty phrase: nothing to look for
+        if negated:
+            excluded.add(term)
+        else:
+            groups[-1].append(term)
+
+    if all(not group for group in groups):
+        if excluded:
+            raise AlertQueryError(
+                "The alert only excludes words; add at least one word to look for."
+            )
+        raise AlertQueryError("The alert has no words to look for.")
+    if any(not group for group in groups):
+        raise AlertQueryError("OR needs words on both sides, as in: wildfire OR drought")
+
+    clauses = _minimal_clauses(groups)
+    query = AlertQuery(clauses=clauses, excluded=tuple(sorted(excluded)))
+    if len(query.terms()) > max_terms:
+        raise AlertQueryError(
+            f"The alert has {len(query.terms())} different words and phrases; "
+            f"the limit is {max_terms}."
+        )
+    contradicted = sorted(excluded.intersection(chain.from_iterable(clauses)))
+    if contradicted:
+        raise AlertQueryError(
+            f'"{contradicted[0]}" is both wanted and excluded; remove it from one side.'
+        )
+    return query
+
+
+def _minimal_clauses(groups: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    """Sort and de-duplicate clauses, dropping any that contains another (it adds no matches)."""
+    sets = sorted({frozenset(group) for group in groups}, key=len)
+    kept: list[frozenset[str]] = []
+    for candidate in sets:
+        if not any(smaller <= candidate for smaller in kept):
+            kept.append(candidate)
+    return tuple(sorted(tuple(sorted(clause)) for clause in kept))
