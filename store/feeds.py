@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import Article, Feed, Subscription
+from store.models import Article, Chat, Feed, Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,8 @@ async def subscriber_chat_ids(session: AsyncSession, feed_id: int) -> list[int]:
     return list(
         await session.scalars(
             select(Subscription.chat_id)
-            .where(Subscription.feed_id == feed_id)
+            .join(Chat, Chat.id == Subscription.chat_id)
+            .where(Subscription.feed_id == feed_id, Chat.active.is_(True))
             .order_by(Subscription.chat_id)
         )
     )

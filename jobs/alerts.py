@@ -1,0 +1,126 @@
+"""Keyword alerts: match each new article against every chat's rules in one pass, queue the alerts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.alert_matching import AlertIndex
+from jobs.alert_query import AlertQuery, AlertQueryError, parse_alert_query
+from jobs.ingest import NewArticle
+from jobs.messages import render_alert
+from jobs.quiet_hours import QuietHoursError, parse_quiet_hours, quiet_until
+from jobs.timezones import TimezoneError, parse_timezone
+from store import alerting, deliveries
+from store.models import DeliveryKind, utcnow
+
+log = logging.getLogger(__name__)
+
+# Stored queries were validated when added; this only guards against a limit lowered since.
+_STORED_QUERY_MAX_CHARS = 10_000
+
+
+def alert_item_key(article: NewArticle) -> str:
+    """One alert per chat and story: a second outlet's copy of the story finds the key taken."""
+    return f"story:{article.story_key}" if article.story_key else f"article:{article.article_id}"
+
+
+class AlertMatcher:
+    """Holds the compiled rule index, rebuilt only when rules were added or removed."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        on_enqueued: Callable[[], None] | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.on_enqueued = on_enqueued
+        self._index = AlertIndex.build(())
+        self._version: tuple[int, int] | None = None
+
+    async def index(self) -> AlertIndex:
+        async with self.sessionmaker() as session:
+            version = await alerting.rules_version(session)
+            if version == self._version:
+                return self._index
+            rules = await alerting.all_rules(session)
+        parsed: list[tuple[int, int, AlertQuery]] = []
+        for rule_id, chat_id, query in rules:
+            try:
+                parsed.append(
+                    (rule_id, chat_id, parse_alert_query(query, max_chars=_STORED_QUERY_MAX_CHARS))
+                )
+            except AlertQueryError as exc:
+                log.warning("alert rule %s (%r) no longer parses: %s", rule_id, query, exc)
+        self._index = AlertIndex.build(parsed)
+        self._version = version
+        log.debug("alert index rebuilt: %d rules", len(self._index))
+        return self._index
+
+    async def handle_new_articles(
+        self, articles: Sequence[NewArticle], *, now: datetime | None = None
+    ) -> int:
+        """Queue one alert per matching chat and article; returns how many were queued."""
+        if not articles:
+            return 0
+        index = await self.index()
+        if not len(index):
+            return 0
+        now = now or utcnow()
+        queued = 0
+        for article in articles:
+            matched = index.match(article.title, article.text)
+            if matched:
+                queued += await self._queue(article, matched, now)
+        if queued and self.on_enqueued is not None:
+            self.on_enqueued()
+        return queued
+
+    async def _queue(
+        self, article: NewArticle, matched: dict[int, list[int]], now: datetime
+    ) -> int:
+        queued = 0
+        async with self.sessionmaker() as session, session.begin():
+            audience = await alerting.audiences(session, article.article_id, list(matched))
+            if not audience:
+                return 0
+            shown = await alerting.alert_article(session, article.article_id)
+            if shown is None:
+                return 0
+            rule_ids = [rule for chat in audience for rule in matched[chat.chat_id]]
+            queries = await alerting.rule_queries(session, rule_ids)
+            for chat in audience:
+                text = render_alert(
+                    rules=[queries[rule] for rule in matched[chat.chat_id] if rule in queries],
+                    title=shown.title,
+                    url=shown.url,
+                    source=shown.source,
+                    sentences=shown.sentences,
+                )
+                added = await deliveries.enqueue(
+                    session,
+                    chat_id=chat.chat_id,
+                    kind=DeliveryKind.ALERT,
+                    item_key=alert_item_key(article),
+                    payload={"text": text, "preview": False},
+                    now=now,
+                    not_before=_quiet_until(chat, now),
+                )
+                queued += int(added)
+            await alerting.mark_rules_matched(session, rule_ids, now)
+        return queued
+
+
+def _quiet_until(chat: alerting.AlertAudience, now: datetime) -> datetime | None:
+    """Hold the alert until the chat's quiet hours end, if it is in them now."""
+    if not chat.quiet_hours:
+        return None
+    try:
+        return quiet_until(parse_quiet_hours(chat.quiet_hours), parse_timezone(chat.timezone), now)
+    except (QuietHoursError, TimezoneError) as exc:
+        log.warning("chat %s: stored quiet hours unusable: %s", chat.chat_id, exc)
+        return None

@@ -1,0 +1,106 @@
+"""Queries alert matching needs: every rule at once, and who may be alerted of which article."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import AlertRule, Article, Chat, Feed, FeedEntry, Subscription, Summary
+
+
+@dataclass(frozen=True, slots=True)
+class AlertAudience:
+    """A chat that reads a feed carrying the article, with what delivery needs to know of it."""
+
+    chat_id: int
+    timezone: str
+    quiet_hours: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertArticle:
+    """An article as an alert shows it."""
+
+    id: int
+    title: str
+    url: str
+    source: str
+    story_key: str | None
+    sentences: tuple[str, ...]
+
+
+async def rules_version(session: AsyncSession) -> tuple[int, int]:
+    """(count, highest id) of all rules: changes whenever a rule is added or removed."""
+    count, highest = (
+        await session.execute(select(func.count(), func.coalesce(func.max(AlertRule.id), 0)))
+    ).one()
+    return int(count), int(highest)
+
+
+async def all_rules(session: AsyncSession) -> list[tuple[int, int, str]]:
+    """Every rule of every active chat as (rule id, chat id, query)."""
+    rows = await session.execute(
+        select(AlertRule.id, AlertRule.chat_id, AlertRule.query)
+        .join(Chat, Chat.id == AlertRule.chat_id)
+        .where(Chat.active.is_(True))
+        .order_by(AlertRule.id)
+    )
+    return [(rule_id, chat_id, query) for rule_id, chat_id, query in rows]
+
+
+async def rule_queries(session: AsyncSession, rule_ids: Sequence[int]) -> dict[int, str]:
+    rows = await session.execute(
+        select(AlertRule.id, AlertRule.query).where(AlertRule.id.in_(list(rule_ids)))
+    )
+    return {rule_id: query for rule_id, query in rows}
+
+
+async def audiences(
+    session: AsyncSession, article_id: int, chat_ids: Sequence[int]
+) -> list[AlertAudience]:
+    """Of ``chat_ids``, the active ones subscribed to a feed that carries the article."""
+    rows = await session.execute(
+        select(Chat.id, Chat.timezone, Chat.quiet_hours)
+        .join(Subscription, Subscription.chat_id == Chat.id)
+        .join(FeedEntry, FeedEntry.feed_id == Subscription.feed_id)
+        .where(
+            FeedEntry.article_id == article_id,
+            Chat.id.in_(list(chat_ids)),
+            Chat.active.is_(True),
+        )
+        .distinct()
+        .order_by(Chat.id)
+    )
+    return [AlertAudience(chat_id, tz, quiet) for chat_id, tz, quiet in rows]
+
+
+async def alert_article(session: AsyncSession, article_id: int) -> AlertArticle | None:
+    row = (
+        await session.execute(
+            select(Article, Feed.title, Summary.sentences)
+            .outerjoin(Feed, Feed.id == Article.feed_id)
+            .outerjoin(Summary, Summary.article_id == Article.id)
+            .where(Article.id == article_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    article, feed_title, sentences = row
+    return AlertArticle(
+        article.id,
+        article.title,
+        article.canonical_url,
+        feed_title or "",
+        article.story_key,
+        tuple(sentences or ()),
+    )
+
+
+async def mark_rules_matched(session: AsyncSession, rule_ids: Sequence[int], now: datetime) -> None:
+    await session.execute(
+        update(AlertRule).where(AlertRule.id.in_(list(rule_ids))).values(last_matched_at=now)
+    )
