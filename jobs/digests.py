@@ -1,0 +1,309 @@
+"""Scheduled digests: find the chats that are due, compose one item per story, queue the messages.
+
+Composing is shared: chats that read the same feeds since the same time with the same settings
+get the same items, rendered once; only the header (their local date) is their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.messages import escape, link, split_message
+from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
+from jobs.timezones import TimezoneError, parse_timezone
+from store import deliveries
+from store import digests as digest_store
+from store.digests import DigestCandidate
+from store.models import Chat, DeliveryKind, utcnow
+
+log = logging.getLogger(__name__)
+
+# Freshness halves every this many hours; a story carried by more outlets ranks higher.
+FRESHNESS_HALF_LIFE_HOURS = 12.0
+OUTLET_WEIGHT = 0.6
+# Each further item from a source already in the digest is worth this much less.
+SAME_SOURCE_PENALTY = 0.7
+ENTITIES_SHOWN = 4
+FIGURES_SHOWN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class DigestOptions:
+    """How far back a digest looks at most, and whether an empty one is sent."""
+
+    window: timedelta = timedelta(hours=48)
+    send_empty: bool = False
+    batch: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class DigestStyle:
+    """A chat's presentation settings; equal styles share rendered items."""
+
+    items: int
+    summary_sentences: int
+    show_entities: bool
+    show_figures: bool
+
+    @classmethod
+    def of(cls, chat: Chat) -> DigestStyle:
+        return cls(
+            chat.items_per_digest, chat.summary_sentences, chat.show_entities, chat.show_figures
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One story: its best article, and the other outlets that carried it."""
+
+    story_key: str
+    title: str
+    url: str
+    source: str
+    also: tuple[str, ...]
+    sentences: tuple[str, ...]
+    entities: tuple[dict[str, Any], ...]
+    figures: tuple[dict[str, Any], ...]
+    score: float
+
+
+@dataclass(slots=True)
+class DigestReport:
+    chats: int = 0
+    sent: int = 0
+    empty: int = 0
+    messages: int = 0
+    compositions: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def pick_stories(
+    candidates: Sequence[DigestCandidate], *, limit: int, now: datetime
+) -> list[DigestItem]:
+    """One item per story, ranked by freshness, how many outlets carry it and source variety."""
+    stories: dict[str, list[DigestCandidate]] = defaultdict(list)
+    for candidate in candidates:
+        stories[candidate.story_key].append(candidate)
+    scored: list[DigestItem] = []
+    for key, copies in stories.items():
+        # The copy with the fullest summary speaks for the story; the others are "also".
+        best = max(copies, key=lambda c: (len(c.sentences), -c.article_id))
+        sources = list(dict.fromkeys(c.source for c in copies))
+        newest = max(c.published_at or c.fetched_at for c in copies)
+        age_hours = max(0.0, (now - newest).total_seconds() / 3600)
+        freshness = 0.5 ** (age_hours / FRESHNESS_HALF_LIFE_HOURS)
+        score = freshness + OUTLET_WEIGHT * math.log1p(len(sources) - 1)
+        scored.append(
+            DigestItem(
+                key,
+                best.title,
+                best.url,
+                best.source,
+                tuple(s for s in sources if s != best.source),
+                best.sentences,
+                best.entities,
+                best.figures,
+                score,
+            )
+        )
+    chosen: list[DigestItem] = []
+    used: dict[str, int] = defaultdict(int)
+    remaining = sorted(scored, key=lambda item: (-item.score, item.story_key))
+    while remaining and len(chosen) < limit:
+        best_index = max(
+            range(len(remaining)),
+            key=lambda i: remaining[i].score * SAME_SOURCE_PENALTY ** used[remaining[i].source],
+        )
+        item = remaining.pop(best_index)
+        used[item.source] += 1
+        chosen.append(item)
+    return chosen
+
+
+def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
+    lines = [f"<b>{number}.</b> {link(item.url, item.title or item.url)}"]
+    source = f"<i>{escape(item.source)}</i>"
+    if item.also:
+        source += " · also reported by " + ", ".join(escape(name) for name in item.also[:3])
+        if len(item.also) > 3:
+            source += f" and {len(item.also) - 3} more"
+    lines.append(source)
+    sentences = item.sentences[: style.summary_sentences]
+    if sentences:
+        lines.append(escape(" ".join(sentences)))
+    if style.show_entities and item.entities:
+        names = [str(entity.get("text", "")) for entity in item.entities[:ENTITIES_SHOWN]]
+        lines.append("👤 " + escape(", ".join(name for name in names if name)))
+    if style.show_figures and item.figures:
+        figures = []
+        for figure in item.figures[:FIGURES_SHOWN]:
+            text = str(figure.get("text", ""))
+            about = str(figure.get("about") or "")
+            figures.append(f"{text} ({about})" if about else text)
+        lines.append("📊 " + escape("; ".join(figures)))
+    return "\n".join(lines)
+
+
+def render_header(items: Sequence[DigestItem], *, local_now: datetime) -> str:
+    sources = len({item.source for item in items} | {s for item in items for s in item.also})
+    stories = "story" if len(items) == 1 else "stories"
+    outlets = "source" if sources == 1 else "sources"
+    return (
+        f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\n"
+        f"{len(items)} {stories} from {sources} {outlets}"
+    )
+
+
+def render_digest(
+    items: Sequence[DigestItem], style: DigestStyle, *, local_now: datetime
+) -> list[str]:
+    """The digest as Telegram messages, split between items to stay within 4096 characters."""
+    body = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
+    return split_message(render_header(items, local_now=local_now), body)
+
+
+@functools.lru_cache(maxsize=4096)
+def _schedule(text: str) -> Schedule:
+    return parse_schedule(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _zone(text: str) -> tzinfo:
+    return parse_timezone(text)
+
+
+def next_digest_time(schedule: str, timezone: str, *, after: datetime) -> datetime | None:
+    """When a chat's digest is next due, in UTC; None when its schedule is off.
+
+    The bot calls this whenever a chat changes its schedule or time zone; the sender after each
+    digest. Raises ScheduleError or TimezoneError for values that do not parse.
+    """
+    return next_run(_schedule(schedule), _zone(timezone), after)
+
+
+def digest_since(chat: Chat, *, now: datetime, window: timedelta) -> datetime:
+    earliest = now - window
+    return max(chat.last_digest_at, earliest) if chat.last_digest_at else earliest
+
+
+async def compose_for_chat(
+    session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
+) -> list[str]:
+    """The chat's digest right now (for /digest): messages, or [] when nothing is new."""
+    feeds = (await digest_store.feeds_of_chats(session, [chat.id])).get(chat.id, [])
+    if not feeds:
+        return []
+    since = digest_since(chat, now=now, window=window)
+    candidates = await digest_store.digest_candidates(session, feeds, since=since, until=now)
+    style = DigestStyle.of(chat)
+    items = pick_stories(candidates, limit=style.items, now=now)
+    if not items:
+        return []
+    return render_digest(items, style, local_now=now.astimezone(_zone_or_utc(chat.timezone)))
+
+
+def _zone_or_utc(name: str) -> tzinfo:
+    try:
+        return _zone(name)
+    except TimezoneError:
+        return _zone("UTC")
+
+
+async def queue_due_digests(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    now: datetime | None = None,
+    options: DigestOptions | None = None,
+    on_enqueued: Callable[[], None] | None = None,
+) -> DigestReport:
+    """Queue the digests of every chat that is due now, and move each chat's schedule on."""
+    options = options or DigestOptions()
+    now = now or utcnow()
+    report = DigestReport()
+    while True:
+        async with sessionmaker() as session, session.begin():
+            chats = await digest_store.claim_due_chats(session, now=now, limit=options.batch)
+            if not chats:
+                break
+            await _queue_batch(session, chats, now=now, options=options, report=report)
+    if report.messages and on_enqueued is not None:
+        on_enqueued()
+    return report
+
+
+async def _queue_batch(
+    session: AsyncSession,
+    chats: Sequence[Chat],
+    *,
+    now: datetime,
+    options: DigestOptions,
+    report: DigestReport,
+) -> None:
+    feeds = await digest_store.feeds_of_chats(session, [chat.id for chat in chats])
+    candidates: dict[tuple[tuple[int, ...], datetime], list[DigestCandidate]] = {}
+    items_for: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[DigestItem]] = {}
+    bodies: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[str]] = {}
+    for chat in chats:
+        report.chats += 1
+        try:
+            next_at = next_digest_time(chat.digest_schedule, chat.timezone, after=now)
+        except (ScheduleError, TimezoneError) as exc:
+            # A bad stored value must not make the chat due forever: switch its digest off.
+            report.errors.append(f"chat {chat.id}: {exc}")
+            next_at = None
+        feed_key = tuple(feeds.get(chat.id, ()))
+        since = digest_since(chat, now=now, window=options.window)
+        style = DigestStyle.of(chat)
+        key = (feed_key, since, style)
+        if key not in items_for:
+            if (feed_key, since) not in candidates:
+                candidates[(feed_key, since)] = (
+                    await digest_store.digest_candidates(session, feed_key, since=since, until=now)
+                    if feed_key
+                    else []
+                )
+            items_for[key] = pick_stories(candidates[(feed_key, since)], limit=style.items, now=now)
+            bodies[key] = [
+                render_item(n, item, style) for n, item in enumerate(items_for[key], start=1)
+            ]
+            report.compositions += 1
+        items = items_for[key]
+        if items or options.send_empty:
+            local_now = now.astimezone(_zone_or_utc(chat.timezone))
+            header = (
+                render_header(items, local_now=local_now)
+                if items
+                else (
+                    f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\nNothing new from your sources."
+                )
+            )
+            messages = split_message(header, bodies[key])
+            slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
+            for part, text in enumerate(messages):
+                await deliveries.enqueue(
+                    session,
+                    chat_id=chat.id,
+                    kind=DeliveryKind.DIGEST,
+                    item_key=f"digest:{slot}:{part}",
+                    payload={"text": text, "preview": False},
+                    now=now,
+                )
+            report.sent += 1
+            report.messages += len(messages)
+        else:
+            report.empty += 1
+        await digest_store.advance_schedule(
+            session,
+            chat.id,
+            sent_at=now if items else (chat.last_digest_at or now),
+            next_at=next_at,
+        )

@@ -1,0 +1,127 @@
+"""Queries for scheduled digests: which chats are due, what they read, what is new for them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import Article, Chat, Feed, FeedEntry, Subscription, Summary
+
+
+@dataclass(frozen=True, slots=True)
+class DigestCandidate:
+    """One article as a digest item may show it, with the feed it came through."""
+
+    article_id: int
+    title: str
+    url: str
+    published_at: datetime | None
+    fetched_at: datetime
+    story_key: str
+    feed_id: int
+    source: str
+    sentences: tuple[str, ...]
+    entities: tuple[dict[str, Any], ...]
+    figures: tuple[dict[str, Any], ...]
+
+
+async def claim_due_chats(session: AsyncSession, *, now: datetime, limit: int) -> list[Chat]:
+    """Active chats whose next digest time has come, locked so two workers never both send."""
+    return list(
+        await session.scalars(
+            select(Chat)
+            .where(Chat.active.is_(True), Chat.next_digest_at <= now)
+            .order_by(Chat.next_digest_at, Chat.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+async def feeds_of_chats(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, list[int]]:
+    rows = await session.execute(
+        select(Subscription.chat_id, Subscription.feed_id)
+        .where(Subscription.chat_id.in_(list(chat_ids)))
+        .order_by(Subscription.chat_id, Subscription.feed_id)
+    )
+    feeds: dict[int, list[int]] = defaultdict(list)
+    for chat_id, feed_id in rows:
+        feeds[chat_id].append(feed_id)
+    return feeds
+
+
+async def digest_candidates(
+    session: AsyncSession, feed_ids: Sequence[int], *, since: datetime, until: datetime
+) -> list[DigestCandidate]:
+    """Summarized, non-backlog articles that reached these feeds in [since, until)."""
+    rows = await session.execute(
+        select(
+            Article.id,
+            Article.title,
+            Article.canonical_url,
+            Article.published_at,
+            Article.fetched_at,
+            Article.story_key,
+            FeedEntry.feed_id,
+            Feed.title,
+            Feed.url,
+            Summary.sentences,
+            Summary.entities,
+            Summary.figures,
+        )
+        .join(FeedEntry, FeedEntry.article_id == Article.id)
+        .join(Feed, Feed.id == FeedEntry.feed_id)
+        .join(Summary, Summary.article_id == Article.id)
+        .where(
+            FeedEntry.feed_id.in_(list(feed_ids)),
+            Article.fetched_at >= since,
+            Article.fetched_at < until,
+            Article.is_backlog.is_(False),
+        )
+        .order_by(Article.id, FeedEntry.feed_id)
+    )
+    return [
+        DigestCandidate(
+            article_id,
+            title,
+            url,
+            published,
+            fetched,
+            story or f"s{article_id}",
+            feed_id,
+            feed_title or feed_url,
+            tuple(sentences or ()),
+            tuple(entities or ()),
+            tuple(figures or ()),
+        )
+        for (
+            article_id,
+            title,
+            url,
+            published,
+            fetched,
+            story,
+            feed_id,
+            feed_title,
+            feed_url,
+            sentences,
+            entities,
+            figures,
+        ) in rows
+    ]
+
+
+async def advance_schedule(
+    session: AsyncSession, chat_id: int, *, sent_at: datetime, next_at: datetime | None
+) -> None:
+    await session.execute(
+        update(Chat)
+        .where(Chat.id == chat_id)
+        .values(last_digest_at=sent_at, next_digest_at=next_at)
+    )
