@@ -91,7 +91,13 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (its exception mapping and streaming), over a guarded pool."""
 
-    def __init__(self, policy: FetchPolicy, *, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        *,
+        resolver: Resolver | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         limits = httpx.Limits(
             max_connections=policy.max_connections,
             max_keepalive_connections=policy.max_keepalive_connections,
@@ -100,7 +106,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         # which then resolves names itself, and the address check would be meaningless.
         super().__init__(limits=limits, trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(),
+            ssl_context=ssl_context or ssl.create_default_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -113,9 +119,15 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
 class GuardedClient(httpx.AsyncClient):
     """The shared async client for fetching feeds and pages: guarded, capped, named newsdigest."""
 
-    def __init__(self, policy: FetchPolicy, *, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        *,
+        resolver: Resolver | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         super().__init__(
-            transport=GuardedTransport(policy, resolver=resolver),
+            transport=GuardedTransport(policy, resolver=resolver, ssl_context=ssl_context),
             headers={"User-Agent": policy.user_agent},
             timeout=httpx.Timeout(
                 policy.total_timeout,

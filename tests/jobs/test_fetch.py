@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import ssl
 from collections.abc import Sequence
 
 import httpx
@@ -19,7 +20,7 @@ from jobs.fetch import (
     SafeFetcher,
     TooManyRedirects,
 )
-from tests.feedserver import ETAG, LAST_MODIFIED, FeedServer
+from tests.feedserver import ETAG, LAST_MODIFIED, TEST_CA, TLS_HOST, FeedServer
 
 LOCAL = ("127.0.0.1",)
 
@@ -298,3 +299,31 @@ async def test_a_shared_client_stays_open_after_the_fetcher_closes(
         async with SafeFetcher(policy, client=client) as fetcher:
             result = await fetcher.fetch(feed_server.url("/atom.xml"))
     assert result.status == 200
+
+
+def trust_test_ca() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(TEST_CA))
+
+
+async def test_tls_is_verified_against_the_host_name_not_the_pinned_address() -> None:
+    with FeedServer(tls=True) as server:
+        resolver = RecordingResolver(["127.0.0.1"])
+        policy = FetchPolicy(allow=LOCAL)
+        async with GuardedClient(policy, resolver=resolver, ssl_context=trust_test_ca()) as client:
+            fetcher = SafeFetcher(policy, client=client)
+            result = await fetcher.fetch(f"https://{TLS_HOST}:{server.port}/rss2.xml")
+
+    assert result.body == server.fixture("rss2.xml")
+    assert resolver.calls == [(TLS_HOST, server.port)]
+
+
+async def test_a_certificate_for_another_name_is_rejected() -> None:
+    # Same server and address, but the name asked for is not on its certificate.
+    with FeedServer(tls=True) as server:
+        resolver = RecordingResolver(["127.0.0.1"])
+        policy = FetchPolicy(allow=LOCAL)
+        async with GuardedClient(policy, resolver=resolver, ssl_context=trust_test_ca()) as client:
+            fetcher = SafeFetcher(policy, client=client)
+            with pytest.raises(FetchConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+                await fetcher.fetch(f"https://other.test:{server.port}/rss2.xml")
+        assert server.requests == []
