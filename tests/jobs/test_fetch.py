@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import ssl
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import httpx
 import pytest
@@ -301,29 +301,35 @@ async def test_a_shared_client_stays_open_after_the_fetcher_closes(
     assert result.status == 200
 
 
-def trust_test_ca() -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=str(TEST_CA))
-
-
-async def test_tls_is_verified_against_the_host_name_not_the_pinned_address() -> None:
+@pytest.fixture
+async def tls_server() -> AsyncIterator[tuple[FeedServer, RecordingResolver, SafeFetcher]]:
+    """An HTTPS server for feeds.test on 127.0.0.1, and a fetcher that trusts the test CA."""
+    resolver = RecordingResolver(["127.0.0.1"])
+    policy = FetchPolicy(allow=LOCAL)
+    trust = ssl.create_default_context(cafile=str(TEST_CA))
     with FeedServer(tls=True) as server:
-        resolver = RecordingResolver(["127.0.0.1"])
-        policy = FetchPolicy(allow=LOCAL)
-        async with GuardedClient(policy, resolver=resolver, ssl_context=trust_test_ca()) as client:
-            fetcher = SafeFetcher(policy, client=client)
-            result = await fetcher.fetch(f"https://{TLS_HOST}:{server.port}/rss2.xml")
+        async with GuardedClient(policy, resolver=resolver, ssl_context=trust) as client:
+            yield server, resolver, SafeFetcher(policy, client=client)
+
+
+async def test_tls_is_verified_against_the_host_name_not_the_pinned_address(
+    tls_server: tuple[FeedServer, RecordingResolver, SafeFetcher],
+) -> None:
+    server, resolver, fetcher = tls_server
+
+    result = await fetcher.fetch(f"https://{TLS_HOST}:{server.port}/rss2.xml")
 
     assert result.body == server.fixture("rss2.xml")
     assert resolver.calls == [(TLS_HOST, server.port)]
 
 
-async def test_a_certificate_for_another_name_is_rejected() -> None:
+async def test_a_certificate_for_another_name_is_rejected(
+    tls_server: tuple[FeedServer, RecordingResolver, SafeFetcher],
+) -> None:
     # Same server and address, but the name asked for is not on its certificate.
-    with FeedServer(tls=True) as server:
-        resolver = RecordingResolver(["127.0.0.1"])
-        policy = FetchPolicy(allow=LOCAL)
-        async with GuardedClient(policy, resolver=resolver, ssl_context=trust_test_ca()) as client:
-            fetcher = SafeFetcher(policy, client=client)
-            with pytest.raises(FetchConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
-                await fetcher.fetch(f"https://other.test:{server.port}/rss2.xml")
-        assert server.requests == []
+    server, _resolver, fetcher = tls_server
+
+    with pytest.raises(FetchConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+        await fetcher.fetch(f"https://other.test:{server.port}/rss2.xml")
+
+    assert server.requests == []
