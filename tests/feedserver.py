@@ -14,6 +14,7 @@ Routes (``@@BASE@@`` in fixtures becomes the server's base URL):
 - ``/slow`` — headers only after ``slow_seconds`` (a read timeout)
 - ``/drip`` — 200, then one byte every ``drip_interval`` seconds (only a total timeout ends it)
 - ``/huge-declared`` — a Content-Length far past any cap; ``/huge-streamed`` — chunked, endless
+- ``/gzip-bomb`` — 50 MB of spaces, gzip-compressed to about 50 KB
 - ``/redirect/loop``, ``/redirect/chain/<n>`` (n hops, then rss2.xml), ``/redirect/to?url=<target>``
 - ``/bench/feed/<i>.xml`` (``bench_entries`` entries), ``/bench/article/<i>/<j>.html``
 - anything registered with :meth:`FeedServer.route` (replaces a path's body, e.g. an edited feed)
@@ -28,6 +29,8 @@ what was, and was not, asked for.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import ssl
 import threading
 from dataclasses import dataclass, field
@@ -189,6 +192,11 @@ def bench_article(feed: int, entry: int) -> bytes:
     ).encode()
 
 
+@functools.cache
+def _gzip_bomb() -> bytes:
+    return gzip.compress(b" " * 50_000_000, compresslevel=9)
+
+
 def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -217,6 +225,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self._huge_declared()
             elif path == "/huge-streamed":
                 self._huge_streamed()
+            elif path == "/gzip-bomb":
+                self._send(200, _gzip_bomb(), _CONTENT_TYPES[".xml"], {"Content-Encoding": "gzip"})
             elif path.startswith("/redirect/"):
                 self._redirect(path, parse_qs(parts.query))
             elif path.startswith("/bench/"):

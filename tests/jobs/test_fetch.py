@@ -110,6 +110,9 @@ async def test_retry_after_is_surfaced_for_the_scheduler(
         # No length declared: cut while streaming.
         ("/huge-streamed", FetchPolicy(LOCAL, max_bytes=200_000), FetchTooLarge,
          "more than 200,000 bytes"),
+        # Small on the wire, counted after decompression.
+        ("/gzip-bomb", FetchPolicy(LOCAL, max_bytes=1_000_000), FetchTooLarge,
+         "more than 1,000,000 bytes"),
     ],
 )
 async def test_caps_end_the_fetch(
