@@ -16,6 +16,7 @@ Routes (``@@BASE@@`` in fixtures becomes the server's base URL):
 - ``/huge-declared`` — a Content-Length far past any cap; ``/huge-streamed`` — chunked, endless
 - ``/gzip-bomb`` — 50 MB of spaces, gzip-compressed to about 50 KB
 - ``/redirect/loop``, ``/redirect/chain/<n>`` (n hops, then rss2.xml), ``/redirect/to?url=<target>``
+  (302, or ``&status=301`` etc.)
 - ``/bench/feed/<i>.xml`` (``bench_entries`` entries), ``/bench/article/<i>/<j>.html``
 - anything registered with :meth:`FeedServer.route` (replaces a path's body, e.g. an edited feed)
 
@@ -317,6 +318,9 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 target = f"/redirect/chain/{hops - 1}" if hops > 1 else "/rss2.xml"
             elif path == "/redirect/to":
                 target = query["url"][0]
+                status = int(query.get("status", ["302"])[0])
+                self._send(status, b"", "text/plain", {"Location": target})
+                return
             else:
                 self._send(404, b"not found", "text/plain")
                 return

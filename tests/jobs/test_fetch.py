@@ -140,6 +140,18 @@ async def test_five_redirects_are_followed(fetcher: SafeFetcher, feed_server: Fe
     assert result.body == feed_server.fixture("rss2.xml")
 
 
+async def test_a_permanent_move_is_reported(fetcher: SafeFetcher, feed_server: FeedServer) -> None:
+    moved = await fetcher.fetch(feed_server.url("/redirect/to?status=301&url=/atom.xml"))
+    temporary = await fetcher.fetch(feed_server.url("/redirect/to?status=307&url=/atom.xml"))
+    direct = await fetcher.fetch(feed_server.url("/atom.xml"))
+
+    assert moved.moved_permanently
+    assert moved.url == feed_server.url("/atom.xml")
+    assert moved.redirects == (feed_server.url("/redirect/to?status=301&url=/atom.xml"),)
+    assert not temporary.moved_permanently
+    assert not direct.moved_permanently
+
+
 async def test_six_redirects_are_too_many(fetcher: SafeFetcher, feed_server: FeedServer) -> None:
     with pytest.raises(TooManyRedirects, match="more than 5"):
         await fetcher.fetch(feed_server.url("/redirect/chain/6"))
