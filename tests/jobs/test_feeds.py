@@ -160,3 +160,10 @@ def test_entity_declaration_in_malformed_xml_is_refused() -> None:
     )
     with pytest.raises(HostileXML):
         parse_feed(body, url=FEED_URL, max_entries=50)
+
+
+def test_a_feed_served_as_html_is_read_without_a_warning() -> None:
+    feed = parse_feed(fixture("atom.xml"), url=FEED_URL, max_entries=5, content_type="text/html")
+
+    assert feed.warning is None
+    assert len(feed.entries) == 2
