@@ -33,8 +33,9 @@ _ENTITY_DECLARATION = re.compile(rb"<\x00?!\x00?E\x00?N\x00?T\x00?I\x00?T\x00?Y"
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
-# feedparser flags these on perfectly good feeds; they are not worth a warning to the user.
-_HARMLESS_BOZO = ("CharacterEncodingOverride",)
+# feedparser flags these on readable feeds (a declared charset that was wrong, a feed served as
+# text/html); nothing the user could act on.
+_HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
 class FeedError(Exception):

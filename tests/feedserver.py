@@ -14,9 +14,15 @@ Routes (``@@BASE@@`` in fixtures becomes the server's base URL):
 - ``/slow`` — headers only after ``slow_seconds`` (a read timeout)
 - ``/drip`` — 200, then one byte every ``drip_interval`` seconds (only a total timeout ends it)
 - ``/huge-declared`` — a Content-Length far past any cap; ``/huge-streamed`` — chunked, endless
+- ``/gzip-bomb`` — 50 MB of spaces, gzip-compressed to about 50 KB
 - ``/redirect/loop``, ``/redirect/chain/<n>`` (n hops, then rss2.xml), ``/redirect/to?url=<target>``
+  (302, or ``&status=301`` etc.)
 - ``/bench/feed/<i>.xml`` (``bench_entries`` entries), ``/bench/article/<i>/<j>.html``
 - anything registered with :meth:`FeedServer.route` (replaces a path's body, e.g. an edited feed)
+
+``FeedServer(tls=True)`` serves HTTPS with a certificate for ``feeds.test`` signed by the test CA
+in ``tests/fixtures/tls/ca.pem`` (both valid until 2126; the CA key was discarded), so tests can
+check that TLS is verified against the host name while the socket goes to a pinned address.
 
 Every request is recorded in :attr:`FeedServer.requests` (path and headers), so tests can assert
 what was, and was not, asked for.
@@ -24,6 +30,9 @@ what was, and was not, asked for.
 
 from __future__ import annotations
 
+import functools
+import gzip
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +41,9 @@ from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "feeds"
+TLS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tls"
+TEST_CA = TLS_FIXTURES / "ca.pem"
+TLS_HOST = "feeds.test"
 ETAG = '"rss2-v1"'
 LAST_MODIFIED = "Fri, 27 Nov 2026 08:00:00 GMT"
 _CONTENT_TYPES = {
@@ -64,6 +76,7 @@ class FeedServer:
         slow_seconds: float = 30.0,
         drip_interval: float = 0.05,
         bench_entries: int = 20,
+        tls: bool = False,
     ) -> None:
         self.slow_seconds = slow_seconds
         self.drip_interval = drip_interval
@@ -75,7 +88,17 @@ class FeedServer:
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self.scheme = "https" if tls else "http"
+        if tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(
+                TLS_FIXTURES / f"{TLS_HOST}.pem", TLS_FIXTURES / f"{TLS_HOST}.key"
+            )
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+        # A short poll interval makes stop() (and so each test's teardown) quick.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -83,7 +106,7 @@ class FeedServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -170,6 +193,11 @@ def bench_article(feed: int, entry: int) -> bytes:
     ).encode()
 
 
+@functools.cache
+def _gzip_bomb() -> bytes:
+    return gzip.compress(b" " * 50_000_000, compresslevel=9)
+
+
 def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -198,6 +226,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self._huge_declared()
             elif path == "/huge-streamed":
                 self._huge_streamed()
+            elif path == "/gzip-bomb":
+                self._send(200, _gzip_bomb(), _CONTENT_TYPES[".xml"], {"Content-Encoding": "gzip"})
             elif path.startswith("/redirect/"):
                 self._redirect(path, parse_qs(parts.query))
             elif path.startswith("/bench/"):
@@ -288,6 +318,9 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 target = f"/redirect/chain/{hops - 1}" if hops > 1 else "/rss2.xml"
             elif path == "/redirect/to":
                 target = query["url"][0]
+                status = int(query.get("status", ["302"])[0])
+                self._send(status, b"", "text/plain", {"Location": target})
+                return
             else:
                 self._send(404, b"not found", "text/plain")
                 return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_PERMANENT_REDIRECTS = frozenset({301, 308})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,10 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     retry_after: float | None = None
+    # The URLs redirected from, in order; when every hop was permanent (301/308) the feed has
+    # moved and the caller may store ``url`` in place of the address it asked for.
     redirects: tuple[str, ...] = ()
+    moved_permanently: bool = False
 
     @property
     def not_modified(self) -> bool:
@@ -150,13 +155,18 @@ class SafeFetcher:
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         hops: list[str] = []
+        permanent = True
         current = url
         while True:
             _check_scheme(current)
-            result, location = await self._fetch_once(current, headers, tuple(hops))
-            if location is None:
+            result, redirect = await self._fetch_once(current, headers)
+            if redirect is None:
                 assert result is not None
-                return result
+                return dataclasses.replace(
+                    result, redirects=tuple(hops), moved_permanently=bool(hops) and permanent
+                )
+            status, location = redirect
+            permanent = permanent and status in _PERMANENT_REDIRECTS
             hops.append(current)
             target = urljoin(current, location)
             if target in hops:
@@ -171,9 +181,9 @@ class SafeFetcher:
             current = target
 
     async def _fetch_once(
-        self, url: str, headers: dict[str, str], hops: tuple[str, ...]
-    ) -> tuple[FetchResult | None, str | None]:
-        """One request: a result, or the ``Location`` of a redirect to follow."""
+        self, url: str, headers: dict[str, str]
+    ) -> tuple[FetchResult | None, tuple[int, str] | None]:
+        """One request: a result, or the status and ``Location`` of a redirect to follow."""
         host = urlsplit(url).hostname or url
         try:
             async with self._client.stream("GET", url, headers=headers) as response:
@@ -182,7 +192,7 @@ class SafeFetcher:
                 )
                 location = response.headers.get("location")
                 if response.status_code in _REDIRECT_STATUSES and location:
-                    return None, location
+                    return None, (response.status_code, location)
                 if response.status_code >= 400:
                     raise FetchHTTPError(
                         _status_message(response.status_code, url, retry_after),
@@ -200,7 +210,6 @@ class SafeFetcher:
                         etag=response.headers.get("etag"),
                         last_modified=response.headers.get("last-modified"),
                         retry_after=retry_after,
-                        redirects=hops,
                     ),
                     None,
                 )
@@ -209,10 +218,12 @@ class SafeFetcher:
                 # Raised below httpx by the guarded backend, which only knew the host name.
                 raise type(exc)(exc.message, url=url) from exc
             raise
-        except httpx.TimeoutException as exc:
+        except httpx.ReadTimeout as exc:
             raise FetchTimeout(
                 f"timed out: {host} sent nothing for {self.policy.read_timeout:g} s", url=url
             ) from exc
+        except httpx.TimeoutException as exc:
+            raise FetchTimeout(f"timed out: could not reach {host} in time", url=url) from exc
         except httpx.TransportError as exc:
             raise FetchConnectionError(
                 f"could not fetch from {host}: {exc or type(exc).__name__}", url=url

@@ -9,7 +9,7 @@ pool stays keyed by host name. The alternative, rewriting each URL to the IP plu
 ``sni_hostname`` extension, keys the pool by IP, so a TLS connection verified for one name could
 be reused for another name on the same address.
 
-httpx's ``AsyncHTTPTransport`` takes no network backend, so :class:`GuardedTransport` replaces
+httpx's ``AsyncHTTPTransport`` takes no network backend, so ``_guarded_transport`` replaces
 the pool it builds with an ``httpcore.AsyncConnectionPool`` (public constructor) that has one;
 the httpx version is bounded in pyproject.toml and a test fetches through this path.
 """
@@ -88,34 +88,44 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-class GuardedTransport(httpx.AsyncHTTPTransport):
+def _guarded_transport(
+    policy: FetchPolicy, resolver: Resolver, ssl_context: ssl.SSLContext
+) -> httpx.AsyncHTTPTransport:
     """httpx's own transport (its exception mapping and streaming), over a guarded pool."""
-
-    def __init__(self, policy: FetchPolicy, *, resolver: Resolver | None = None) -> None:
-        limits = httpx.Limits(
-            max_connections=policy.max_connections,
-            max_keepalive_connections=policy.max_keepalive_connections,
-        )
-        # trust_env=False: a proxy from the environment would make the socket go to the proxy,
-        # which then resolves names itself, and the address check would be meaningless.
-        super().__init__(limits=limits, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(
-                AddressGuard(policy.allow), resolver or resolve_with_system
-            ),
-        )
+    limits = httpx.Limits(
+        max_connections=policy.max_connections,
+        max_keepalive_connections=policy.max_keepalive_connections,
+    )
+    # trust_env=False: a proxy from the environment would make the socket go to the proxy,
+    # which then resolves names itself, and the address check would be meaningless.
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl_context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=GuardedBackend(AddressGuard(policy.allow), resolver),
+    )
+    return transport
 
 
 class GuardedClient(httpx.AsyncClient):
-    """The shared async client for fetching feeds and pages: guarded, capped, named newsdigest."""
+    """The shared async client for fetching feeds and pages: guarded, capped, named newsdigest.
 
-    def __init__(self, policy: FetchPolicy, *, resolver: Resolver | None = None) -> None:
+    ``resolver`` defaults to the system's; ``ssl_context`` to the default trust store.
+    """
+
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        *,
+        resolver: Resolver | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         super().__init__(
-            transport=GuardedTransport(policy, resolver=resolver),
+            transport=_guarded_transport(
+                policy, resolver or resolve_with_system, ssl_context or ssl.create_default_context()
+            ),
             headers={"User-Agent": policy.user_agent},
             timeout=httpx.Timeout(
                 policy.total_timeout,
