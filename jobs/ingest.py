@@ -185,7 +185,9 @@ class Ingestor:
                 outcome.not_modified = True
                 await self._record_success(feed, now, result.etag, result.last_modified, None)
                 return outcome
-            parsed = parse_feed(
+            # Parsing is CPU work (and a hostile feed is made to be slow): off the event loop.
+            parsed = await asyncio.to_thread(
+                parse_feed,
                 result.body,
                 url=result.url,
                 max_entries=self.options.max_entries,

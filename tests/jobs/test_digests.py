@@ -1,0 +1,201 @@
+"""Scheduled digests: due chats by their own clock, one item per story, shared composition."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.digests import DigestOptions, next_digest_time, queue_due_digests
+from jobs.messages import visible_length
+from store.models import Article, Chat, Delivery, Feed, FeedEntry, Subscription, Summary
+
+NOW = datetime(2026, 11, 29, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
+
+
+async def _feeds(sessionmaker: async_sessionmaker[AsyncSession]) -> list[int]:
+    async with sessionmaker() as session, session.begin():
+        feeds = [
+            Feed(url=f"https://{name}.example/feed", title=name.title())
+            for name in ("wire", "gazette", "courier")
+        ]
+        session.add_all(feeds)
+        await session.flush()
+        return [feed.id for feed in feeds]
+
+
+async def _article(
+    session: AsyncSession,
+    n: int,
+    feed_ids: list[int],
+    *,
+    story: str,
+    hours_ago: float,
+    title: str | None = None,
+    sentences: int = 2,
+) -> None:
+    article = Article(
+        canonical_url=f"https://news.example/{n}",
+        feed_id=feed_ids[0],
+        title=title or f"Story {n} <with> & markup",
+        text="text",
+        story_key=story,
+        fetched_at=NOW - timedelta(hours=hours_ago),
+    )
+    session.add(article)
+    await session.flush()
+    for feed_id in feed_ids:
+        session.add(FeedEntry(feed_id=feed_id, guid=f"{n}-{feed_id}", article_id=article.id))
+    session.add(
+        Summary(
+            article_id=article.id,
+            sentences=[f"Sentence {i} of story {n}." for i in range(sentences)],
+            entities=[{"text": "Xiaomi", "label": "organisation", "mentions": 3}],
+            figures=[
+                {"text": "1.5 million", "value": 1.5e6, "unit": None, "about": "monthly sales"}
+            ],
+            method="news",
+            summarizer_version="t",
+        )
+    )
+
+
+async def _chat(
+    session: AsyncSession, chat_id: int, feed_ids: list[int], **settings: object
+) -> None:
+    chat = Chat(
+        id=chat_id,
+        timezone="Europe/Berlin",
+        digest_schedule="daily 08:00",
+        next_digest_at=NOW,
+        **settings,
+    )
+    session.add(chat)
+    await session.flush()
+    session.add_all(Subscription(chat_id=chat_id, feed_id=feed_id) for feed_id in feed_ids)
+
+
+async def _digests(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, list[str]]:
+    async with sessionmaker() as session:
+        rows = (
+            await session.scalars(select(Delivery).order_by(Delivery.chat_id, Delivery.item_key))
+        ).all()
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        found.setdefault(row.chat_id, []).append(row.payload["text"])
+    return found
+
+
+async def test_one_item_per_story_with_other_outlets_named(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, gazette, courier = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire], story="storm", hours_ago=3, title="Storm cuts cable")
+        await _article(session, 2, [gazette], story="storm", hours_ago=2, sentences=1)
+        await _article(session, 3, [courier], story="storm", hours_ago=1, sentences=1)
+        await _article(session, 4, [gazette], story="ferry", hours_ago=1)
+        await _chat(session, 1, [wire, gazette, courier])
+    report = await queue_due_digests(sessionmaker, now=NOW)
+    assert (report.chats, report.sent, report.messages) == (1, 1, 1)
+    [text] = (await _digests(sessionmaker))[1]
+    assert "2 stories from 3 sources" in text
+    # The storm story appears once, first (three outlets), with the others named.
+    assert text.count("Storm cuts cable") == 1 and "Story 2" not in text
+    assert (
+        "also reported by Gazette, Courier" in text or "also reported by Courier, Gazette" in text
+    )
+    assert "Story 4 &lt;with&gt; &amp; markup" in text
+    assert text.index("Storm cuts cable") < text.index("Story 4")
+    assert "Xiaomi" in text and "1.5 million (monthly sales)" in text
+    assert "Sunday, 29 November" in text
+
+
+async def test_schedule_moves_on_and_nothing_is_queued_twice(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, *_ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire], story="a", hours_ago=1)
+        await _chat(session, 1, [wire])
+    await queue_due_digests(sessionmaker, now=NOW)
+    again = await queue_due_digests(sessionmaker, now=NOW + timedelta(minutes=5))
+    assert again.chats == 0
+    async with sessionmaker() as session:
+        chat = await session.get(Chat, 1)
+    assert chat is not None
+    assert chat.last_digest_at == NOW
+    assert chat.next_digest_at == NOW + timedelta(days=1)
+    assert len((await _digests(sessionmaker))[1]) == 1
+
+
+async def test_no_news_no_message_unless_asked(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, *_ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _chat(session, 1, [wire])
+        await _chat(session, 2, [])
+    report = await queue_due_digests(sessionmaker, now=NOW)
+    assert (report.sent, report.empty) == (0, 2)
+    assert await _digests(sessionmaker) == {}
+    async with sessionmaker() as session, session.begin():
+        for chat_id in (1, 2):
+            chat = await session.get(Chat, chat_id)
+            assert chat is not None
+            chat.next_digest_at = NOW
+    await queue_due_digests(sessionmaker, now=NOW, options=DigestOptions(send_empty=True))
+    assert "Nothing new" in (await _digests(sessionmaker))[1][0]
+
+
+async def test_long_digests_split_between_items(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, *_ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        for n in range(30):
+            await _article(
+                session,
+                n,
+                [wire],
+                story=f"s{n}",
+                hours_ago=1,
+                title="Ω" * 150 + f" {n}",
+                sentences=3,
+            )
+        await _chat(session, 1, [wire], items_per_digest=30, summary_sentences=3)
+    await queue_due_digests(sessionmaker, now=NOW)
+    parts = (await _digests(sessionmaker))[1]
+    assert len(parts) > 1
+    assert all(visible_length(part) <= 4096 for part in parts)
+    joined = "\n".join(parts)
+    assert all(joined.count(f"Ω {n}</a>") == 1 for n in range(30))
+
+
+async def test_chats_with_the_same_sources_share_the_composition(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, gazette, _ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire], story="a", hours_ago=1)
+        for chat_id in range(1, 51):
+            await _chat(session, chat_id, [wire, gazette])
+        await _chat(session, 99, [wire], show_entities=False)
+    report = await queue_due_digests(sessionmaker, now=NOW)
+    assert report.sent == 51
+    assert report.compositions == 2
+    digests = await _digests(sessionmaker)
+    assert "Xiaomi" in digests[1][0] and "Xiaomi" not in digests[99][0]
+
+
+def test_next_digest_time_in_the_chats_zone() -> None:
+    after = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+    # 02:30 does not exist in Berlin on 29 March 2026 (spring forward): still exactly one digest.
+    first = next_digest_time("daily 02:30", "Europe/Berlin", after=after)
+    second = next_digest_time("daily 02:30", "Europe/Berlin", after=first)  # type: ignore[arg-type]
+    assert first is not None and second is not None
+    assert first.date().isoformat() == "2026-03-29" and second.date().isoformat() == "2026-03-30"
+    assert next_digest_time("off", "UTC", after=after) is None
+    kathmandu = next_digest_time("daily 08:00", "+05:45", after=after)
+    assert kathmandu == datetime(2026, 3, 29, 2, 15, tzinfo=UTC)
