@@ -63,7 +63,9 @@ class TelegramTransport:
                 chat_id,
                 html_to_plain(text) if plain else text,
                 parse_mode=None if plain else ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=not payload.get("preview", False)),
+                link_preview_options=LinkPreviewOptions(
+                    is_disabled=not payload.get("preview", False)
+                ),
                 reply_markup=InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None,
             )
         except RetryAfter as exc:

@@ -1,69 +1,57 @@
-"""The scheduler of `newsdigest worker` and `newsdigest ingest`: APScheduler running plain job functions."""
+"""The scheduler of `newsdigest worker` and `newsdigest ingest`: APScheduler running the pipeline."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import Bot
 
-from bot.services import Services
-from jobs.ingest import Ingestor, TickReport
+from bot.pipeline import DIGEST_TICK_SECONDS, INGEST_TICK_SECONDS, Pipeline
 
 log = logging.getLogger(__name__)
 
-# How often a worker looks for due feeds; each feed still has its own interval.
-INGEST_TICK_SECONDS = 30
 
-
-def build_ingestor(services: Services) -> Ingestor:
-    return Ingestor(services.sessionmaker, services.fetcher, services.summarizer, services.ingest)
-
-
-async def ingest_tick(ingestor: Ingestor) -> TickReport:
-    """Run one ingestion tick; a failure is logged and the next tick tries again."""
-    report = await ingestor.run_tick()
-    if report.feeds:
-        log.info(
-            "ingest: %d feeds, %d new, %d updated, %d unchanged, %d errors",
-            report.feeds,
-            report.new,
-            report.updated,
-            report.not_modified,
-            report.errors,
-        )
-    return report
-
-
-async def run_worker(services: Services, *, deliver: bool) -> None:
-    """Run ingestion (and, with ``deliver``, delivery) on a schedule until SIGINT or SIGTERM."""
-    ingestor = build_ingestor(services)
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    # Stable job ids; max_instances=1 so a slow tick is never overlapped by the next one.
+def schedule_pipeline(scheduler: AsyncIOScheduler, pipeline: Pipeline, *, deliver: bool) -> None:
+    # Stable job ids; max_instances=1 so a slow tick is never overlapped by the next one; the
+    # first tick runs now rather than a whole interval after start.
+    common = {"max_instances": 1, "coalesce": True, "next_run_time": datetime.now(UTC)}
     scheduler.add_job(
-        ingest_tick,
-        "interval",
-        args=[ingestor],
-        seconds=INGEST_TICK_SECONDS,
-        id="ingest",
-        max_instances=1,
-        coalesce=True,
-        # The first tick runs now rather than a whole interval after start.
-        next_run_time=datetime.now(UTC),
+        pipeline.ingest_tick, "interval", seconds=INGEST_TICK_SECONDS, id="ingest", **common
     )
     if deliver:
-        log.info("delivery is not built yet; this worker ingests only")
+        scheduler.add_job(
+            pipeline.digest_tick, "interval", seconds=DIGEST_TICK_SECONDS, id="digests", **common
+        )
+
+
+async def run_worker(pipeline: Pipeline, *, deliver: bool, bot: Bot | None = None) -> None:
+    """Run ingestion (and, with ``deliver``, digests and sending) until SIGINT or SIGTERM."""
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    schedule_pipeline(scheduler, pipeline, deliver=deliver)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    sender: asyncio.Task[None] | None = None
+    if bot is not None:
+        await bot.initialize()
     scheduler.start()
-    log.info("worker running; Ctrl-C to stop")
+    if deliver and pipeline.sender is not None:
+        sender = asyncio.create_task(pipeline.run_sender(stop))
+    log.info("worker running (%s); Ctrl-C to stop", "ingest and deliver" if deliver else "ingest")
     try:
         await stop.wait()
     finally:
         scheduler.shutdown(wait=False)
+        if sender is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+        if bot is not None:
+            await bot.shutdown()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

@@ -1,10 +1,10 @@
 """Parse RSS 0.9x/1.0/2.0 and Atom documents into plain dataclasses, refusing hostile XML first.
 
-    FeedError
-    ├── FeedParseError     not a feed we can read (the message says why)
-    │   ├── NotAFeed       an HTML page: the caller should try feed discovery on it
-    │   └── HostileXML     entity declarations (bombs, external entities); never parsed
-    └── OpmlError          (jobs.opml) an OPML file we cannot read
+FeedError
+├── FeedParseError     not a feed we can read (the message says why)
+│   ├── NotAFeed       an HTML page: the caller should try feed discovery on it
+│   └── HostileXML     entity declarations (bombs, external entities); never parsed
+└── OpmlError          (jobs.opml) an OPML file we cannot read
 """
 
 from __future__ import annotations

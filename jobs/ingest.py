@@ -93,8 +93,8 @@ class TickReport:
         self.outcomes.append(outcome)
 
 
-NewArticlesHandler = Callable[[Sequence[NewArticle]], Awaitable[None]]
-FeedBrokenHandler = Callable[[int, str], Awaitable[None]]
+NewArticlesHandler = Callable[[Sequence[NewArticle]], Awaitable[object]]
+FeedBrokenHandler = Callable[[int, str], Awaitable[object]]
 ProgressHandler = Callable[[FeedOutcome], None]
 
 

@@ -87,7 +87,10 @@ def render_opml(
                 )
             parent = folders[feed.category]
         attributes = {
-            "type": "rss", "text": feed.title, "title": feed.title, "xmlUrl": feed.xml_url
+            "type": "rss",
+            "text": feed.title,
+            "title": feed.title,
+            "xmlUrl": feed.xml_url,
         }
         if feed.html_url:
             attributes["htmlUrl"] = feed.html_url

@@ -211,8 +211,9 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             path = parts.path
             registered = server._registered(path)
             if registered is not None:
-                self._send(registered.status, registered.body, registered.content_type,
-                           registered.headers)
+                self._send(
+                    registered.status, registered.body, registered.content_type, registered.headers
+                )
             elif path == "/conditional.xml":
                 self._conditional()
             elif path.startswith("/status/"):
@@ -236,7 +237,10 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self._fixture(path)
 
         def _send(
-            self, status: int, body: bytes, content_type: str,
+            self,
+            status: int,
+            body: bytes,
+            content_type: str,
             headers: dict[str, str] | None = None,
         ) -> None:
             self.send_response(status)
@@ -256,15 +260,21 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             self._send(200, server.fixture(name), _CONTENT_TYPES.get(file.suffix, "text/plain"))
 
         def _conditional(self) -> None:
-            if (self.headers.get("If-None-Match") == ETAG
-                    or self.headers.get("If-Modified-Since") == LAST_MODIFIED):
+            if (
+                self.headers.get("If-None-Match") == ETAG
+                or self.headers.get("If-Modified-Since") == LAST_MODIFIED
+            ):
                 self.send_response(304)
                 self.send_header("ETag", ETAG)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            self._send(200, server.fixture("rss2.xml"), _CONTENT_TYPES[".xml"],
-                       {"ETag": ETAG, "Last-Modified": LAST_MODIFIED})
+            self._send(
+                200,
+                server.fixture("rss2.xml"),
+                _CONTENT_TYPES[".xml"],
+                {"ETag": ETAG, "Last-Modified": LAST_MODIFIED},
+            )
 
         def _status(self, code: int) -> None:
             headers = {"Retry-After": "120"} if code in (429, 503) else {}
@@ -332,7 +342,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 body = bench_feed(server.base_url, int(parts[2]), server.bench_entries)
                 self._send(200, body, _CONTENT_TYPES[".xml"])
             else:
-                self._send(200, bench_article(int(parts[2]), int(parts[3])),
-                           _CONTENT_TYPES[".html"])
+                self._send(
+                    200, bench_article(int(parts[2]), int(parts[3])), _CONTENT_TYPES[".html"]
+                )
 
     return Handler

@@ -8,10 +8,11 @@ import sys
 
 from tqdm import tqdm
 
+from bot.pipeline import build_pipeline
 from bot.services import services_for
 from bot.settings import Settings
 from bot.worker import run_worker
-from jobs.ingest import FeedOutcome, Ingestor, TickReport
+from jobs.ingest import FeedOutcome, TickReport
 from store import feeds as feed_store
 from store.models import utcnow
 
@@ -39,15 +40,13 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     async with services_for(
         settings, summarizer_workers=max(1, args.workers), summarizer_processes=args.workers > 1
     ) as services:
-        ingestor = Ingestor(
-            services.sessionmaker, services.fetcher, services.summarizer, services.ingest
-        )
+        pipeline = build_pipeline(services, bot=None)
         async with services.sessionmaker() as session, session.begin():
             if args.all:
                 await feed_store.make_all_due(session, now=utcnow())
             due = await feed_store.count_due_feeds(session, now=utcnow())
         if not args.once:
-            await run_worker(services, deliver=False)
+            await run_worker(pipeline, deliver=False)
             return 0
         bar = tqdm(total=due, desc="feeds", unit="feed", file=sys.stderr, disable=None)
         new = 0
@@ -61,7 +60,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             bar.update(1)
             bar.set_postfix(new=new, errors=len(errors), refresh=False)
 
-        report = await ingestor.run_tick(progress=progress)
+        report = await pipeline.ingestor.run_tick(progress=progress)
         bar.close()
         for outcome in errors:
             print(f"  {outcome.url}: {outcome.error}", file=sys.stderr)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 
+from telegram import Bot
+
+from bot.pipeline import build_pipeline
 from bot.services import services_for
 from bot.settings import Settings
 from bot.worker import run_worker
@@ -21,11 +25,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_token is None:
+        print(
+            "newsdigest worker: set NEWSDIGEST_TELEGRAM_TOKEN so this worker can send; "
+            "without it, use `newsdigest ingest` to fetch feeds only",
+            file=sys.stderr,
+        )
+        return 2
     processes = max(1, args.summarizer_processes)
+    bot = Bot(settings.telegram_token.reveal(), base_url=settings.telegram_api_url)
     async with services_for(
         settings, summarizer_workers=processes, summarizer_processes=processes > 1
     ) as services:
-        await run_worker(services, deliver=True)
+        await run_worker(build_pipeline(services, bot=bot), deliver=True, bot=bot)
     return 0
 
 

@@ -1,12 +1,12 @@
 """Why a fetch failed, as a small exception tree whose messages a user can act on.
 
-    FetchError
-    ├── FetchRefused          the address or scheme is not allowed; nothing was sent
-    ├── FetchTooLarge         the body passed the size cap
-    ├── FetchTimeout          the whole fetch, or one read, took too long
-    ├── TooManyRedirects      more hops than the cap, or a loop
-    ├── FetchConnectionError  DNS, TCP or TLS failed
-    └── FetchHTTPError        the server answered with a 4xx/5xx status
+FetchError
+├── FetchRefused          the address or scheme is not allowed; nothing was sent
+├── FetchTooLarge         the body passed the size cap
+├── FetchTimeout          the whole fetch, or one read, took too long
+├── TooManyRedirects      more hops than the cap, or a loop
+├── FetchConnectionError  DNS, TCP or TLS failed
+└── FetchHTTPError        the server answered with a 4xx/5xx status
 """
 
 from __future__ import annotations

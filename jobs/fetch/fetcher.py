@@ -170,9 +170,7 @@ class SafeFetcher:
             hops.append(current)
             target = urljoin(current, location)
             if target in hops:
-                raise TooManyRedirects(
-                    f"redirect loop: {current} leads back to {target}", url=url
-                )
+                raise TooManyRedirects(f"redirect loop: {current} leads back to {target}", url=url)
             if len(hops) > self.policy.max_redirects:
                 raise TooManyRedirects(
                     f"too many redirects: more than {self.policy.max_redirects} hops from {url}",

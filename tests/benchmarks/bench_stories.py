@@ -86,8 +86,11 @@ def main() -> None:
         ours_hits += chosen == article_id
         ours_wrong += chosen is not None and chosen != article_id
     originals_merged = sorted(
-        {tuple(sorted((aid, other))) for aid, sig in signatures.items()
-         if (other := group(sig, exclude=aid)[0]) is not None}
+        {
+            tuple(sorted((aid, other)))
+            for aid, sig in signatures.items()
+            if (other := group(sig, exclude=aid)[0]) is not None
+        }
     )
 
     # Baseline 1: exact content hash.
@@ -108,8 +111,10 @@ def main() -> None:
     print(f"{'method':<38}{'copies grouped':>16}{'wrong merges':>14}")
     print(f"{'band keys + similarity (jobs.stories)':<38}{ours_hits / n:>15.1%}{ours_wrong:>14}")
     print(f"{'baseline: exact content hash':<38}{hash_hits / n:>15.1%}{0:>14}")
-    print(f"{'reference: datasketch MinHashLSH':<38}{lsh_hits / n:>15.1%}{'n/a':>14}"
-          "  (its candidates, unconfirmed)")
+    print(
+        f"{'reference: datasketch MinHashLSH':<38}{lsh_hits / n:>15.1%}{'n/a':>14}"
+        "  (its candidates, unconfirmed)"
+    )
     print(f"pairs of originals grouped together: {len(originals_merged)} (read them: the BBC set")
     print("holds a few re-published and updated stories, which should be grouped)")
     for first, second in originals_merged:

@@ -29,8 +29,10 @@ def test_alternate_links_in_page_order_without_repeats() -> None:
 
 
 def test_base_href_is_honoured() -> None:
-    html = '<head><base href="https://cdn.example/x/"><link rel="alternate" ' \
+    html = (
+        '<head><base href="https://cdn.example/x/"><link rel="alternate" '
         'type="application/rss+xml" href="rss"></head>'
+    )
 
     assert discover_feed_urls(html, "https://site.example/") == ["https://cdn.example/x/rss"]
 

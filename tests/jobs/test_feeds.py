@@ -22,13 +22,17 @@ def test_rss2_channel_and_entries() -> None:
     feed = parse_feed(fixture("rss2.xml"), url=FEED_URL, max_entries=50)
 
     assert (feed.title, feed.link, feed.version) == (
-        "Harbour Gazette", "https://gazette.example/", "rss20"
+        "Harbour Gazette",
+        "https://gazette.example/",
+        "rss20",
     )
     assert feed.warning is None
     assert not feed.truncated
     first, second, third = feed.entries
     assert first.guid == "gazette-2026-0412"
-    assert first.link == "https://gazette.example/news/ferry-timetable?utm_source=rss&utm_medium=feed"
+    assert (
+        first.link == "https://gazette.example/news/ferry-timetable?utm_source=rss&utm_medium=feed"
+    )
     assert first.author == "Mara Lindqvist"
     # 08:30 at +01:00 is 07:30 UTC.
     assert first.published == datetime(2026, 11, 27, 7, 30, tzinfo=UTC)

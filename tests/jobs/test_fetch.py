@@ -103,16 +103,28 @@ async def test_retry_after_is_surfaced_for_the_scheduler(
         # Headers never come: the per-read timeout.
         ("/slow", FetchPolicy(LOCAL, read_timeout=0.3), FetchTimeout, "sent nothing for 0.3 s"),
         # Each byte arrives well within the read timeout; only the total deadline ends it.
-        ("/drip", FetchPolicy(LOCAL, total_timeout=1.0, read_timeout=0.5), FetchTimeout,
-         "longer than 1 s in total"),
+        (
+            "/drip",
+            FetchPolicy(LOCAL, total_timeout=1.0, read_timeout=0.5),
+            FetchTimeout,
+            "longer than 1 s in total",
+        ),
         # Refused on the declared length, before reading.
         ("/huge-declared", FetchPolicy(LOCAL), FetchTooLarge, "10,000,000,000 bytes"),
         # No length declared: cut while streaming.
-        ("/huge-streamed", FetchPolicy(LOCAL, max_bytes=200_000), FetchTooLarge,
-         "more than 200,000 bytes"),
+        (
+            "/huge-streamed",
+            FetchPolicy(LOCAL, max_bytes=200_000),
+            FetchTooLarge,
+            "more than 200,000 bytes",
+        ),
         # Small on the wire, counted after decompression.
-        ("/gzip-bomb", FetchPolicy(LOCAL, max_bytes=1_000_000), FetchTooLarge,
-         "more than 1,000,000 bytes"),
+        (
+            "/gzip-bomb",
+            FetchPolicy(LOCAL, max_bytes=1_000_000),
+            FetchTooLarge,
+            "more than 1,000,000 bytes",
+        ),
     ],
 )
 async def test_caps_end_the_fetch(

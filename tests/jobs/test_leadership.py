@@ -11,7 +11,9 @@ from jobs.leadership import hold_role
 from store.database import create_engine, is_sqlite
 
 
-async def test_standby_takes_over_when_the_holder_stops(engine: AsyncEngine, database_url: str) -> None:
+async def test_standby_takes_over_when_the_holder_stops(
+    engine: AsyncEngine, database_url: str
+) -> None:
     if is_sqlite(engine):
         async with hold_role(engine, "sender") as lost:
             assert not lost.is_set()

@@ -27,8 +27,9 @@ def wind_farm_texts() -> tuple[str, str, str]:
     page = extract_article(
         (FIXTURES / "articles" / "wind-farm-a.html").read_bytes(), url="https://courier.example/a"
     )
-    wire = parse_feed((FIXTURES / "outlet-b.xml").read_bytes(), url="https://wire.example/",
-                      max_entries=10)
+    wire = parse_feed(
+        (FIXTURES / "outlet-b.xml").read_bytes(), url="https://wire.example/", max_entries=10
+    )
     return page.text, wire.entries[0].text, wire.entries[1].text
 
 
@@ -87,10 +88,12 @@ def test_short_texts_compare_as_a_whole() -> None:
 
 
 def test_content_hash_sees_edits_but_not_formatting() -> None:
-    v1 = parse_feed((FIXTURES / "edited-v1.xml").read_bytes(), url="https://m.example/",
-                    max_entries=5).entries[0]
-    v2 = parse_feed((FIXTURES / "edited-v2.xml").read_bytes(), url="https://m.example/",
-                    max_entries=5).entries[0]
+    v1 = parse_feed(
+        (FIXTURES / "edited-v1.xml").read_bytes(), url="https://m.example/", max_entries=5
+    ).entries[0]
+    v2 = parse_feed(
+        (FIXTURES / "edited-v2.xml").read_bytes(), url="https://m.example/", max_entries=5
+    ).entries[0]
 
     assert v1.guid == v2.guid
     assert content_hash(v1.text) != content_hash(v2.text)

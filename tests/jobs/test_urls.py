@@ -18,7 +18,10 @@ from jobs.urls import canonicalize_url
         ("http://news.example:8080/a", "http://news.example:8080/a"),
         ("https://news.example/a?b=%20c&UTM_Medium=m&&", "https://news.example/a?b=%20c"),
         ("https://news.example/a?mc_cid=1&msclkid=2&page=2", "https://news.example/a?page=2"),
-        ("https://news.example/a?source=rss&ref=home", "https://news.example/a?source=rss&ref=home"),
+        (
+            "https://news.example/a?source=rss&ref=home",
+            "https://news.example/a?source=rss&ref=home",
+        ),
         ("http://[2001:DB8::1]:8080/x#y", "http://[2001:db8::1]:8080/x"),
     ],
 )

@@ -1,0 +1,118 @@
+"""The background work shared by `newsdigest run` and `newsdigest worker`, wired from services.
+
+Jobs stay plain async functions; this only binds them to the open services. The bot process
+schedules the ticks on PTB's JobQueue, the worker on its own APScheduler: one scheduler a process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from telegram import Bot
+
+from bot.services import Services
+from bot.telegram_transport import TelegramTransport
+from jobs.alerts import AlertMatcher
+from jobs.digests import DigestReport, queue_due_digests
+from jobs.ingest import Ingestor, TickReport
+from jobs.leadership import hold_role
+from jobs.notices import queue_feed_broken_notices
+from jobs.outbox import OutboxSender
+from store.models import utcnow
+
+log = logging.getLogger(__name__)
+
+# How often due feeds and due digests are looked for; each feed and chat has its own clock.
+INGEST_TICK_SECONDS = 30
+DIGEST_TICK_SECONDS = 30
+
+
+@dataclass(slots=True)
+class Pipeline:
+    services: Services
+    ingestor: Ingestor
+    matcher: AlertMatcher
+    sender: OutboxSender | None
+
+    def wake_sender(self) -> None:
+        if self.sender is not None:
+            self.sender.wake()
+
+    async def ingest_tick(self) -> TickReport:
+        """Fetch the due feeds; new articles go to alert matching on the way."""
+        report = await self.ingestor.run_tick()
+        if report.feeds:
+            log.info(
+                "ingest: %d feeds, %d new, %d updated, %d unchanged, %d errors",
+                report.feeds,
+                report.new,
+                report.updated,
+                report.not_modified,
+                report.errors,
+            )
+        return report
+
+    async def digest_tick(self) -> DigestReport:
+        """Queue the digests that are due."""
+        report = await queue_due_digests(self.services.sessionmaker, on_enqueued=self.wake_sender)
+        if report.chats:
+            log.info(
+                "digests: %d chats due, %d queued, %d empty",
+                report.chats,
+                report.sent,
+                report.empty,
+            )
+        for error in report.errors:
+            log.warning("digest: %s", error)
+        return report
+
+    async def run_sender(self, stop: asyncio.Event) -> None:
+        """Send the outbox while this process holds the sender role (others stand by)."""
+        if self.sender is None:
+            return
+        async with hold_role(self.services.engine, "newsdigest-sender") as lost:
+            either = asyncio.Event()
+            relay = [
+                asyncio.create_task(_relay(stop, either)),
+                asyncio.create_task(_relay(lost, either)),
+            ]
+            try:
+                await self.sender.run(either)
+            finally:
+                for task in relay:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+
+
+async def _relay(source: asyncio.Event, target: asyncio.Event) -> None:
+    await source.wait()
+    target.set()
+
+
+def build_pipeline(services: Services, *, bot: Bot | None) -> Pipeline:
+    """Wire ingestion → alert matching → outbox → sender; ``bot`` None means no sending here."""
+    sender = (
+        OutboxSender(services.sessionmaker, TelegramTransport(bot)) if bot is not None else None
+    )
+    matcher = AlertMatcher(services.sessionmaker, on_enqueued=sender.wake if sender else None)
+
+    async def feed_broken(feed_id: int, message: str) -> None:
+        queued = await queue_feed_broken_notices(
+            services.sessionmaker, feed_id, message, now=utcnow()
+        )
+        if queued and sender is not None:
+            sender.wake()
+
+    ingestor = Ingestor(
+        services.sessionmaker,
+        services.fetcher,
+        services.summarizer,
+        services.ingest,
+        on_new_articles=matcher.handle_new_articles,
+        on_feed_broken=feed_broken,
+    )
+    return Pipeline(services, ingestor, matcher, sender)
