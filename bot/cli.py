@@ -63,6 +63,9 @@ def configure_logging(level: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    # Opt in to PTB's timedelta durations now (retry_after and friends) rather than be warned on
+    # every flood-control answer; bot/telegram_transport.py reads either form.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = build_parser().parse_args(argv)
     try:
         settings: Settings = load_settings(os.environ if environ is None else environ, args.config)

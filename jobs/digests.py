@@ -198,12 +198,18 @@ def digest_since(chat: Chat, *, now: datetime, window: timedelta) -> datetime:
 async def compose_for_chat(
     session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
 ) -> list[str]:
-    """The chat's digest right now (for /digest): messages, or [] when nothing is new."""
+    """The chat's digest right now (for /digest): the latest stories of its sources.
+
+    Unlike the scheduled digest it looks back the whole window, not just since the last
+    digest, and includes a new feed's backlog: the reader asked for the news now.
+    Returns the messages, or [] when the sources have nothing in the window.
+    """
     feeds = (await digest_store.feeds_of_chats(session, [chat.id])).get(chat.id, [])
     if not feeds:
         return []
-    since = digest_since(chat, now=now, window=window)
-    candidates = await digest_store.digest_candidates(session, feeds, since=since, until=now)
+    candidates = await digest_store.digest_candidates(
+        session, feeds, since=now - window, until=now, include_backlog=True
+    )
     style = DigestStyle.of(chat)
     items = pick_stories(candidates, limit=style.items, now=now)
     if not items:

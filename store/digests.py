@@ -57,9 +57,16 @@ async def feeds_of_chats(session: AsyncSession, chat_ids: Sequence[int]) -> dict
 
 
 async def digest_candidates(
-    session: AsyncSession, feed_ids: Sequence[int], *, since: datetime, until: datetime
+    session: AsyncSession,
+    feed_ids: Sequence[int],
+    *,
+    since: datetime,
+    until: datetime,
+    include_backlog: bool = False,
 ) -> list[DigestCandidate]:
-    """Summarized, non-backlog articles that reached these feeds in [since, until)."""
+    """Summarized articles (not a new feed's backlog, unless asked) that reached these feeds
+    in [since, until)."""
+    backlog = [] if include_backlog else [Article.is_backlog.is_(False)]
     rows = await session.execute(
         select(
             Article.id,
@@ -82,7 +89,7 @@ async def digest_candidates(
             FeedEntry.feed_id.in_(list(feed_ids)),
             Article.fetched_at >= since,
             Article.fetched_at < until,
-            Article.is_backlog.is_(False),
+            *backlog,
         )
         .order_by(Article.id, FeedEntry.feed_id)
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.digests import DigestOptions, next_digest_time, queue_due_digests
+from jobs.digests import DigestOptions, compose_for_chat, next_digest_time, queue_due_digests
 from jobs.messages import visible_length
 from store.models import Article, Chat, Delivery, Feed, FeedEntry, Subscription, Summary
 
@@ -199,3 +199,22 @@ def test_next_digest_time_in_the_chats_zone() -> None:
     assert next_digest_time("off", "UTC", after=after) is None
     kathmandu = next_digest_time("daily 08:00", "+05:45", after=after)
     assert kathmandu == datetime(2026, 3, 29, 2, 15, tzinfo=UTC)
+
+
+async def test_digest_on_demand_includes_a_new_feeds_backlog(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, *_ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire], story="a", hours_ago=1, title="Backlog story")
+        article = await session.scalar(select(Article))
+        assert article is not None
+        article.is_backlog = True
+        await _chat(session, 1, [wire])
+    # The scheduled digest skips the backlog; asking with /digest shows it.
+    assert (await queue_due_digests(sessionmaker, now=NOW)).sent == 0
+    async with sessionmaker() as session:
+        chat = await session.get(Chat, 1)
+        assert chat is not None
+        [message] = await compose_for_chat(session, chat, now=NOW, window=timedelta(hours=48))
+    assert "Backlog story" in message
