@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from bot.commands import articles, config, db, feeds, ingest, pending, worker
+from bot.commands import articles, config, db, feeds, ingest, pending, summarize, worker
 from bot.settings import Settings, SettingsError, load_settings
 from bot.version import package_version
 
@@ -25,7 +25,7 @@ SUBCOMMANDS: tuple[tuple[str, ModuleType, str], ...] = (
     ),
     ("worker", worker, "run ingestion and delivery without the bot (one of several workers)"),
     ("ingest", ingest, "fetch due feeds once or on a schedule"),
-    ("summarize", pending, "summarize files, standard input or URLs"),
+    ("summarize", summarize, "summarize files, standard input or URLs"),
     ("feeds", feeds, "add, list, remove, import and export feeds"),
     ("articles", articles, "list stored articles with their summaries"),
     ("db", db, "create or migrate the database schema"),
