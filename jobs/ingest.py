@@ -299,14 +299,7 @@ class Ingestor:
                     existing = await article_store.article_by_url(session, canonical)
                     if existing is None:
                         raise
-                    await article_store.link_entry(
-                        session,
-                        feed_id=feed.id,
-                        guid=entry.guid,
-                        article_id=existing.id,
-                        entry_hash=entry_hash,
-                        now=now,
-                    )
+                    await _link(session, feed, entry, entry_hash, existing.id, now)
                 return
         if created:
             outcome.new += 1
@@ -344,14 +337,7 @@ class Ingestor:
         if existing is None and hashed is not None:
             existing = await article_store.article_by_content_hash(session, hashed)
         if existing is not None:
-            await article_store.link_entry(
-                session,
-                feed_id=feed.id,
-                guid=entry.guid,
-                article_id=existing.id,
-                entry_hash=entry_hash,
-                now=now,
-            )
+            await _link(session, feed, entry, entry_hash, existing.id, now)
             return existing, False
         article = Article(
             canonical_url=canonical,
@@ -372,14 +358,7 @@ class Ingestor:
         article.story_key = await self._story_key(session, article, signature, now)
         if signature is not None:
             await article_store.save_story_bands(session, article.id, signature.band_keys())
-        await article_store.link_entry(
-            session,
-            feed_id=feed.id,
-            guid=entry.guid,
-            article_id=article.id,
-            entry_hash=entry_hash,
-            now=now,
-        )
+        await _link(session, feed, entry, entry_hash, article.id, now)
         return article, True
 
     async def _story_key(
@@ -432,14 +411,7 @@ class Ingestor:
                 stored.content_hash = content_hash(text) if text else None
             if digest_fields is not None:
                 await article_store.save_summary(session, stored.id, **digest_fields)
-            await article_store.link_entry(
-                session,
-                feed_id=feed.id,
-                guid=entry.guid,
-                article_id=stored.id,
-                entry_hash=entry_hash,
-                now=now,
-            )
+            await _link(session, feed, entry, entry_hash, stored.id, now)
 
     async def _fetch_page(self, url: str) -> ExtractedArticle | None:
         try:
@@ -483,6 +455,24 @@ class Ingestor:
             "summarizer_version": digest.version,
             "reading_minutes": max(1, round(digest.reading_minutes)),
         }
+
+
+async def _link(
+    session: AsyncSession,
+    feed: _ClaimedFeed,
+    entry: FeedEntry,
+    entry_hash: str,
+    article_id: int,
+    now: datetime,
+) -> None:
+    await article_store.link_entry(
+        session,
+        feed_id=feed.id,
+        guid=entry.guid,
+        article_id=article_id,
+        entry_hash=entry_hash,
+        now=now,
+    )
 
 
 def _claimed(feed: Feed) -> _ClaimedFeed:
