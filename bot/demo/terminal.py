@@ -49,7 +49,7 @@ def style_text(text: str, entities: Sequence[dict[str, Any]], *, color: bool) ->
             inserts.setdefault(end, []).insert(0, closing)
         if kind == "text_link":
             inserts.setdefault(end, []).append(f" <{entity['url']}>")
-    pieces = []
+    pieces: list[str] = []
     for position, char in enumerate(text):
         pieces.extend(inserts.get(position, ()))
         pieces.append(char)
