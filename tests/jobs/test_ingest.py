@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -227,3 +228,49 @@ async def test_refused_address_is_recorded_with_a_reason(
     await harness.ingestor.run_tick(now=T0)
     error = (await harness.feed(feed_id)).last_error or ""
     assert "10.0.0.5" in error and "private" in error
+
+
+async def test_two_workers_store_every_article_exactly_once(
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession], summarizer: SummarizerPool
+) -> None:
+    """Two workers (own engines, as two processes would have) tick at once over the same feeds."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one worker; several workers need PostgreSQL")
+    from store.database import create_engine, create_sessionmaker
+
+    with FeedServer(bench_entries=3) as feed_server:
+        urls = [feed_server.url(f"/bench/feed/{n}.xml") for n in range(8)]
+        async with sessionmaker() as session, session.begin():
+            for url in urls:
+                await feed_store.add_feed(session, url, now=T0, interval_seconds=INTERVAL)
+        policy = FetchPolicy(allow=("127.0.0.1",), total_timeout=20.0, read_timeout=10.0)
+        engines = [create_engine(database_url) for _ in range(2)]
+        try:
+            async with (
+                SafeFetcher(policy, resolver=loopback_only) as one,
+                SafeFetcher(policy, resolver=loopback_only) as two,
+            ):
+                workers = [
+                    Ingestor(
+                        create_sessionmaker(engine),
+                        fetcher,
+                        summarizer,
+                        IngestOptions(claim_batch=2, concurrency=2),
+                    )
+                    for engine, fetcher in zip(engines, (one, two), strict=True)
+                ]
+                reports = await asyncio.gather(*(w.run_tick(now=T0) for w in workers))
+        finally:
+            for engine in engines:
+                await engine.dispose()
+        # Both took part, no feed was fetched twice, and every entry became exactly one article.
+        assert all(report.feeds > 0 for report in reports)
+        assert sum(report.feeds for report in reports) == len(urls)
+        feed_paths = [p for p in feed_server.paths_requested() if p.startswith("/bench/feed/")]
+        assert sorted(feed_paths) == sorted(set(feed_paths))
+    async with sessionmaker() as session:
+        articles = await session.scalar(select(func.count()).select_from(Article))
+        entries = await session.scalar(select(func.count()).select_from(FeedEntry))
+        urls_stored = await session.scalar(select(func.count(func.distinct(Article.canonical_url))))
+    assert articles == entries == urls_stored == sum(report.new for report in reports)
+    assert articles == len(urls) * feed_server.bench_entries
