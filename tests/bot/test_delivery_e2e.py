@@ -160,3 +160,73 @@ async def test_blocked_migrated_and_rejected_html(
     assert [m.text for m in emulator.sent_to(reader.id)] == ["broken html & more"]
     statuses = {row.chat_id: row.status.value for row in await _rows(sessionmaker)}
     assert statuses == {blocker.id: "dropped", supergroup.id: "sent", reader.id: "sent"}
+
+
+async def test_two_senders_on_postgresql_one_sends_the_other_takes_over(
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    emulator: BotApiEmulator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("several senders need PostgreSQL")
+    import asyncio
+
+    from jobs.leadership import hold_role
+    from store.database import create_engine, create_sessionmaker
+
+    users = [emulator.create_user(f"Reader {n}") for n in range(30)]
+    await _queue(
+        sessionmaker, clock, {u.id: "private" for u in users}, [(u.id, f"hi {u.id}") for u in users]
+    )
+    engines = [create_engine(database_url) for _ in range(2)]
+    sent_by: dict[str, int] = {"first": 0, "second": 0}
+    first_holds, stop_first = asyncio.Event(), asyncio.Event()
+
+    class CountingTransport(TelegramTransport):
+        """The first sender goes away after ten messages, mid-queue."""
+
+        def __init__(self, name: str, stop: asyncio.Event) -> None:
+            super().__init__(bot)
+            self.name, self.stop = name, stop
+
+        async def send(self, chat_id: int, payload: dict[str, object]) -> int | None:
+            message_id = await super().send(chat_id, dict(payload))
+            sent_by[self.name] += 1
+            if self.name == "first" and sent_by["first"] == 10:
+                self.stop.set()
+            return message_id
+
+    async def sender_process(name: str, engine_index: int, stop: asyncio.Event) -> None:
+        engine = engines[engine_index]
+        async with hold_role(engine, "sender", poll_seconds=0.05):
+            if name == "first":
+                first_holds.set()
+            sender = OutboxSender(
+                create_sessionmaker(engine),
+                CountingTransport(name, stop),
+                SenderOptions(batch=5),
+                clock=clock.monotonic,
+                sleep=clock.sleep,
+                now=clock.now,
+            )
+            await sender.recover()
+            while not stop.is_set():
+                await sender.send_due(stop=stop)
+                if name == "second":
+                    stop.set()
+                await clock.sleep(1.0)
+
+    try:
+        first = asyncio.create_task(sender_process("first", 0, stop_first))
+        await first_holds.wait()
+        second = asyncio.create_task(sender_process("second", 1, asyncio.Event()))
+        await asyncio.wait_for(asyncio.gather(first, second), timeout=30)
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sent_by["first"] >= 10 and sent_by["second"] > 0
+    assert sent_by["first"] + sent_by["second"] == 30
+    received = [m.text for u in users for m in emulator.sent_to(u.id)]
+    assert sorted(received) == sorted(f"hi {u.id}" for u in users)
