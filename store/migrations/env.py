@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from store.migrate import include_object
 from store.models import Base
 
 connection: Connection | None = context.config.attributes.get("connection")
@@ -17,6 +18,7 @@ context.configure(
     # SQLite cannot ALTER most things in place; batch mode copies the table instead.
     render_as_batch=True,
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,146 @@
+"""Data access for chats, their subscriptions and alert rules, as the bot's commands change them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import AlertRule, Chat, Feed, Subscription
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSource:
+    feed_id: int
+    title: str
+    url: str
+    topic: str | None
+    broken: bool
+
+
+async def get_or_create_chat(
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    chat_type: str,
+    now: datetime,
+    title: str | None = None,
+    username: str | None = None,
+    language: str | None = None,
+) -> tuple[Chat, bool]:
+    """The chat's row, created with default settings on first contact; returns (chat, created).
+
+    A chat that had blocked the bot and writes again is active again.
+    """
+    chat = await session.get(Chat, chat_id)
+    if chat is not None:
+        chat.active = True
+        if title and chat.title != title:
+            chat.title = title
+        if username and chat.username != username:
+            chat.username = username
+        return chat, False
+    chat = Chat(
+        id=chat_id,
+        type=chat_type,
+        title=title,
+        username=username,
+        language=language,
+        created_at=now,
+        active=True,
+    )
+    session.add(chat)
+    await session.flush()
+    return chat, True
+
+
+async def update_chat(session: AsyncSession, chat_id: int, **values: Any) -> Chat:
+    chat = await session.get(Chat, chat_id)
+    if chat is None:
+        raise LookupError(f"chat {chat_id} is not known")
+    for name, value in values.items():
+        setattr(chat, name, value)
+    await session.flush()
+    return chat
+
+
+async def delete_chat(session: AsyncSession, chat_id: int) -> bool:
+    """Forget everything stored about the chat (subscriptions, rules, outbox cascade with it)."""
+    result = await session.execute(delete(Chat).where(Chat.id == chat_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def subscribe(session: AsyncSession, chat_id: int, feed_id: int, *, now: datetime) -> bool:
+    """Subscribe; False if the chat already was."""
+    if await session.get(Subscription, (chat_id, feed_id)) is not None:
+        return False
+    session.add(Subscription(chat_id=chat_id, feed_id=feed_id, created_at=now))
+    await session.flush()
+    return True
+
+
+async def unsubscribe(session: AsyncSession, chat_id: int, feed_id: int) -> bool:
+    result = await session.execute(
+        delete(Subscription).where(Subscription.chat_id == chat_id, Subscription.feed_id == feed_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def chat_sources(session: AsyncSession, chat_id: int) -> list[ChatSource]:
+    rows = await session.scalars(
+        select(Feed)
+        .join(Subscription, Subscription.feed_id == Feed.id)
+        .where(Subscription.chat_id == chat_id)
+        .order_by(Feed.title, Feed.id)
+    )
+    return [
+        ChatSource(
+            feed.id, feed.title or feed.url, feed.url, feed.topic, feed.broken_at is not None
+        )
+        for feed in rows
+    ]
+
+
+async def count_personal_sources(session: AsyncSession, chat_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Subscription)
+            .join(Feed, Feed.id == Subscription.feed_id)
+            .where(Subscription.chat_id == chat_id, Feed.topic.is_(None))
+        )
+        or 0
+    )
+
+
+async def add_alert_rule(
+    session: AsyncSession, chat_id: int, query: str, *, now: datetime
+) -> tuple[AlertRule, bool]:
+    """Add the rule unless the chat has the same one; returns (rule, created)."""
+    existing = await session.scalar(
+        select(AlertRule).where(AlertRule.chat_id == chat_id, AlertRule.query == query)
+    )
+    if existing is not None:
+        return existing, False
+    rule = AlertRule(chat_id=chat_id, query=query, created_at=now)
+    session.add(rule)
+    await session.flush()
+    return rule, True
+
+
+async def alert_rules(session: AsyncSession, chat_id: int) -> list[AlertRule]:
+    return list(
+        await session.scalars(
+            select(AlertRule).where(AlertRule.chat_id == chat_id).order_by(AlertRule.id)
+        )
+    )
+
+
+async def remove_alert_rule(session: AsyncSession, chat_id: int, rule_id: int) -> bool:
+    result = await session.execute(
+        delete(AlertRule).where(AlertRule.chat_id == chat_id, AlertRule.id == rule_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
