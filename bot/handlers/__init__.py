@@ -1,0 +1,1 @@
+"""Telegram update handlers: each parses input, calls one function below it, formats, replies."""

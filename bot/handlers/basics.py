@@ -1,0 +1,75 @@
+"""/start, /help, unknown commands, and the one error handler."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from bot.context import Context
+from bot.handlers.common import chat_id_of, ensure_chat, is_bot_admin, reply
+from bot.handlers.sources import subscribe_topic
+from bot.render import WELCOME, render_help
+
+log = logging.getLogger(__name__)
+
+
+def topic_keyboard(topics: list[str]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(topic.title(), callback_data=f"topic:{topic}")
+            for topic in topics[i : i + 3]
+        ]
+        for i in range(0, len(topics), 3)
+    ]
+    rows.append([InlineKeyboardButton("📰 First digest", callback_data="digest:now")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def start(update: Update, context: Context) -> None:
+    """Welcome; `/start TOPIC` (a deep link) subscribes to that catalog topic at once."""
+    await ensure_chat(update, context)
+    catalog = context.bot_data.services.settings.catalog
+    topics = list(dict.fromkeys(feed.topic for feed in catalog))
+    payload = (context.args or [""])[0].strip().lower()
+    if payload:
+        if payload in topics:
+            added = await subscribe_topic(update, context, payload)
+            await reply(
+                update,
+                context,
+                f"✅ Subscribed to <b>{payload.title()}</b> ({added} sources). "
+                "Your first digest: /digest. Your schedule: /settings.",
+            )
+            return
+        await reply(update, context, f"There is no topic “{payload[:40]}”. Pick one below.")
+    await reply(update, context, WELCOME, markup=topic_keyboard(topics))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """List every command with an example."""
+    await reply(update, context, render_help(admin=is_bot_admin(update, context)))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command we do not have: say so and point at /help."""
+    text = update.effective_message.text if update.effective_message else ""
+    command = (text or "").split()[0].split("@")[0][:32] if text else "that"
+    await reply(update, context, f"I don't know {command}. /help lists what I can do.")
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the traceback with an id; tell the chat only the id and an apology."""
+    error_id = uuid.uuid4().hex[:8]
+    log.error("error %s while handling %r", error_id, update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await reply(
+                update,
+                context,
+                f"Sorry, something went wrong on my side (error {error_id}). Please try again.",
+            )
+        except TelegramError:
+            log.warning("could not tell chat %s about error %s", chat_id_of(update), error_id)

@@ -1,0 +1,239 @@
+"""/sources (the catalog, paged, tap to subscribe), /add, /remove, /mysources."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import Context
+from bot.handlers.common import (
+    args_text,
+    chat_id_of,
+    ensure_chat,
+    may_change_settings,
+    reply,
+    reply_usage,
+)
+from bot.render import render_sources
+from bot.settings import CatalogFeed
+from jobs.feeds import FeedError
+from jobs.fetch import FetchError
+from jobs.messages import escape
+from jobs.sources import resolve_feed
+from store import chats as chat_store
+from store import feeds as feed_store
+from store.models import utcnow
+
+PAGE_SIZE = 6
+
+
+async def _catalog_feed_id(context: Context, item: CatalogFeed) -> int:
+    services = context.bot_data.services
+    async with services.sessionmaker() as session, session.begin():
+        feed, _ = await feed_store.add_feed(
+            session,
+            item.url,
+            now=utcnow(),
+            interval_seconds=services.settings.poll_interval,
+            title=item.title,
+            topic=item.topic,
+        )
+    return feed.id
+
+
+async def subscribe_topic(update: Update, context: Context, topic: str) -> int:
+    """Subscribe the chat to every catalog feed of ``topic``; returns how many were new."""
+    chat_id = chat_id_of(update)
+    added = 0
+    for item in context.bot_data.services.settings.catalog:
+        if item.topic != topic:
+            continue
+        feed_id = await _catalog_feed_id(context, item)
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            added += await chat_store.subscribe(session, chat_id, feed_id, now=utcnow())
+    return added
+
+
+async def _subscribed_urls(context: Context, chat_id: int) -> set[str]:
+    async with context.bot_data.services.sessionmaker() as session:
+        return {source.url for source in await chat_store.chat_sources(session, chat_id)}
+
+
+async def catalog_keyboard(context: Context, chat_id: int, page: int) -> InlineKeyboardMarkup:
+    catalog = context.bot_data.services.settings.catalog
+    subscribed = await _subscribed_urls(context, chat_id)
+    pages = max(1, -(-len(catalog) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    rows = []
+    for index in range(page * PAGE_SIZE, min(len(catalog), (page + 1) * PAGE_SIZE)):
+        item = catalog[index]
+        mark = "✅" if item.url in subscribed else "➕"
+        label = f"{mark} {item.title} · {item.topic}"
+        rows.append([InlineKeyboardButton(label[:60], callback_data=f"cat:{index}:{page}")])
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("◀ Previous", callback_data=f"catp:{page - 1}"))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton("Next ▶", callback_data=f"catp:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+async def sources(update: Update, context: Context) -> None:
+    """Show the catalog; each tap subscribes or unsubscribes."""
+    await ensure_chat(update, context)
+    if not context.bot_data.services.settings.catalog:
+        await reply(update, context, "The catalog is empty here. Add your own source: /add URL")
+        return
+    await reply(
+        update,
+        context,
+        "<b>Sources</b>: tap to subscribe ➕ or unsubscribe ✅.",
+        markup=await catalog_keyboard(context, chat_id_of(update), 0),
+    )
+
+
+async def catalog_button(update: Update, context: Context) -> None:
+    """A tap in the catalog: toggle the subscription, or turn the page."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
+        await query.answer()
+        return
+    chat_id = chat_id_of(update)
+    kind, *values = query.data.split(":")
+    page = int(values[-1])
+    note = None
+    if kind == "cat":
+        catalog = context.bot_data.services.settings.catalog
+        index = int(values[0])
+        if index >= len(catalog):
+            await query.answer("That source is no longer in the catalog.")
+            return
+        item = catalog[index]
+        await ensure_chat(update, context)
+        feed_id = await _catalog_feed_id(context, item)
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            if await chat_store.subscribe(session, chat_id, feed_id, now=utcnow()):
+                note = f"Subscribed to {item.title}"
+            else:
+                await chat_store.unsubscribe(session, chat_id, feed_id)
+                note = f"Unsubscribed from {item.title}"
+    await query.answer(note)
+    await _refresh(query, await catalog_keyboard(context, chat_id, page))
+
+
+async def _refresh(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
+    if query.message is not None and hasattr(query.message, "edit_reply_markup"):
+        await query.message.edit_reply_markup(reply_markup=markup)
+
+
+async def topic_button(update: Update, context: Context) -> None:
+    """A topic tapped under /start: subscribe to all its catalog sources."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
+        await query.answer()
+        return
+    topic = query.data.split(":", 1)[1]
+    await ensure_chat(update, context)
+    added = await subscribe_topic(update, context, topic)
+    await query.answer(f"{topic.title()}: {added} new sources")
+    await reply(
+        update,
+        context,
+        f"✅ <b>{topic.title()}</b>: subscribed to {added} sources. "
+        "Tap <b>First digest</b> or send /digest; /settings sets your schedule.",
+    )
+
+
+async def add(update: Update, context: Context) -> None:
+    """Add a personal source: a feed URL, or a site page that links to its feed."""
+    url = args_text(context)
+    if not url:
+        await reply_usage(update, context, "add")
+        return
+    if not await may_change_settings(update, context):
+        return
+    services = context.bot_data.services
+    chat = await ensure_chat(update, context)
+    async with services.sessionmaker() as session:
+        personal = await chat_store.count_personal_sources(session, chat.id)
+    limit = services.settings.limits.sources_per_chat
+    if personal >= limit:
+        await reply(
+            update,
+            context,
+            f"You have {personal} sources of your own, the most allowed ({limit}). /remove one first.",
+        )
+        return
+    if not url.startswith(("http://", "https://")):
+        url = "https://" + url
+    await context.bot.send_chat_action(chat.id, "typing")
+    try:
+        resolved = await resolve_feed(
+            services.fetcher, url, max_entries=services.settings.limits.max_entries_per_feed
+        )
+    except (FetchError, FeedError) as exc:
+        await reply(update, context, f"I could not add that source: {escape(str(exc))}")
+        return
+    async with services.sessionmaker() as session, session.begin():
+        feed, _ = await feed_store.add_feed(
+            session,
+            resolved.url,
+            now=utcnow(),
+            interval_seconds=services.settings.poll_interval,
+            title=resolved.title,
+            added_by_chat_id=chat.id,
+        )
+        new = await chat_store.subscribe(session, chat.id, feed.id, now=utcnow())
+    if not new:
+        await reply(update, context, f"You already follow <b>{escape(resolved.title)}</b>.")
+        return
+    await reply(
+        update,
+        context,
+        f"✅ Added <b>{escape(resolved.title)}</b> ({resolved.entries} stories in its feed now). "
+        "What it has today counts as already seen; new stories come in your digests and alerts.",
+    )
+
+
+async def mysources(update: Update, context: Context) -> None:
+    """List the chat's sources, marking those that stopped working."""
+    await ensure_chat(update, context)
+    async with context.bot_data.services.sessionmaker() as session:
+        found = await chat_store.chat_sources(session, chat_id_of(update))
+    await reply(update, context, render_sources(found))
+
+
+async def remove(update: Update, context: Context) -> None:
+    """Offer the chat's sources as buttons; a tap removes one."""
+    if not await may_change_settings(update, context):
+        return
+    async with context.bot_data.services.sessionmaker() as session:
+        found = await chat_store.chat_sources(session, chat_id_of(update))
+    if not found:
+        await reply(update, context, "You have no sources to remove.")
+        return
+    rows = [
+        [InlineKeyboardButton(f"✖ {s.title}"[:60], callback_data=f"rm:{s.feed_id}")] for s in found
+    ]
+    await reply(update, context, "Tap a source to remove it:", markup=InlineKeyboardMarkup(rows))
+
+
+async def remove_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
+        await query.answer()
+        return
+    feed_id = int(query.data.split(":", 1)[1])
+    chat_id = chat_id_of(update)
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        removed = await chat_store.unsubscribe(session, chat_id, feed_id)
+        left = await chat_store.chat_sources(session, chat_id)
+    await query.answer("Removed" if removed else "Already removed")
+    rows = [
+        [InlineKeyboardButton(f"✖ {s.title}"[:60], callback_data=f"rm:{s.feed_id}")] for s in left
+    ]
+    await _refresh(query, InlineKeyboardMarkup(rows))

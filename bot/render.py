@@ -1,0 +1,170 @@
+"""What the bot says: command help and the HTML of replies, every outside string escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from jobs.messages import MESSAGE_LIMIT, escape, link, split_message, truncate_visible
+from store.chats import ChatSource
+from store.models import AlertRule, Article, Chat
+from summarizer import Digest
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    name: str
+    summary: str
+    usage: str
+    example: str = ""
+
+
+COMMANDS: tuple[CommandHelp, ...] = (
+    CommandHelp("start", "what I do, and a first digest", "/start [topic]", "/start tech"),
+    CommandHelp("help", "all commands with examples", "/help"),
+    CommandHelp("digest", "the latest digest now", "/digest"),
+    CommandHelp("sources", "pick sources from the catalog", "/sources"),
+    CommandHelp(
+        "add", "add your own source (a feed or a site)", "/add URL", "/add https://example.org/news"
+    ),
+    CommandHelp("mysources", "list your sources", "/mysources"),
+    CommandHelp("remove", "remove one of your sources", "/remove"),
+    CommandHelp(
+        "settings",
+        "digest schedule, length, entities and figures",
+        "/settings [schedule]",
+        "/settings daily 07:30",
+    ),
+    CommandHelp("timezone", "your time zone", "/timezone ZONE", "/timezone Europe/Berlin"),
+    CommandHelp("quiet", "quiet hours for alerts", "/quiet FROM-TO | off", "/quiet 22-07"),
+    CommandHelp(
+        "alert",
+        "alert me when a story matches",
+        "/alert QUERY",
+        '/alert "wind farm" OR turbines -opinion',
+    ),
+    CommandHelp("alerts", "list and remove your alerts", "/alerts"),
+    CommandHelp(
+        "summary",
+        "summarize a link, or the message you reply to",
+        "/summary URL",
+        "/summary https://example.org/story",
+    ),
+    CommandHelp("search", "search recent stories", "/search WORDS", "/search interest rates"),
+    CommandHelp("trend", "a chart of how often words came up", "/trend WORDS", "/trend wind farm"),
+    CommandHelp(
+        "channel",
+        "post digests to a channel you run",
+        "/channel @name | off @name",
+        "/channel @harbournews",
+    ),
+    CommandHelp("stop", "unsubscribe and delete all I store about this chat", "/stop"),
+)
+ADMIN_COMMANDS = (CommandHelp("stats", "numbers for admins", "/stats"),)
+
+
+def usage(name: str) -> str:
+    for command in (*COMMANDS, *ADMIN_COMMANDS):
+        if command.name == name:
+            text = f"Usage: <code>{escape(command.usage)}</code>"
+            if command.example:
+                text += f"\nExample: <code>{escape(command.example)}</code>"
+            return text
+    return ""
+
+
+def render_help(*, admin: bool) -> str:
+    lines = ["<b>What I can do</b>"]
+    for command in (*COMMANDS, *(ADMIN_COMMANDS if admin else ())):
+        line = f"/{command.name} — {escape(command.summary)}"
+        if command.example:
+            line += f"\n    e.g. <code>{escape(command.example)}</code>"
+        lines.append(line)
+    lines.append(
+        "\nSend me a link, or paste or forward a long text, and I reply with its summary."
+        '\nAlert queries: words (all must appear), "quoted phrases", OR between alternatives, '
+        "-word to exclude. Case and accents are ignored."
+    )
+    return "\n".join(lines)
+
+
+WELCOME = (
+    "👋 <b>Hello! I'm newsdigest.</b>\n"
+    "I read news feeds for you and send one calm digest a day, on your schedule, with the key "
+    "people, places and figures of each story. I can also alert you the moment a story matches "
+    "your topics, and summarize any link or text you send me.\n\n"
+    "Pick a topic to start, then tap <b>First digest</b>:"
+)
+
+
+def render_link_digest(title: str | None, url: str | None, digest: Digest) -> str:
+    """An on-demand summary: title, summary, key entities and figures, source link."""
+    lines = []
+    heading = title or digest.title or "Summary"
+    lines.append(f"<b>{escape(heading)}</b>")
+    lines.append(escape(" ".join(digest.sentences)))
+    if digest.entities:
+        names = ", ".join(entity.text for entity in digest.entities[:6])
+        lines.append(f"👤 {escape(names)}")
+    if digest.figures:
+        figures = "; ".join(
+            f"{figure.text} ({figure.about})" if figure.about else figure.text
+            for figure in digest.figures[:4]
+        )
+        lines.append(f"📊 {escape(figures)}")
+    footer = f"⏱ {digest.reading_minutes} min read"
+    if url:
+        footer += f" · {link(url, 'source')}"
+    lines.append(footer)
+    text = "\n".join(lines)
+    return text if len(text) < MESSAGE_LIMIT else escape(truncate_visible(text, MESSAGE_LIMIT))
+
+
+def render_sources(sources: Sequence[ChatSource]) -> str:
+    if not sources:
+        return "You have no sources yet. Pick some with /sources or add one with /add URL."
+    lines = [f"<b>Your sources</b> ({len(sources)})"]
+    for source in sources:
+        mark = " ⚠️ not working" if source.broken else ""
+        lines.append(f"• {link(source.url, source.title)}{mark}")
+    return "\n".join(lines)
+
+
+def render_settings(chat: Chat, schedule: str, next_at: datetime | None) -> str:
+    when = f"{next_at:%a %-d %b, %H:%M}" if next_at else "—"
+    return (
+        "<b>Settings</b>\n"
+        f"Digest: {escape(schedule)} ({escape(chat.timezone)}), next: {when}\n"
+        f"Stories per digest: {chat.items_per_digest}\n"
+        f"Summary: {chat.summary_sentences} sentence{'s' if chat.summary_sentences > 1 else ''}\n"
+        f"Entities: {'on' if chat.show_entities else 'off'} · "
+        f"Figures: {'on' if chat.show_figures else 'off'}\n"
+        f"Quiet hours for alerts: {escape(chat.quiet_hours or 'off')}\n\n"
+        "Tap to change, or type e.g. <code>/settings daily 07:30</code>, "
+        "<code>/settings daily 08:00,18:00</code>, <code>/settings every 6h</code>."
+    )
+
+
+def render_alerts(rules: Sequence[AlertRule]) -> str:
+    if not rules:
+        return "You have no alerts. Add one: " + usage("alert").split("\n", 1)[-1]
+    lines = [f"<b>Your alerts</b> ({len(rules)})"]
+    for number, rule in enumerate(rules, start=1):
+        lines.append(f"{number}. <code>{escape(rule.query)}</code>")
+    lines.append("Tap a button to remove an alert.")
+    return "\n".join(lines)
+
+
+def render_search(query: str, articles: Sequence[Article]) -> list[str]:
+    if not articles:
+        return [f"Nothing in the last 30 days matches <b>{escape(query)}</b>."]
+    items = []
+    for article in articles:
+        item = link(article.canonical_url, article.title or article.canonical_url)
+        when = article.published_at or article.fetched_at
+        item += f" <i>{when:%-d %b}</i>"
+        if article.summary and article.summary.sentences:
+            item += "\n" + escape(" ".join(article.summary.sentences[:2]))
+        items.append(item)
+    return split_message(f"🔎 <b>{escape(query)}</b>: {len(articles)} recent stories", items)
