@@ -56,7 +56,7 @@ class Harness:
     def user(self, name: str = "Ada") -> User:
         return self.emulator.create_user(name)
 
-    async def ask(self, user: User, text: str, *, timeout: float = 10.0) -> SentMessage:
+    async def ask(self, user: User, text: str, *, timeout: float = 10.0) -> SentMessage:  # noqa: ASYNC109 -- passed to the emulator's own wait
         """Send a command or text as ``user`` and wait for the bot's first reply."""
         if text.startswith("/"):
             user.send_command(text)
@@ -69,7 +69,8 @@ class Harness:
         for button in message.buttons:
             if label in button.get("text", ""):
                 query_id = user.press_button(message, button["callback_data"])
-                await self.emulator.wait_until(lambda: query_id in self.emulator.callback_answers)
+                answered = self.emulator.callback_answers
+                await self.emulator.wait_until(lambda q=query_id: q in answered)
                 return message
         raise LookupError(f"no button with {label!r} in {[b.get('text') for b in message.buttons]}")
 
