@@ -66,13 +66,14 @@ class Harness:
 
     async def press(self, user: User, message: SentMessage, label: str) -> SentMessage:
         """Press the button whose label contains ``label``; returns the message after the tap."""
-        for button in message.buttons:
-            if label in button.get("text", ""):
-                query_id = user.press_button(message, button["callback_data"])
-                answered = self.emulator.callback_answers
-                await self.emulator.wait_until(lambda q=query_id: q in answered)
-                return message
-        raise LookupError(f"no button with {label!r} in {[b.get('text') for b in message.buttons]}")
+        matching = [b for b in message.buttons if label in b.get("text", "")]
+        if not matching:
+            raise LookupError(
+                f"no button with {label!r} in {[b.get('text') for b in message.buttons]}"
+            )
+        query_id = user.press_button(message, matching[0]["callback_data"])
+        await self.emulator.wait_until(lambda: query_id in self.emulator.callback_answers)
+        return message
 
     async def ingest(self) -> None:
         await self.app.bot_data.runtime.pipeline.ingest_tick()
