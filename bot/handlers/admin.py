@@ -16,6 +16,7 @@ from bot.handlers.common import (
     ensure_chat,
     is_bot_admin,
     may_change_settings,
+    plural,
     reply,
     reply_usage,
 )
@@ -161,6 +162,6 @@ async def channel(update: Update, context: Context) -> None:
         update,
         context,
         f"📣 Digests will be posted to <b>{escape(name)}</b> on your schedule, from your "
-        f"{len(sources)} sources. Send /channel {escape(name)} again after changing your sources; "
+        f"{plural(len(sources), 'source')}. Send /channel {escape(name)} again after changing your sources; "
         f"/channel off {escape(name)} to stop.",
     )

@@ -10,6 +10,7 @@ from bot.handlers.common import (
     chat_id_of,
     ensure_chat,
     may_change_settings,
+    plural,
     reply,
     reply_usage,
 )
@@ -65,7 +66,7 @@ async def alert(update: Update, context: Context) -> None:
         )
         return
     watch = (
-        f"It watches your {len(sources)} sources."
+        f"It watches your {plural(len(sources), 'source')}."
         if sources
         else "Add sources for it to watch: /sources"
     )

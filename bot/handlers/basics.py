@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.context import Context
-from bot.handlers.common import chat_id_of, ensure_chat, is_bot_admin, reply
+from bot.handlers.common import chat_id_of, ensure_chat, is_bot_admin, plural, reply
 from bot.handlers.sources import subscribe_topic
 from bot.render import WELCOME, render_help
 
@@ -40,7 +40,7 @@ async def start(update: Update, context: Context) -> None:
             await reply(
                 update,
                 context,
-                f"✅ Subscribed to <b>{payload.title()}</b> ({added} sources). "
+                f"✅ Subscribed to <b>{payload.title()}</b> ({plural(added, 'source')}). "
                 "Your first digest: /digest. Your schedule: /settings.",
             )
             return

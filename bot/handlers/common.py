@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from bot.context import Context
 from bot.render import usage
 from bot.replies import send_html
+from jobs.digests import next_digest_time
 from store.chats import get_or_create_chat
 from store.models import Chat, utcnow
 
@@ -45,7 +46,7 @@ async def ensure_chat(update: Update, context: Context) -> Chat:
     assert tg_chat is not None
     user = update.effective_user
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        chat, _created = await get_or_create_chat(
+        chat, created = await get_or_create_chat(
             session,
             tg_chat.id,
             chat_type=tg_chat.type,
@@ -54,6 +55,11 @@ async def ensure_chat(update: Update, context: Context) -> Chat:
             username=tg_chat.username,
             language=user.language_code if user else None,
         )
+        if created:
+            # The default schedule starts running at once: the first digest comes at its hour.
+            chat.next_digest_at = next_digest_time(
+                chat.digest_schedule, chat.timezone, after=utcnow()
+            )
     return chat
 
 
@@ -73,6 +79,10 @@ async def may_change_settings(update: Update, context: Context) -> bool:
         return True
     await reply(update, context, "Only this group's admins can change its settings.")
     return False
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def is_bot_admin(update: Update, context: Context) -> bool:

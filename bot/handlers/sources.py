@@ -10,6 +10,7 @@ from bot.handlers.common import (
     chat_id_of,
     ensure_chat,
     may_change_settings,
+    plural,
     reply,
     reply_usage,
 )
@@ -138,11 +139,11 @@ async def topic_button(update: Update, context: Context) -> None:
     topic = query.data.split(":", 1)[1]
     await ensure_chat(update, context)
     added = await subscribe_topic(update, context, topic)
-    await query.answer(f"{topic.title()}: {added} new sources")
+    await query.answer(f"{topic.title()}: {plural(added, 'new source')}")
     await reply(
         update,
         context,
-        f"✅ <b>{topic.title()}</b>: subscribed to {added} sources. "
+        f"✅ <b>{topic.title()}</b>: subscribed to {plural(added, 'source')}. "
         "Tap <b>First digest</b> or send /digest; /settings sets your schedule.",
     )
 
