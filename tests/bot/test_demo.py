@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
@@ -37,4 +38,4 @@ async def test_scripted_demo_shows_digest_alert_and_hints(tmp_path: Path) -> Non
     assert "I don't know /frobnicate" in text
     assert text.rstrip().endswith("Bye.")
     # The demo keeps nothing: its database lived in a temporary folder.
-    assert not any(tmp_path.iterdir())
+    assert not await asyncio.to_thread(lambda: any(tmp_path.iterdir()))
