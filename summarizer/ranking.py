@@ -214,7 +214,5 @@ def rank_news(article: Article) -> list[int]:
         if any(similarity[index, j] > REDUNDANCY_LIMIT for j in ranked):
             continue
         ranked.append(index)
-    # Redundant sentences go last rather than nowhere, so a budget can still be filled.
-    chosen = set(ranked)
-    ranked.extend(i for i in order if i not in chosen)
+    # Near-repeats are left out altogether: a shorter digest beats one that says a thing twice.
     return ranked
