@@ -142,6 +142,9 @@ def _within_budget(
             continue
         chosen.append(index)
         used += cost
+    if not chosen and ranked:
+        # Nothing fits whole: the best sentence goes in, and the caller shortens it.
+        chosen.append(ranked[0])
     return sorted(chosen)
 
 

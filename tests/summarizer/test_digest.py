@@ -71,6 +71,13 @@ def test_character_budget_for_telegram() -> None:
     assert digest.entities == () and digest.figures == ()
 
 
+def test_a_budget_smaller_than_any_sentence_shortens_the_best_one() -> None:
+    digest = summarize(WIRE_STORY, max_chars=60, extract=False)
+    [sentence] = digest.sentences
+    assert len(sentence) <= 60
+    assert sentence.startswith("Portugal's largest floating solar farm") and sentence.endswith(" …")
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_every_method_is_selectable_by_name(method: str) -> None:
     digest = summarize(WIRE_STORY, method=method, extract=False)

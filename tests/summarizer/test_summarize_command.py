@@ -66,6 +66,16 @@ def test_failures_are_one_line_each_and_the_rest_still_run(
     assert [json.loads(line)["input"] for line in captured.out.splitlines()] == [str(story)]
 
 
-def test_unknown_method_is_an_argument_error() -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--method", "magic", "x.txt"), "invalid choice: 'magic'"),
+        (("--sentences", "0", "x.txt"), "--sentences: must be at least 1, got 0"),
+    ],
+)
+def test_bad_options_are_argument_errors(
+    argv: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit):
-        parse("--method", "magic", "x.txt")
+        parse(*argv)
+    assert message in capsys.readouterr().err
