@@ -39,18 +39,27 @@ def summary_alone(text: str) -> object:
     return summarize(text, max_sentences=SENTENCES, extract=False)
 
 
-def measure(run: Callable[[str], object], texts: list[str]) -> tuple[float, float, float]:
-    """Return articles per second, p50 and p95 milliseconds per article."""
-    run(texts[0])  # warm caches (stemmer, stop words) outside the timing
-    timings = []
-    started = time.perf_counter()
+def measure(
+    runs: dict[str, Callable[[str], object]], texts: list[str]
+) -> dict[str, tuple[float, float, float]]:
+    """Articles per second, p50 and p95 ms per article, for each run.
+
+    The runs take turns article by article, so a busy neighbour on a shared machine slows all
+    of them alike instead of whichever happened to run at the time.
+    """
+    for run in runs.values():
+        run(texts[0])  # warm caches (stemmer, stop words) outside the timing
+    timings: dict[str, list[float]] = {name: [] for name in runs}
     for text in texts:
-        t0 = time.perf_counter()
-        run(text)
-        timings.append(time.perf_counter() - t0)
-    elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(timings, n=100)
-    return len(texts) / elapsed, 1000 * cuts[49], 1000 * cuts[94]
+        for name, run in runs.items():
+            t0 = time.perf_counter()
+            run(text)
+            timings[name].append(time.perf_counter() - t0)
+    result = {}
+    for name, values in timings.items():
+        cuts = statistics.quantiles(values, n=100)
+        result[name] = (len(values) / sum(values), 1000 * cuts[49], 1000 * cuts[94])
+    return result
 
 
 def main() -> None:
@@ -58,11 +67,12 @@ def main() -> None:
     t0 = time.perf_counter()
     english_pipeline()
     load_seconds = time.perf_counter() - t0
-    rows = [
-        ("sumy LexRank alone (baseline)", measure(sumy_lexrank, texts)),
-        ("summary alone (news)", measure(summary_alone, texts)),
-        ("full digest (summary, entities, figures)", measure(full_digest, texts)),
-    ]
+    runs: dict[str, Callable[[str], object]] = {
+        "sumy LexRank alone (baseline)": sumy_lexrank,
+        "summary alone (news)": summary_alone,
+        "full digest (summary, entities, figures)": full_digest,
+    }
+    rows = list(measure(runs, texts).items())
     print(f"CNN/DM dev, {len(texts)} articles, one process, {SENTENCES} sentences")
     print("| run | articles/s | p50 ms | p95 ms |")
     print("|---|---|---|---|")
