@@ -87,7 +87,8 @@ def make_rules(
         if rng.random() < 0.2:
             text += " OR " + clause()
         if rng.random() < 0.15:
-            text += " -" + rng.choice(topical)
+            # Never one of the wanted words, which the parser would rightly refuse.
+            text += " -" + next(w for w in iter(lambda: rng.choice(topical), "") if w not in text)
         query = parse_alert_query(text, max_chars=500)
         rules.append((rule_id, rule_id // RULES_PER_CHAT, query))
     return rules
