@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from jobs.alert_matching import AlertIndex, ChatId, RuleId
 from jobs.alert_query import AlertQuery, parse_alert_query, searchable_text
@@ -125,46 +126,67 @@ class Row:
     hits_per_article: float
 
 
-def per_article_us(work: Callable[[], object], count: int, *, repeat: int = 1) -> float:
-    """Microseconds per article of ``work`` over ``count`` articles, best of ``repeat`` runs."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()  # start each run with no garbage left by the one before
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best / count * 1e6
+def match_indexed(
+    index: AlertIndex, articles: Sequence[Article]
+) -> list[dict[ChatId, list[RuleId]]]:
+    return [index.match(article.title, article.text) for article in articles]
 
 
-def measure(
-    rules: Sequence[tuple[RuleId, ChatId, AlertQuery]],
+def per_article_us(work: Callable[[], object], count: int) -> float:
+    """Microseconds per article of one run of ``work`` over ``count`` articles."""
+    gc.collect()  # start with no garbage left by the run before
+    started = time.perf_counter()
+    work()
+    return (time.perf_counter() - started) / count * 1e6
+
+
+def measure_all(
+    rule_sets: Sequence[Sequence[tuple[RuleId, ChatId, AlertQuery]]],
     articles: Sequence[Article],
     naive_sample: Sequence[Article],
-) -> Row:
-    started = time.perf_counter()
-    index = AlertIndex.build(rules)
-    build_seconds = time.perf_counter() - started
+    rounds: int,
+) -> list[Row]:
+    builds, indexes = [], []
+    for rules in rule_sets:
+        started = time.perf_counter()
+        indexes.append(AlertIndex.build(rules))
+        builds.append(time.perf_counter() - started)
 
-    # Best of three for the index, whose runs take seconds: this machine is shared, and the
-    # best run is the one least disturbed. The naive loop, minutes long, runs once.
-    indexed_us = per_article_us(
-        lambda: [index.match(a.title, a.text) for a in articles], len(articles), repeat=3
-    )
+    # This machine is shared: index timings take turns round by round, so that a busy spell
+    # hits all sizes alike, and each keeps its best (least disturbed) round.
     searchable = [searchable_text(a.title, a.text) for a in articles]
-    matching_us = per_article_us(
-        lambda: list(map(index.match_searchable, searchable)), len(articles), repeat=3
-    )
+    indexed_us = [float("inf")] * len(indexes)
+    matching_us = [float("inf")] * len(indexes)
+    for _ in range(rounds):
+        for position, index in enumerate(indexes):
+            indexed_us[position] = min(
+                indexed_us[position],
+                per_article_us(partial(match_indexed, index, articles), len(articles)),
+            )
+            matching_us[position] = min(
+                matching_us[position],
+                per_article_us(
+                    partial(list, map(index.match_searchable, searchable)), len(articles)
+                ),
+            )
 
-    patterns = [(rule_id, chat_id, compile_naive(query)) for rule_id, chat_id, query in rules]
-    naive: list[dict[ChatId, list[RuleId]]] = []
-    naive_us = per_article_us(
-        lambda: naive.extend(match_naive(patterns, a) for a in naive_sample), len(naive_sample)
-    )
-    indexed = [index.match(a.title, a.text) for a in articles]
-    if naive != indexed[: len(naive_sample)]:
-        raise SystemExit(f"the index and the naive loop disagree at {len(rules)} rules")
-    hits = sum(len(ids) for result in indexed for ids in result.values()) / len(articles)
-    return Row(build_seconds, indexed_us, matching_us, naive_us, hits)
+    rows = []
+    for position, (rules, index) in enumerate(zip(rule_sets, indexes, strict=True)):
+        # The naive loop takes minutes, so it runs once, on the sample only.
+        patterns = [(rule_id, chat_id, compile_naive(query)) for rule_id, chat_id, query in rules]
+        naive: list[dict[ChatId, list[RuleId]]] = []
+        naive_us = per_article_us(
+            partial(naive.extend, (match_naive(patterns, a) for a in naive_sample)),
+            len(naive_sample),
+        )
+        indexed = match_indexed(index, articles)
+        if naive != indexed[: len(naive_sample)]:
+            raise SystemExit(f"the index and the naive loop disagree at {len(rules)} rules")
+        hits = sum(len(ids) for result in indexed for ids in result.values()) / len(articles)
+        rows.append(
+            Row(builds[position], indexed_us[position], matching_us[position], naive_us, hits)
+        )
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -172,6 +194,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--naive-articles", type=int, default=20)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--rounds", type=int, default=5, help="index timings keep the best")
     args = parser.parse_args(argv)
 
     rng = random.Random(SEED)
@@ -189,15 +212,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     # re-scanning them and charging their cost to whichever measurement happens to be running.
     gc.collect()
     gc.freeze()
-    rows = [(f"{size:,}", measure(all_rules[:size], articles, naive_sample)) for size in args.sizes]
-    rows.append(
-        (f"{largest:,}*", measure(all_rules[:smallest] + silent_rules, articles, naive_sample))
+    rule_sets = [all_rules[:size] for size in args.sizes] + [all_rules[:smallest] + silent_rules]
+    labels = [f"{size:,}" for size in args.sizes] + [f"{largest:,}*"]
+    rows = list(
+        zip(labels, measure_all(rule_sets, articles, naive_sample, args.rounds), strict=True)
     )
 
     print(
         f"{len(articles)} articles of ~{ARTICLE_WORDS} words; the naive loop is timed on the "
         f"first {len(naive_sample)} only, where both give the same alerts (checked). "
-        "Times are µs per article."
+        f"Times are µs per article; the index's are the best of {args.rounds} rounds."
     )
     header = (
         f"{'rules':>8} {'build s':>8} {'index':>8} {'(matching)':>11} {'naive loop':>11} "
