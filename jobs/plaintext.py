@@ -6,10 +6,8 @@ import html as html_entities
 import re
 import unicodedata
 
-# lxml ships no type information and the project does not pin lxml-stubs.
 from summarizer.cleaning import strip_html
 
-# Elements after which a reader sees a line break; without them "</p><p>" would glue words.
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 _WORDS = re.compile(r"\w+")
