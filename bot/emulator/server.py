@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 
 from bot.emulator.entities import EntityParseError, parse_html, utf16_len
 from bot.emulator.flood import FloodControl, FloodLimits
@@ -102,11 +103,17 @@ class BotApiEmulator(World):
         self._poll_round = 0
         self._closing = False
         self._runner: web.AppRunner | None = None
+        # Webhook mode: updates are POSTed to this URL instead of waiting for getUpdates.
+        self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self.webhook_deliveries = 0
+        self._pusher: asyncio.Task[None] | None = None
         self._methods: dict[str, tuple[str, Handler]] = {
             name.lower(): (name, handler)
             for name, handler in {
                 "getMe": self._get_me,
                 "getUpdates": self._get_updates,
+                "setWebhook": self._set_webhook,
                 "deleteWebhook": self._delete_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "sendMessage": self._send_message,
@@ -157,6 +164,7 @@ class BotApiEmulator(World):
     async def close(self) -> None:
         self._closing = True
         self.notify()
+        await self._stop_pusher()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -322,6 +330,12 @@ class BotApiEmulator(World):
         }
 
     async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
+        if self.webhook_url is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = params.integer("offset")
         limit = min(max(params.integer("limit") or 100, 1), 100)
         timeout = params.integer("timeout") or 0
@@ -354,17 +368,74 @@ class BotApiEmulator(World):
                 )
         return self.updates[:limit]
 
+    async def _set_webhook(self, params: Params) -> bool:
+        """Deliver updates by POST from now on.
+
+        Telegram wants HTTPS on port 443, 80, 88 or 8443; a local emulator also takes plain
+        http on 127.0.0.1, which is where a bot under test listens.
+        """
+        url = params.get("url") or ""
+        if not url:
+            return await self._delete_webhook(params)
+        if not re.match(r"^(https://|http://127\.0\.0\.1[:/])", str(url)):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if params.flag("drop_pending_updates"):
+            self.updates = []
+        allowed = params.get("allowed_updates")
+        if allowed is not None:
+            self.allowed_updates = set(allowed) or None
+        self.webhook_url = str(url)
+        self.webhook_secret = params.get("secret_token")
+        await self._stop_pusher()
+        self._pusher = asyncio.create_task(self._push_updates())
+        self.notify()
+        return True
+
     async def _delete_webhook(self, params: Params) -> bool:
         if params.flag("drop_pending_updates"):
             self.updates = []
+        self.webhook_url = None
+        await self._stop_pusher()
+        self.notify()
         return True
 
     async def _get_webhook_info(self, params: Params) -> dict[str, Any]:
         return {
-            "url": "",
+            "url": self.webhook_url or "",
             "has_custom_certificate": False,
             "pending_update_count": len(self.updates),
         }
+
+    async def _stop_pusher(self) -> None:
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
+            self._pusher = None
+
+    async def _push_updates(self) -> None:
+        """POST each pending update to the webhook, in order, until it answers 2xx."""
+        headers = (
+            {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret} if self.webhook_secret else {}
+        )
+        async with ClientSession() as session:
+            while self.webhook_url is not None:
+                await self.wait_until(lambda: bool(self.updates), timeout=365 * 86400)
+                update = self.updates[0]
+                try:
+                    async with session.post(
+                        self.webhook_url, json=update, headers=headers
+                    ) as answer:
+                        delivered = 200 <= answer.status < 300
+                except (ClientError, OSError):
+                    delivered = False
+                if delivered:
+                    self.updates.remove(update)
+                    self.webhook_deliveries += 1
+                    self.notify()
+                else:
+                    # Telegram retries a failing webhook later; a second is plenty locally.
+                    await asyncio.sleep(1.0)
 
     async def _send_message(self, params: Params) -> dict[str, Any]:
         chat = self._chat(params)
