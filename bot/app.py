@@ -67,6 +67,8 @@ def build_application(
             opened = await open_services(settings, summarizer_workers=summarizer_workers)
             owned.append(opened)
         app.bot_data.open(opened)
+        # Loading the language model takes seconds: do it before the first /summary waits on it.
+        await opened.summarizer.warm_up()
         try:
             await app.bot.set_my_commands(bot_commands())
         except TelegramError as exc:  # a menu is a nicety: the bot works without it
