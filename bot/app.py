@@ -1,114 +1,153 @@
-"""The composition root: ``build_application`` wires settings, services, handlers, jobs and errors."""
+"""The composition root: settings in, a ready python-telegram-bot Application out."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypeAlias, cast
 
+from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+)
 from telegram.request import BaseRequest
 
-from bot.command_list import bot_commands
-from bot.context import App, BotData, Context
-from bot.handlers import register_handlers
-from bot.pipeline import DIGEST_TICK_SECONDS, INGEST_TICK_SECONDS, Pipeline, build_pipeline
+from bot.context import BotData, Context, Runtime
+from bot.pipeline import DIGEST_TICK_SECONDS, INGEST_TICK_SECONDS, build_pipeline
+from bot.rate_limit import SlidingWindowLimiter
+from bot.render import COMMANDS
+from bot.routes import register_handlers
 from bot.services import Services, open_services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Updates handled at once: one slow /summary must not hold up anyone's /help.
-CONCURRENT_UPDATES = 64
+BotApplication: TypeAlias = Application[
+    ExtBot[None], Context, dict[object, object], dict[object, object], BotData, JobQueue[Context]
+]
 
 
-class BotSetupError(ValueError):
-    """The settings cannot run a Telegram bot (no token)."""
+def file_base_url(api_url: str) -> str:
+    """Telegram serves files under /file/bot<token>; derive that from the API base URL."""
+    base = api_url.rstrip("/")
+    return (base[: -len("/bot")] if base.endswith("/bot") else base) + "/file/bot"
+
+
+async def _ingest_job(context: Context) -> None:
+    """Fetch the due feeds (JobQueue adapter)."""
+    await context.bot_data.runtime.pipeline.ingest_tick()
+
+
+async def _digest_job(context: Context) -> None:
+    """Queue the digests that are due (JobQueue adapter)."""
+    await context.bot_data.runtime.pipeline.digest_tick()
 
 
 def build_application(
     settings: Settings,
     *,
-    request: BaseRequest | None = None,
-    get_updates_request: BaseRequest | None = None,
     services: Services | None = None,
-    summarizer_workers: int = 2,
-    background: bool = False,
-) -> App:
-    """Build the bot: resources open in post_init and close in post_shutdown.
+    request: BaseRequest | None = None,
+    background: bool = True,
+) -> BotApplication:
+    """Wire settings, database, fetcher, summarizer, handlers, jobs and the error handler.
 
-    ``services`` given by the caller stay the caller's to close. ``background`` also runs
-    ingestion, scheduled digests and the outbox sender in this process (``newsdigest run``).
+    ``services`` lets a caller (tests, the demo) share already-open services; the application
+    then leaves closing them to that caller. ``background`` False runs no scheduled jobs and no
+    sender, for tests that drive those directly.
     """
     if settings.telegram_token is None:
-        raise BotSetupError("a Telegram bot needs NEWSDIGEST_TELEGRAM_TOKEN")
-    api = settings.telegram_api_url
+        raise ValueError("build_application needs a Telegram token (the demo brings its own)")
+    owns_services = services is None
+
+    async def post_init(app: BotApplication) -> None:
+        opened = services or await open_services(settings)
+        pipeline = build_pipeline(opened, bot=app.bot)
+        runtime = Runtime(
+            services=opened,
+            pipeline=pipeline,
+            summaries=SlidingWindowLimiter(settings.limits.summaries_per_minute),
+        )
+        app.bot_data.runtime = runtime
+        app.bot_data.settings = settings
+        try:
+            await app.bot.set_my_commands(
+                [BotCommand(command.name, command.summary[:256]) for command in COMMANDS]
+            )
+        except TelegramError as exc:
+            log.warning("could not register the command list with Telegram: %s", exc)
+        if background:
+            assert app.job_queue is not None
+            app.job_queue.run_repeating(
+                _ingest_job, interval=INGEST_TICK_SECONDS, first=1, name="ingest"
+            )
+            app.job_queue.run_repeating(
+                _digest_job, interval=DIGEST_TICK_SECONDS, first=5, name="digests"
+            )
+            runtime.background.append(asyncio.create_task(pipeline.run_sender(runtime.stop)))
+
+    async def post_stop(app: BotApplication) -> None:
+        runtime: Runtime = app.bot_data.runtime
+        runtime.stop.set()
+        for task in runtime.background:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def post_shutdown(app: BotApplication) -> None:
+        if owns_services:
+            await app.bot_data.runtime.services.aclose()
+
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.reveal())
-        .base_url(api)
-        .base_file_url(api.removesuffix("/bot") + "/file/bot")
-        .context_types(ContextTypes(context=CallbackContext, bot_data=BotData))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(file_base_url(settings.telegram_api_url))
+        .context_types(ContextTypes(bot_data=BotData))
+        # Updates are handled concurrently: one slow /summary never holds up another's /help.
+        .concurrent_updates(True)
+        # Replies share the bot's 30 messages/s with the outbox; PTB's limiter paces them and
+        # retries a 429 after retry_after instead of failing the handler.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
     )
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    owned: list[Services] = []
-    tasks: list[asyncio.Task[None]] = []
-    stop_sender = asyncio.Event()
-
-    async def post_init(app: App) -> None:
-        opened = services
-        if opened is None:
-            opened = await open_services(settings, summarizer_workers=summarizer_workers)
-            owned.append(opened)
-        app.bot_data.open(opened)
-        # Loading the language model takes seconds: do it before the first /summary waits on it.
-        await opened.summarizer.warm_up()
-        try:
-            await app.bot.set_my_commands(bot_commands())
-        except TelegramError as exc:  # a menu is a nicety: the bot works without it
-            log.warning("setMyCommands failed: %s", exc)
-        if background:
-            pipeline = build_pipeline(opened, bot=app.bot)
-            schedule_background(app, pipeline)
-            tasks.append(asyncio.create_task(pipeline.run_sender(stop_sender)))
-
-    async def post_shutdown(app: App) -> None:
-        stop_sender.set()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        app.bot_data.take()
-        for opened in owned:
-            await opened.aclose()
-        owned.clear()
-
-    app: App = builder.post_init(post_init).post_shutdown(post_shutdown).build()  # type: ignore[assignment]
+    # The builder cannot carry our context types into its static type; they are set above.
+    app = cast(BotApplication, builder.build())
     register_handlers(app)
     return app
 
 
-def schedule_background(app: App, pipeline: Pipeline) -> None:
-    """Ingestion and due digests on PTB's job queue (the one scheduler of the bot process)."""
-    queue = app.job_queue
-    if queue is None:
-        raise BotSetupError("the job queue is missing: install python-telegram-bot[job-queue]")
+@asynccontextmanager
+async def running(app: BotApplication) -> AsyncIterator[BotApplication]:
+    """Start the application polling in the running event loop, as run_polling would.
 
-    async def ingest(_context: Context) -> None:
-        await pipeline.ingest_tick()
-
-    async def digests(_context: Context) -> None:
-        await pipeline.digest_tick()
-
-    # Stable names; APScheduler's defaults keep one instance of each running at a time.
-    queue.run_repeating(
-        ingest, interval=timedelta(seconds=INGEST_TICK_SECONDS), first=0, name="ingest"
-    )
-    queue.run_repeating(
-        digests, interval=timedelta(seconds=DIGEST_TICK_SECONDS), first=0, name="digests"
-    )
+    For the demo and tests, which need the loop for themselves (run_polling owns it).
+    """
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, allowed_updates=Update.ALL_TYPES)
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        if app.post_stop is not None:
+            await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

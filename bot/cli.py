@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from bot.commands import articles, config, db, feeds, ingest, pending, summarize, worker
+from bot.commands import articles, config, db, demo, feeds, ingest, run, summarize, worker
 from bot.settings import Settings, SettingsError, load_settings
 from bot.version import package_version
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 SUBCOMMANDS: tuple[tuple[str, ModuleType, str], ...] = (
     (
         "run",
-        pending,
+        run,
         "run the bot and the scheduler in one process (the demo when no token is set)",
     ),
     ("worker", worker, "run ingestion and delivery without the bot (one of several workers)"),
@@ -30,7 +30,7 @@ SUBCOMMANDS: tuple[tuple[str, ModuleType, str], ...] = (
     ("articles", articles, "list stored articles with their summaries"),
     ("db", db, "create or migrate the database schema"),
     ("config", config, "print the effective settings (secrets masked)"),
-    ("demo", pending, "run the whole system locally with an emulated Telegram"),
+    ("demo", demo, "run the whole system locally with an emulated Telegram"),
 )
 
 

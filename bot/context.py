@@ -1,49 +1,49 @@
-"""The typed state handlers share: services opened in post_init, rate limits, reached via ``context.bot_data``."""
+"""The typed bot_data every handler reaches its services through (never string keys)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
-from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+from telegram.ext import CallbackContext, ExtBot
 
-from bot.rate_limit import RateLimiter
+from bot.pipeline import Pipeline
+from bot.rate_limit import SlidingWindowLimiter
 from bot.services import Services
-
-
-class ServicesNotOpen(RuntimeError):
-    """A handler ran before post_init opened the services, or after post_shutdown closed them."""
+from bot.settings import Settings
 
 
 @dataclass(slots=True)
-class BotData:
-    """What every handler may use; PTB creates it empty, ``post_init`` fills it in."""
+class Runtime:
+    """What post_init opens: the services, the background pipeline and the sender's stop switch."""
 
-    _services: Services | None = None
-    summary_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(5, 60.0))
+    services: Services
+    pipeline: Pipeline
+    summaries: SlidingWindowLimiter
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+class BotData:
+    """PTB creates this empty; post_init fills ``runtime`` before any update is handled."""
+
+    def __init__(self) -> None:
+        self._runtime: Runtime | None = None
+        self.settings: Settings | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise RuntimeError("the application was not initialised through post_init")
+        return self._runtime
+
+    @runtime.setter
+    def runtime(self, value: Runtime) -> None:
+        self._runtime = value
 
     @property
     def services(self) -> Services:
-        if self._services is None:
-            raise ServicesNotOpen("the bot's services are not open")
-        return self._services
-
-    def open(self, services: Services) -> None:
-        self._services = services
-        self.summary_limiter = RateLimiter(services.settings.limits.summaries_per_minute, 60.0)
-
-    def take(self) -> Services | None:
-        """Hand the services over for closing, leaving none behind."""
-        services, self._services = self._services, None
-        return services
+        return self.runtime.services
 
 
-# One alias for handlers' ``context`` argument, so each signature stays short and typed.
 Context = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]
-App = Application[
-    ExtBot[None],
-    Context,
-    dict[object, object],
-    dict[object, object],
-    BotData,
-    JobQueue[Context],
-]

@@ -1,31 +1,34 @@
-"""A per-user sliding-window rate limit, kept in memory (one bot process answers each user)."""
+"""A per-user sliding-window limit for expensive requests such as /summary."""
 
 from __future__ import annotations
 
-import math
 import time
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable
 
 
-class RateLimiter:
-    """At most ``limit`` events per ``window`` seconds per key."""
+class SlidingWindowLimiter:
+    """At most ``limit`` uses per ``window`` seconds per key.
+
+    Hand-written: a dozen lines over a deque per user, where a library (aiolimiter, limits)
+    would add a dependency for less control over the "try again in N s" answer.
+    """
 
     def __init__(
-        self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic
+        self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.limit = limit
         self.window = window
-        self._clock = clock
-        self._events: defaultdict[int, deque[float]] = defaultdict(deque)
+        self.clock = clock
+        self._uses: dict[int, deque[float]] = {}
 
-    def try_acquire(self, key: int) -> int:
-        """Record an event and return 0, or return the whole seconds until one is allowed."""
-        now = self._clock()
-        events = self._events[key]
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        if len(events) >= self.limit:
-            return max(1, math.ceil(events[0] + self.window - now))
-        events.append(now)
-        return 0
+    def try_acquire(self, key: int) -> float | None:
+        """Record a use and return None, or return the seconds until one is allowed."""
+        now = self.clock()
+        uses = self._uses.setdefault(key, deque())
+        while uses and uses[0] <= now - self.window:
+            uses.popleft()
+        if len(uses) >= self.limit:
+            return uses[0] + self.window - now
+        uses.append(now)
+        return None

@@ -1,118 +1,170 @@
-"""Telegram HTML for the bot's answers: summaries, search results, sources, settings and alerts.
-
-Escaping and splitting by UTF-16 length live in :mod:`jobs.messages`, shared with delivery;
-every string from outside (titles, names, queries, summaries) goes through ``escape`` here.
-"""
+"""What the bot says: command help and the HTML of replies, every outside string escaped."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from jobs.messages import MESSAGE_LIMIT, escape, link, split_message, truncate_visible, visible_text
-from jobs.schedule import parse_schedule
+from jobs.messages import MESSAGE_LIMIT, escape, link, split_message, truncate_visible
 from store.chats import ChatSource
 from store.models import AlertRule, Article, Chat
 from summarizer import Digest
 
-__all__ = [
-    "MESSAGE_LIMIT",
-    "escape",
-    "render_alerts",
-    "render_digest_html",
-    "render_search_results",
-    "render_settings",
-    "render_sources",
-    "split_message",
-    "visible_text",
-]
-
-ENTITIES_SHOWN = 5
-FIGURES_SHOWN = 3
-
 
 @dataclass(frozen=True, slots=True)
-class DigestView:
-    """What one summary shows: a digest plus where it came from, if anywhere."""
-
-    digest: Digest
-    title: str | None
-    url: str | None
-
-
-def render_digest_html(view: DigestView) -> list[str]:
-    """An on-demand summary: title, summary, key entities, key figures and the source link."""
-    digest = view.digest
-    title = view.title or digest.title or "Summary"
-    head = f"📝 <b>{escape(title)}</b>"
-    minutes = "minute" if digest.reading_minutes == 1 else "minutes"
-    head += f"\n<i>{digest.word_count} words, about {digest.reading_minutes} {minutes} to read</i>"
-    items = ["\n".join(f"• {escape(sentence)}" for sentence in digest.sentences) or "(no summary)"]
-    if digest.entities:
-        names = ", ".join(escape(entity.text) for entity in digest.entities[:ENTITIES_SHOWN])
-        items.append(f"👤 <b>Key names:</b> {names}")
-    if digest.figures:
-        figures = [
-            escape(f"{figure.text} ({figure.about})" if figure.about else figure.text)
-            for figure in digest.figures[:FIGURES_SHOWN]
-        ]
-        items.append("📊 <b>Key figures:</b> " + "; ".join(figures))
-    if view.url:
-        items.append("🔗 " + link(view.url, view.url))
-    return split_message(head, items)
+class CommandHelp:
+    name: str
+    summary: str
+    usage: str
+    example: str = ""
 
 
-def render_search_results(query: str, articles: Sequence[Article]) -> list[str]:
-    """Matching stored articles, each linked with the first sentences of its summary."""
-    if not articles:
-        return [f"🔎 Nothing stored matches <b>{escape(query)}</b> in the last weeks."]
-    head = f"🔎 <b>{escape(query)}</b>: {len(articles)} recent {'article' if len(articles) == 1 else 'articles'}"
-    items = []
-    for number, article in enumerate(articles, start=1):
-        lines = [
-            f"<b>{number}.</b> {link(article.canonical_url, article.title or article.canonical_url)}"
-        ]
-        when = article.published_at or article.fetched_at
-        lines.append(f"<i>{when:%d %b %Y}</i>")
-        if article.summary is not None and article.summary.sentences:
-            summary = " ".join(str(s) for s in article.summary.sentences[:2])
-            lines.append(escape(truncate_visible(summary, 600)))
-        items.append("\n".join(lines))
-    return split_message(head, items)
+COMMANDS: tuple[CommandHelp, ...] = (
+    CommandHelp("start", "what I do, and a first digest", "/start [topic]", "/start tech"),
+    CommandHelp("help", "all commands with examples", "/help"),
+    CommandHelp("digest", "the latest digest now", "/digest"),
+    CommandHelp("sources", "pick sources from the catalog", "/sources"),
+    CommandHelp(
+        "add", "add your own source (a feed or a site)", "/add URL", "/add https://example.org/news"
+    ),
+    CommandHelp("mysources", "list your sources", "/mysources"),
+    CommandHelp("remove", "remove one of your sources", "/remove"),
+    CommandHelp(
+        "settings",
+        "digest schedule, length, entities and figures",
+        "/settings [schedule]",
+        "/settings daily 07:30",
+    ),
+    CommandHelp("timezone", "your time zone", "/timezone ZONE", "/timezone Europe/Berlin"),
+    CommandHelp("quiet", "quiet hours for alerts", "/quiet FROM-TO | off", "/quiet 22-07"),
+    CommandHelp(
+        "alert",
+        "alert me when a story matches",
+        "/alert QUERY",
+        '/alert "wind farm" OR turbines -opinion',
+    ),
+    CommandHelp("alerts", "list and remove your alerts", "/alerts"),
+    CommandHelp(
+        "summary",
+        "summarize a link, or the message you reply to",
+        "/summary URL",
+        "/summary https://example.org/story",
+    ),
+    CommandHelp("search", "search recent stories", "/search WORDS", "/search interest rates"),
+    CommandHelp("trend", "a chart of how often words came up", "/trend WORDS", "/trend wind farm"),
+    CommandHelp(
+        "channel",
+        "post digests to a channel you run",
+        "/channel @name | off @name",
+        "/channel @harbournews",
+    ),
+    CommandHelp("stop", "unsubscribe and delete all I store about this chat", "/stop"),
+)
+ADMIN_COMMANDS = (CommandHelp("stats", "numbers for admins", "/stats"),)
 
 
-def render_sources(sources: Sequence[ChatSource]) -> list[str]:
-    if not sources:
-        return ["You have no sources yet. Pick some with /sources or add a feed with /add URL."]
-    items = []
-    for number, source in enumerate(sources, start=1):
-        broken = " ⚠️ not working" if source.broken else ""
-        topic = f" <i>({escape(source.topic)})</i>" if source.topic else ""
-        items.append(f"{number}. {link(source.url, source.title)}{topic}{broken}")
-    return split_message(
-        "📚 <b>Your sources</b> (remove one with /remove NUMBER):", ["\n".join(items)]
+def usage(name: str) -> str:
+    for command in (*COMMANDS, *ADMIN_COMMANDS):
+        if command.name == name:
+            text = f"Usage: <code>{escape(command.usage)}</code>"
+            if command.example:
+                text += f"\nExample: <code>{escape(command.example)}</code>"
+            return text
+    return ""
+
+
+def render_help(*, admin: bool) -> str:
+    lines = ["<b>What I can do</b>"]
+    for command in (*COMMANDS, *(ADMIN_COMMANDS if admin else ())):
+        line = f"/{command.name} — {escape(command.summary)}"
+        if command.example:
+            line += f"\n    e.g. <code>{escape(command.example)}</code>"
+        lines.append(line)
+    lines.append(
+        "\nSend me a link, or paste or forward a long text, and I reply with its summary."
+        '\nAlert queries: words (all must appear), "quoted phrases", OR between alternatives, '
+        "-word to exclude. Case and accents are ignored."
     )
+    return "\n".join(lines)
 
 
-def render_settings(chat: Chat) -> str:
-    try:
-        schedule = parse_schedule(chat.digest_schedule).describe()
-    except ValueError:
-        schedule = chat.digest_schedule
-    on_off = {True: "on", False: "off"}
+WELCOME = (
+    "👋 <b>Hello! I'm newsdigest.</b>\n"
+    "I read news feeds for you and send one calm digest a day, on your schedule, with the key "
+    "people, places and figures of each story. I can also alert you the moment a story matches "
+    "your topics, and summarize any link or text you send me.\n\n"
+    "Pick a topic to start, then tap <b>First digest</b>:"
+)
+
+
+def render_link_digest(title: str | None, url: str | None, digest: Digest) -> str:
+    """An on-demand summary: title, summary, key entities and figures, source link."""
+    lines = []
+    heading = title or digest.title or "Summary"
+    lines.append(f"<b>{escape(heading)}</b>")
+    lines.append(escape(" ".join(digest.sentences)))
+    if digest.entities:
+        names = ", ".join(entity.text for entity in digest.entities[:6])
+        lines.append(f"👤 {escape(names)}")
+    if digest.figures:
+        figures = "; ".join(
+            f"{figure.text} ({figure.about})" if figure.about else figure.text
+            for figure in digest.figures[:4]
+        )
+        lines.append(f"📊 {escape(figures)}")
+    footer = f"⏱ {digest.reading_minutes} min read"
+    if url:
+        footer += f" · {link(url, 'source')}"
+    lines.append(footer)
+    text = "\n".join(lines)
+    return text if len(text) < MESSAGE_LIMIT else escape(truncate_visible(text, MESSAGE_LIMIT))
+
+
+def render_sources(sources: Sequence[ChatSource]) -> str:
+    if not sources:
+        return "You have no sources yet. Pick some with /sources or add one with /add URL."
+    lines = [f"<b>Your sources</b> ({len(sources)})"]
+    for source in sources:
+        mark = " ⚠️ not working" if source.broken else ""
+        lines.append(f"• {link(source.url, source.title)}{mark}")
+    return "\n".join(lines)
+
+
+def render_settings(chat: Chat, schedule: str, next_at: datetime | None) -> str:
+    when = f"{next_at:%a %-d %b, %H:%M}" if next_at else "—"
     return (
-        "⚙️ <b>Settings</b>\n"
-        f"Digest: <b>{escape(schedule)}</b> ({escape(chat.timezone)})\n"
-        f"Items per digest: <b>{chat.items_per_digest}</b>\n"
-        f"Summary length: <b>{chat.summary_sentences}</b> sentences\n"
-        f"Names: <b>{on_off[chat.show_entities]}</b> · Figures: <b>{on_off[chat.show_figures]}</b>\n"
-        f"Quiet hours for alerts: <b>{escape(chat.quiet_hours or 'none')}</b>\n\n"
-        "Other times: /schedule daily 07:30 · time zone: /timezone Europe/Berlin · quiet: /quiet 22-07"
+        "<b>Settings</b>\n"
+        f"Digest: {escape(schedule)} ({escape(chat.timezone)}), next: {when}\n"
+        f"Stories per digest: {chat.items_per_digest}\n"
+        f"Summary: {chat.summary_sentences} sentence{'s' if chat.summary_sentences > 1 else ''}\n"
+        f"Entities: {'on' if chat.show_entities else 'off'} · "
+        f"Figures: {'on' if chat.show_figures else 'off'}\n"
+        f"Quiet hours for alerts: {escape(chat.quiet_hours or 'off')}\n\n"
+        "Tap to change, or type e.g. <code>/settings daily 07:30</code>, "
+        "<code>/settings daily 08:00,18:00</code>, <code>/settings every 6h</code>."
     )
 
 
 def render_alerts(rules: Sequence[AlertRule]) -> str:
     if not rules:
-        return 'No alerts yet. Add one: /alert climate "carbon tax" -opinion'
-    lines = [f"{number}. <code>{escape(rule.query)}</code>" for number, rule in enumerate(rules, 1)]
-    return "🔔 <b>Your alerts</b> (tap to remove):\n" + "\n".join(lines)
+        return "You have no alerts. Add one: " + usage("alert").split("\n", 1)[-1]
+    lines = [f"<b>Your alerts</b> ({len(rules)})"]
+    for number, rule in enumerate(rules, start=1):
+        lines.append(f"{number}. <code>{escape(rule.query)}</code>")
+    lines.append("Tap a button to remove an alert.")
+    return "\n".join(lines)
+
+
+def render_search(query: str, articles: Sequence[Article]) -> list[str]:
+    if not articles:
+        return [f"Nothing in the last 30 days matches <b>{escape(query)}</b>."]
+    items = []
+    for article in articles:
+        item = link(article.canonical_url, article.title or article.canonical_url)
+        when = article.published_at or article.fetched_at
+        item += f" <i>{when:%-d %b}</i>"
+        if article.summary and article.summary.sentences:
+            item += "\n" + escape(" ".join(article.summary.sentences[:2]))
+        items.append(item)
+    return split_message(f"🔎 <b>{escape(query)}</b>: {len(articles)} recent stories", items)

@@ -39,7 +39,7 @@ def searchable_text(title: str, text: str) -> str:
     return f" {normalize_text(title)}{_FIELD_SEPARATOR}{normalize_text(text)} "
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlertQuery:
     """A parsed alert: any clause whose terms all occur, and none of the excluded terms.
 

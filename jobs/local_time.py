@@ -1,12 +1,16 @@
 """Wall-clock times of day: parsing "08:30" or "8pm", and mapping a local date and time to UTC.
 
-Daylight-saving rules, decided once here for digests and quiet hours alike:
+Daylight-saving rules for a planned event (:func:`resolve_wall_clock`, used by digests):
 
 - a wall time that does not exist (the spring-forward gap, 02:30 in Berlin on the last Sunday of
   March) is taken as PEP 495 ``fold=0`` reads it, with the offset from before the change, which
   lands as far past the gap's start as asked: 02:30 becomes 03:30 CEST. This is what ``zoneinfo``
   and dateutil's ``resolve_imaginary`` do, and it happens once;
 - a wall time that occurs twice (the autumn 02:30) is its first occurrence (``fold=0``), once.
+
+The end of a window (quiet hours) is instead the moment the wall clock first reaches it
+(:func:`first_instant_at_or_after`): 03:00 CEST for a 02:30 that is skipped, so that "is the wall
+clock inside the window" and "when does the window end" never disagree.
 """
 
 from __future__ import annotations

@@ -130,8 +130,8 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _is_heading(paragraph: str) -> bool:
-    letters = [c for c in paragraph if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters) and len(paragraph.split()) <= 12
+    # str.isupper() is true when every cased character is upper case and there is at least one.
+    return len(paragraph) <= 120 and paragraph.isupper() and len(paragraph.split()) <= 12
 
 
 def _is_furniture(paragraph: str) -> bool:

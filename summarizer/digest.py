@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,6 +164,8 @@ def summarize(
         article, method=method, max_sentences=max_sentences, max_chars=max_chars
     )
     sentences = tuple(article.sentences[i] for i in chosen)
+    if max_chars is not None and sum(len(s) + 1 for s in sentences) - 1 > max_chars:
+        sentences = (textwrap.shorten(sentences[0], width=max_chars, placeholder=" …"),)
     entities: tuple[Entity, ...] = ()
     figures: tuple[Figure, ...] = ()
     if extract:

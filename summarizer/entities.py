@@ -21,96 +21,35 @@ KIND_OF_LABEL = {
 }
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
+_INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\s*\(([A-Z][A-Za-z0-9&.]{1,9})\)")
 # A company name plus a corporate designator is the same company ("Alibaba" / "Alibaba group").
-_DESIGNATORS = frozenset(
-    [
-        "group",
-        "telecom",
-        "corp",
-        "corporation",
-        "company",
-        "co",
-        "inc",
-        "ltd",
-        "plc",
-        "holdings",
-        "technologies",
-        "technology",
-        "bank",
-        "airlines",
-        "international",
-    ]
-)
+_DESIGNATORS = frozenset((
+    "group", "telecom", "corp", "corporation", "company", "co", "inc", "ltd", "plc", "holdings",
+    "technologies", "technology", "bank", "airlines", "international",
+))  # fmt: skip
 # The small model misses some multi-word names ("the Belt and Road Initiative" is never tagged in
 # our seed story); a Title Case phrase that recurs and ends in one of these words is a name of
 # that kind.
-_NAME_ENDINGS = {
-    **dict.fromkeys(
-        [
-            "initiative",
-            "programme",
-            "program",
-            "plan",
-            "project",
-            "summit",
-            "forum",
-            "games",
-            "cup",
-            "festival",
-            "conference",
-            "war",
-            "treaty",
-            "agreement",
-            "accord",
-            "act",
-        ],
-        "event",
-    ),
-    **dict.fromkeys(
-        [
-            "committee",
-            "council",
-            "ministry",
-            "department",
-            "agency",
-            "association",
-            "union",
-            "party",
-            "institute",
-            "university",
-            "commission",
-            "authority",
-            "organisation",
-            "organization",
-            "bank",
-            "fund",
-        ],
-        "organisation",
-    ),
-}
+_EVENT_ENDINGS = (
+    "initiative", "programme", "program", "plan", "project", "summit", "forum", "games", "cup",
+    "festival", "conference", "war", "treaty", "agreement", "accord", "act",
+)  # fmt: skip
+_ORGANISATION_ENDINGS = (
+    "committee", "council", "ministry", "department", "agency", "association", "union", "party",
+    "institute", "university", "commission", "authority", "organisation", "organization", "bank",
+    "fund",
+)  # fmt: skip
+_NAME_ENDINGS = dict.fromkeys(_EVENT_ENDINGS, "event") | dict.fromkeys(
+    _ORGANISATION_ENDINGS, "organisation"
+)
 _TITLE_CASE_PHRASE = re.compile(r"\b[A-Z][\w&'-]*(?:\s+(?:(?:and|of|for|the|&)\s+)?[A-Z][\w&'-]*)+")
 # In a wire story the agency is the byline ("told Xinhua", "(Reuters) -"), not the subject.
-_WIRE_AGENCIES = frozenset(
-    {
-        "xinhua",
-        "reuters",
-        "ap",
-        "associated press",
-        "afp",
-        "agence france-presse",
-        "dpa",
-        "upi",
-        "efe",
-        "ansa",
-        "kyodo",
-        "tass",
-        "pti",
-        "ians",
-        "press association",
-    }
-)
+_WIRE_AGENCIES = frozenset((
+    "xinhua", "reuters", "ap", "associated press", "afp", "agence france-presse", "dpa", "upi",
+    "efe", "ansa", "kyodo", "tass", "pti", "ians", "press association",
+))  # fmt: skip
 SPREAD_WEIGHT = 1.0
 # Nationality adjectives modify everything ("Chinese companies") and would crowd out subjects.
 _KIND_WEIGHT = {"group": 0.5}
@@ -142,8 +81,10 @@ class _Cluster:
         self.first = min(self.first, other.first)
 
     def display(self) -> str:
-        # The form written most often, the longer one on a tie ("Alibaba" over "Alibaba group").
-        return max(self.forms.items(), key=lambda item: (item[1], len(item[0])))[0]
+        # The full name ("Marta Reis", not "Reis"), but not with a designator written in lower
+        # case, which describes rather than names ("Alibaba", not "Alibaba group").
+        plain = [f for f in self.forms if f.split()[-1] not in _DESIGNATORS] or list(self.forms)
+        return max(plain, key=lambda form: (len(form.split()), self.forms[form]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +100,10 @@ def normalise(text: str) -> str:
     text = " ".join(text.split())
     text = _POSSESSIVE.sub("", text)
     text = _LEADING_THE.sub("", text)
-    return _EDGE_JUNK.sub("", text)
+    stripped = _EDGE_JUNK.sub("", text)
+    if text.endswith(".") and _INITIALISM.fullmatch(stripped):
+        return stripped + "."  # "U.S." keeps its last dot
+    return stripped
 
 
 def _key(text: str) -> str:
@@ -269,8 +213,8 @@ def _count_in_text(
 def _is_part(short: Sequence[str], long: Sequence[str], kind: str) -> bool:
     if list(long[: len(short)]) == list(short):
         return True
-    # People are referred to by surname; organisations by their leading words only.
-    return kind == "person" and list(long[-len(short) :]) == list(short)
+    # "Reis" for "Marta Reis", "Energia" for "Lumen Energia"; but "Africa" is not "South Africa".
+    return kind in ("person", "organisation") and list(long[-len(short) :]) == list(short)
 
 
 def rank_entities(

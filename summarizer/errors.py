@@ -24,7 +24,7 @@ class TextTooShortError(SummarizerError):
     def __init__(self, words: int, minimum: int) -> None:
         self.words = words
         self.minimum = minimum
-        super().__init__(f"text too short to summarize: {words} words (at least {minimum} needed)")
+        super().__init__(f"text too short to summarize: {words} words")
 
 
 class UnsupportedLanguageError(SummarizerError):

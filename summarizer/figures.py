@@ -16,170 +16,64 @@ FIGURE_LABELS = {
 }
 _KIND_WEIGHT = {"money": 3.0, "percent": 2.5, "quantity": 2.0, "count": 1.5}
 
-# Hand-written tables: spaCy finds the spans but does not normalise them, and the well-known
-# number parsers (price-parser, quantulum3) either drop scale words or pull in model data.
+# spaCy finds the spans but does not normalise them. Normalising needs scale words, number words
+# and currency names only, so these small tables stand in for a unit-parsing dependency.
 _SCALES = {
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "mn": 1e6,
-    "m": 1e6,
-    "mln": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "tn": 1e12,
-    "lakh": 1e5,
-    "crore": 1e7,
-}
-_WORD_NUMBERS = {
-    word: float(value)
-    for value, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-} | {
-    "thirty": 30.0,
-    "forty": 40.0,
-    "fifty": 50.0,
-    "sixty": 60.0,
-    "seventy": 70.0,
-    "eighty": 80.0,
-    "ninety": 90.0,
-    "hundred": 100.0,
-    "dozen": 12.0,
-    "a": 1.0,
-}
-_CURRENCY_SYMBOLS = [
-    ("US$", "USD"),
-    ("HK$", "HKD"),
-    ("A$", "AUD"),
-    ("C$", "CAD"),
-    ("$", "USD"),
-    ("£", "GBP"),
-    ("€", "EUR"),
-    ("¥", "JPY"),
-    ("₹", "INR"),
-    ("₽", "RUB"),
-]
-_CURRENCY_WORDS = [
-    (re.compile(r"\b(?:u\.?s\.?|american)?\s*dollars?\b"), "USD"),
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}  # fmt: skip
+_SMALL_NUMBERS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)  # fmt: skip
+_WORD_NUMBERS = {word: float(value) for value, word in enumerate(_SMALL_NUMBERS)} | {
+    "thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0,
+    "eighty": 80.0, "ninety": 90.0, "hundred": 100.0, "dozen": 12.0, "a": 1.0,
+}  # fmt: skip
+_CURRENCY_SYMBOLS = (
+    ("US$", "USD"), ("HK$", "HKD"), ("A$", "AUD"), ("C$", "CAD"), ("$", "USD"),
+    ("£", "GBP"), ("€", "EUR"), ("¥", "JPY"), ("₹", "INR"), ("₽", "RUB"),
+)  # fmt: skip
+_CURRENCY_WORDS = (
+    (re.compile(r"\b(?:u\.?s\.?\s*|american\s*)?dollars?\b"), "USD"),
     (re.compile(r"\b(?:yuan|renminbi|rmb)\b"), "CNY"),
     (re.compile(r"\beuros?\b"), "EUR"),
-    (re.compile(r"\b(?:pounds?(?: sterling)?|sterling|quid)\b"), "GBP"),
+    (re.compile(r"\b(?:pounds?(?: sterling)?|sterling)\b"), "GBP"),
     (re.compile(r"\byen\b"), "JPY"),
     (re.compile(r"\brupees?\b"), "INR"),
     (re.compile(r"\br[ou]bles?\b"), "RUB"),
-]
+)
+# A count the model did not see as money: "6.5 million euros".
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:(?:U\.S\.|US|American)\s+)?(?:dollars?|euros?|pounds?|yuan|yen|rupees?|r[ou]bles?)\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 _TOKEN = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
-_PERCENT = re.compile(r"%|\bper\s*cent\b|\bpercent(?:age points?)?\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s[-–—]+\s|\s--\s")
+# Clause boundaries; a comma only when a space follows, so "12,000" stays whole.
+_CLAUSE_BREAK = re.compile(r",(?=\s)|[;:()\[\]]|\s[-–—]+\s")
 _HEDGES = re.compile(
     r"\b(?:more than|less than|fewer than|over|under|about|around|nearly|almost|some|up to|"
     r"at least|roughly|approximately|only|just)\s*$",
     re.IGNORECASE,
 )
-_FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "into",
-        "than",
-        "as",
-        "and",
-        "or",
-        "but",
-        "its",
-        "their",
-        "his",
-        "her",
-        "our",
-        "this",
-        "that",
-        "these",
-        "those",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "it",
-        "they",
-        "he",
-        "she",
-        "we",
-        "you",
-        "i",
-    ]
-)
+_FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "than",
+    "as", "and", "or", "but", "its", "their", "his", "her", "our", "this", "that", "these",
+    "those", "which", "who", "whom", "whose", "is", "are", "was", "were", "be", "been", "has",
+    "have", "had", "will", "would", "it", "they", "he", "she", "we", "you", "i", "over", "under",
+    "about", "after", "before", "during", "since", "until", "per", "across", "through", "within",
+    "without", "between", "against", "toward", "towards", "up", "down", "out", "off",
+))  # fmt: skip
 _LINKING = frozenset({"of", "on", "in", "for", "from"})
 # Words that end the noun phrase after a number ("7,000 patents globally last year").
-_NOT_NOUNS = frozenset(
-    [
-        "last",
-        "next",
-        "this",
-        "each",
-        "every",
-        "per",
-        "ago",
-        "earlier",
-        "later",
-        "since",
-        "year",
-        "years",
-        "month",
-        "months",
-        "week",
-        "weeks",
-        "day",
-        "days",
-    ]
-)
+_NOT_NOUNS = frozenset((
+    "last", "next", "this", "each", "every", "ago", "earlier", "later", "since", "year", "years",
+    "month", "months", "week", "weeks", "day", "days",
+))  # fmt: skip
+_STRIP = ".,;:!?\"'”’"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,11 +98,11 @@ def parse_value(text: str) -> float | None:
             value *= _SCALES[token]
         elif token in _WORD_NUMBERS:
             number = _WORD_NUMBERS[token]
-            if token == "hundred" and value is not None:  # noqa: S105 (a number word)
-                value *= 100
-            elif value is None:
+            if value is None:
                 value = number
-            elif number < 100 and value >= 20 and value % 10 == 0:
+            elif token in ("hundred", "dozen"):
+                value *= number  # "two hundred", "a dozen"
+            elif number < 10 and value >= 20 and value % 10 == 0:
                 value += number  # "forty two"
     return value
 
@@ -245,7 +139,24 @@ def _clause_around(sentence: str, start: int, end: int) -> tuple[str, str]:
     match = _CLAUSE_BREAK.search(after)
     if match:
         after = after[: match.start()]
-    return before.strip(), after.strip().rstrip(".!?\"'”’")
+    return before.strip(), after.strip().rstrip(_STRIP)
+
+
+def _noun_after(words: list[str]) -> list[str]:
+    head: list[str] = []
+    for i, word in enumerate(words[:5]):
+        bare = word.strip(_STRIP).lower()
+        if bare in _LINKING and head and i + 1 < len(words):
+            head.append(word)
+            continue
+        if not bare.isalpha() or bare in _FUNCTION_WORDS or bare in _NOT_NOUNS:
+            break
+        if bare.endswith("ly"):
+            break
+        head.append(word)
+    while head and head[-1].lower() in _LINKING:
+        head.pop()
+    return head
 
 
 def describe(sentence: str, start: int, end: int) -> str:
@@ -253,34 +164,33 @@ def describe(sentence: str, start: int, end: int) -> str:
     before, after = _clause_around(sentence, start, end)
     after_words = after.split()
     # "7,000 patents", "30 percent tariffs on coffee products": the noun that follows names it.
-    head: list[str] = []
-    for i, word in enumerate(after_words[:5]):
-        bare = word.strip(".,;:!?\"'”’").lower()
-        if bare in _LINKING and head and i + 1 < len(after_words):
-            head.append(word)
-            continue
-        if (
-            not bare.isalpha()
-            or bare in _FUNCTION_WORDS
-            or bare in _NOT_NOUNS
-            or bare.endswith("ly")
-        ):
-            break
-        head.append(word)
-    while head and head[-1].lower() in _LINKING:
-        head.pop()
+    head = _noun_after(after_words)
     if head:
-        return " ".join(head).strip(".,;:")
-    # "its monthly sales have surpassed 1.5 million": the clause before it names it.
-    before = _HEDGES.sub("", before).strip()
-    words = before.split()[-8:]
-    while words and words[0].lower() in _FUNCTION_WORDS:
-        words.pop(0)
-    left = " ".join(words)
-    right = " ".join(after_words[:5])
+        return " ".join(head).strip(_STRIP)
+    # "30 percent of the power used by the town": what follows "of" is the whole.
+    if after_words and after_words[0].lower() == "of":
+        rest = _trim(after_words[1:9])
+        if rest:
+            return " ".join(rest)
+    # "its monthly sales have surpassed 1.5 million": the clause before it names it, with what
+    # it went into if a preposition follows ("invested … into the program").
+    left = " ".join(_trim(_HEDGES.sub("", before).split()[-6:]))
+    right = ""
+    if after_words and after_words[0].lower() in _FUNCTION_WORDS - {"and", "or", "but"}:
+        right = " ".join(_trim(after_words[:5], leading=False))
     if left and right:
         return f"{left} … {right}"
     return left or right
+
+
+def _trim(words: list[str], *, leading: bool = True) -> list[str]:
+    """Drop function words from the ends of a phrase ("the power used by the town of")."""
+    words = list(words)
+    while leading and words and words[0].lower().strip(_STRIP) in _FUNCTION_WORDS:
+        words.pop(0)
+    while words and words[-1].lower().strip(_STRIP) in _FUNCTION_WORDS:
+        words.pop()
+    return words
 
 
 def rank_figures(
@@ -300,23 +210,27 @@ def rank_figures(
         kind = FIGURE_LABELS.get(mention.label)
         if kind is None:
             continue
-        value = parse_value(mention.text)
-        if value is None or (kind == "count" and not _is_count(mention.text, value)):
+        written, end = mention.text, mention.end
+        currency = _CURRENCY_AFTER.match(text, end) if kind == "count" else None
+        if currency:
+            kind, written, end = "money", text[mention.start : currency.end()], currency.end()
+        value = parse_value(written)
+        if value is None or (kind == "count" and not _is_count(written, value)):
             continue
-        unit = _unit(kind, mention.text)
+        unit = _unit(kind, written)
         if (value, unit) in seen:
             continue
         seen.add((value, unit))
         index = _sentence_index(sentence_spans, mention.start)
-        start, end = sentence_spans[index] if index is not None else (mention.start, mention.end)
-        about = describe(text[start:end], mention.start - start, mention.end - start)
+        start, stop = sentence_spans[index] if index is not None else (mention.start, end)
+        about = describe(text[start:stop], mention.start - start, end - start)
         salience = (
             _KIND_WEIGHT[kind]
             + (1.0 if index in in_summary else 0.0)
             + 1.0
             - mention.start / length
         )
-        ranked.append(RankedFigure(mention.text, value, unit, kind, about, round(salience, 3)))
+        ranked.append(RankedFigure(written, value, unit, kind, about, round(salience, 3)))
     ranked.sort(key=lambda f: -f.salience)
     return ranked[:limit]
 

@@ -23,7 +23,7 @@ _LATIN_LANGUAGES = (
     "polish",
     "swedish",
 )
-_SAMPLE_CHARS = 5_000
+_SAMPLE_CHARS = 3_000
 _MIN_ENGLISH_SHARE = 0.15
 
 
@@ -38,7 +38,8 @@ def detect_language(text: str) -> str:
     letters = [c for c in sample if c.isalpha()]
     if not letters:
         return "unknown"
-    non_latin = [c for c in letters if "LATIN" not in unicodedata.name(c, "")]
+    # Naming characters is slow; ASCII letters are Latin, so only the others are looked up.
+    non_latin = [c for c in letters if not c.isascii() and "LATIN" not in unicodedata.name(c, "")]
     if len(non_latin) > len(letters) / 2:
         scripts = Counter(unicodedata.name(c, "UNKNOWN").split()[0] for c in non_latin)
         script = scripts.most_common(1)[0][0]

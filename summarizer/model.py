@@ -23,26 +23,29 @@ _load_lock = threading.Lock()
 call_lock = threading.Lock()
 
 
-@functools.cache
-def _load() -> Any:
+def load_first_installed(names: tuple[str, ...] = MODEL_PACKAGES) -> Any:
+    """Load the first of ``names`` that is installed, with only its NER component."""
     import spacy  # imported here: spaCy takes a second to import and summaries alone skip it
 
-    for name in MODEL_PACKAGES:
+    for name in names:
         try:
             nlp = spacy.load(name, exclude=list(_UNUSED_PIPES))
-        except OSError:
+        except OSError:  # spaCy's E050: no package or path by that name
             continue
         version = nlp.meta.get("version")
         if version != MODEL_VERSION:
-            logger.warning(
-                "spaCy pipeline %s is version %s; tested with %s", name, version, MODEL_VERSION
-            )
+            logger.warning("spaCy pipeline %s is %s; tested with %s", name, version, MODEL_VERSION)
         logger.info("loaded spaCy pipeline %s %s with pipes %s", name, version, nlp.pipe_names)
         return nlp
-    raise ModelUnavailableError(MODEL_PACKAGES)
+    raise ModelUnavailableError(names)
+
+
+@functools.cache
+def _cached() -> Any:
+    return load_first_installed()
 
 
 def english_pipeline() -> Any:
     """Return the NER-only English pipeline, loading it on first use (thread-safe)."""
     with _load_lock:
-        return _load()
+        return _cached()

@@ -17,7 +17,9 @@ Routes (``@@BASE@@`` in fixtures becomes the server's base URL):
 - ``/gzip-bomb`` — 50 MB of spaces, gzip-compressed to about 50 KB
 - ``/redirect/loop``, ``/redirect/chain/<n>`` (n hops, then rss2.xml), ``/redirect/to?url=<target>``
   (302, or ``&status=301`` etc.)
-- ``/bench/feed/<i>.xml`` (``bench_entries`` entries), ``/bench/article/<i>/<j>.html``
+- ``/bench/feed/<i>.xml`` (``bench_entries`` entries, with an ETag; 304 on If-None-Match),
+  ``/bench/article/<i>/<j>.html`` (template pages, or distinct stories with
+  ``bench_distinct_stories=True``)
 - anything registered with :meth:`FeedServer.route` (replaces a path's body, e.g. an edited feed)
 
 ``FeedServer(tls=True)`` serves HTTPS with a certificate for ``feeds.test`` signed by the test CA
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import random
 import ssl
 import threading
 from dataclasses import dataclass, field
@@ -76,11 +79,13 @@ class FeedServer:
         slow_seconds: float = 30.0,
         drip_interval: float = 0.05,
         bench_entries: int = 20,
+        bench_distinct_stories: bool = False,
         tls: bool = False,
     ) -> None:
         self.slow_seconds = slow_seconds
         self.drip_interval = drip_interval
         self.bench_entries = bench_entries
+        self.bench_distinct_stories = bench_distinct_stories
         self.requests: list[RecordedRequest] = []
         self._routes: dict[str, Route] = {}
         self._lock = threading.Lock()
@@ -178,14 +183,74 @@ def bench_feed(base_url: str, feed: int, entries: int) -> bytes:
     ).encode()
 
 
-def bench_article(feed: int, entry: int) -> bytes:
-    """A generated article page whose text differs per (feed, entry)."""
-    paragraphs = "".join(
-        f"<p>Paragraph {k} of story {entry} in feed {feed}. The harbour council discussed the "
-        f"plan for the north pier, the cost of {feed * 1000 + entry * 10 + k} euros, and the "
-        f"timetable for the works that residents asked about at the last public meeting.</p>"
-        for k in range(6)
+# Distinct bench stories are drawn from these: every five-word window of a sentence holds at
+# least one drawn word, so unrelated pages share few shingles, as unrelated news does.
+_FIRST = (
+    "Anna", "Jonas", "Mara", "Lukas", "Sofia", "Erik", "Lena", "Paul", "Ida", "Felix", "Nora",
+    "Hugo", "Clara", "Oskar", "Elin", "Tomas", "Greta", "Milan", "Vera", "Nils",
+)  # fmt: skip
+_LAST = (
+    "Berg", "Keller", "Lind", "Hansen", "Vogel", "Nordin", "Schulz", "Dahl", "Krause", "Holm",
+    "Brandt", "Falk", "Weiss", "Strand", "Otto", "Lund", "Richter", "Sand", "Moller", "Stein",
+)  # fmt: skip
+_ROLE = (
+    "mayor", "minister", "councillor", "director", "spokeswoman", "chairman", "economist",
+    "union leader", "engineer", "judge", "professor", "chief executive",
+)  # fmt: skip
+_DID = (
+    "approved", "rejected", "postponed", "criticised", "announced", "defended", "questioned",
+    "welcomed", "proposed", "cancelled", "reviewed", "signed", "blocked", "funded",
+)  # fmt: skip
+_THING = (
+    "pier", "wind farm", "budget", "ferry timetable", "water charges", "hospital wing", "merger",
+    "car ban", "flood defences", "shipyard sale", "pay deal", "school programme", "fishing quotas",
+    "tram line", "coal plant closure", "bridge repairs", "housing scheme", "port tax",
+)  # fmt: skip
+_PLACE = (
+    "Kiel", "Lübeck", "Rostock", "Flensburg", "Husum", "Aarhus", "Malmö", "Gdansk", "Bremen",
+    "Emden", "Esbjerg", "Visby", "Stralsund", "Wismar", "Sylt", "Odense", "Kalmar", "Szczecin",
+)  # fmt: skip
+_ADJ = (
+    "new", "delayed", "costly", "disputed", "revised", "planned", "regional", "private", "public",
+    "second", "smaller", "larger", "temporary", "green", "old", "federal", "joint", "urgent",
+)  # fmt: skip
+_WHEN = (
+    "on Monday", "on Tuesday", "late on Wednesday", "after a debate", "at a meeting",
+    "in a statement", "before the break", "despite protests", "without a vote",
+)  # fmt: skip
+
+
+def _bench_sentence(rng: random.Random) -> str:
+    # Fixed words come in runs of at most four, and are mostly English stop words, so the text
+    # reads as English to the summarizer's language check.
+    return (
+        f"{rng.choice(_ROLE).capitalize()} {rng.choice(_FIRST)} {rng.choice(_LAST)} said "
+        f"{rng.choice(_WHEN)} that the {rng.choice(_ADJ)} {rng.choice(_THING)} in {rng.choice(_PLACE)} "
+        f"would be "
+        f"{rng.choice(_DID)} by {rng.randint(2, 900)} residents of {rng.choice(_PLACE)}, who had "
+        f"asked for {rng.randint(2, 90)} {rng.choice(_ADJ)} {rng.choice(_THING)} plans."
     )
+
+
+def bench_article(feed: int, entry: int, *, distinct: bool = False) -> bytes:
+    """A generated article page whose text differs per (feed, entry).
+
+    By default every page is the same template with other numbers, so all of them look like one
+    story; ``distinct`` writes each page's sentences from its own seeded draw instead, so pages
+    read as different stories, as a day of news does.
+    """
+    if distinct:
+        rng = random.Random(feed * 100_003 + entry)
+        paragraphs = "".join(
+            "<p>" + " ".join(_bench_sentence(rng) for _ in range(2)) + "</p>" for _ in range(5)
+        )
+    else:
+        paragraphs = "".join(
+            f"<p>Paragraph {k} of story {entry} in feed {feed}. The harbour council discussed "
+            f"the plan for the north pier, the cost of {feed * 1000 + entry * 10 + k} euros, and "
+            f"the timetable for the works that residents asked about at the last public meeting.</p>"
+            for k in range(6)
+        )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Feed {feed} story {entry}</title></head><body><article>"
@@ -201,6 +266,9 @@ def _gzip_bomb() -> bytes:
 def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes: with Nagle's algorithm on, the body waits for
+        # the client's delayed ACK (about 40 ms a response on Linux), which swamped benchmarks.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: tests read :attr:`FeedServer.requests` instead of stderr."""
@@ -339,11 +407,17 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def _bench(self, path: str) -> None:
             parts = path.strip("/").removesuffix(".xml").removesuffix(".html").split("/")
             if parts[1] == "feed":
+                # Each bench feed has a validator, so a re-poll of an unchanged feed is a 304.
+                etag = f'"bench-{parts[2]}-{server.bench_entries}"'
+                if self.headers.get("If-None-Match") == etag:
+                    self._send(304, b"", _CONTENT_TYPES[".xml"], {"ETag": etag})
+                    return
                 body = bench_feed(server.base_url, int(parts[2]), server.bench_entries)
-                self._send(200, body, _CONTENT_TYPES[".xml"])
+                self._send(200, body, _CONTENT_TYPES[".xml"], {"ETag": etag})
             else:
-                self._send(
-                    200, bench_article(int(parts[2]), int(parts[3])), _CONTENT_TYPES[".html"]
+                page = bench_article(
+                    int(parts[2]), int(parts[3]), distinct=server.bench_distinct_stories
                 )
+                self._send(200, page, _CONTENT_TYPES[".html"])
 
     return Handler

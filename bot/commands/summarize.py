@@ -25,11 +25,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help="print one JSON object per input per line"
     )
     parser.add_argument(
-        "--sentences", type=int, default=3, metavar="N", help="sentences in the summary (default 3)"
+        "--sentences",
+        type=_positive_int,
+        default=3,
+        metavar="N",
+        help="sentences in the summary (default 3)",
     )
     parser.add_argument(
         "--method", choices=METHODS, default="news", help="summarization method (default news)"
     )
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)  # argparse reports the ValueError as "invalid _positive_int value"
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -15,11 +15,13 @@ def _published(story: DemoStory, now: datetime) -> datetime:
     return now - timedelta(hours=story.hours_ago)
 
 
-def render_feed(outlet: DemoOutlet, base_url: str, now: datetime) -> str:
+def render_feed(
+    outlet: DemoOutlet, base_url: str, now: datetime, *, with_breaking: bool = False
+) -> str:
     """An RSS 2.0 feed whose entries carry only a teaser: ingestion fetches the full page."""
     items = []
     for story in STORIES:
-        if story.outlet != outlet.slug:
+        if story.outlet != outlet.slug or (story.breaking and not with_breaking):
             continue
         url = f"{base_url}/{outlet.slug}/{story.slug}.html?utm_source=rss"
         items.append(
@@ -61,7 +63,12 @@ class DemoContentServer:
     def __init__(self, *, now: datetime | None = None) -> None:
         self.now = now or datetime.now(UTC)
         self.base_url = ""
+        self.breaking_released = False
         self._runner: web.AppRunner | None = None
+
+    def release_breaking_news(self) -> None:
+        """From now on the feeds carry the held-back stories, as if just published."""
+        self.breaking_released = True
 
     def feed_url(self, outlet: str) -> str:
         return f"{self.base_url}/{outlet}/feed.xml"
@@ -69,7 +76,8 @@ class DemoContentServer:
     async def _feed(self, request: web.Request) -> web.Response:
         outlet = _outlet(request.match_info["outlet"])
         return web.Response(
-            text=render_feed(outlet, self.base_url, self.now), content_type="application/rss+xml"
+            text=render_feed(outlet, self.base_url, self.now, with_breaking=self.breaking_released),
+            content_type="application/rss+xml",
         )
 
     async def _page(self, request: web.Request) -> web.Response:

@@ -23,6 +23,8 @@ class DemoStory:
     title: str
     hours_ago: float
     paragraphs: tuple[str, ...]
+    # Held back until the demo user types :news, to show an alert arriving live.
+    breaking: bool = False
 
 
 OUTLETS = (
@@ -136,5 +138,17 @@ STORIES = (
             "About 2,500 visitors came on the first weekend, the museum's director Paul Brenner said, more than in any month before the closure.",
             "The repair cost 3.1 million dollars, two thirds of it paid by a national heritage fund.",
         ),
+    ),
+    DemoStory(
+        "harbour-herald",
+        "cable-repair",
+        "Repair ship reaches damaged North Bank wind farm cable",
+        0,
+        (
+            "A cable-laying ship reached the damaged export cable of the North Bank offshore wind farm on Friday, days earlier than expected after the storm eased.",
+            "Nordgrid said divers and a remotely operated vehicle had found the fault and that the 64 turbines could send power again within 6 days.",
+            "The early repair could save the owners about 9 million euros in lost revenue, according to Castell Research.",
+        ),
+        breaking=True,
     ),
 )

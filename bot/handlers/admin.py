@@ -1,96 +1,167 @@
-"""/stats for the bot's admins, and /channel to post digests to a channel one administers."""
+"""/stats for admins, /stop with confirmation, /channel for channel admins."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import TelegramError
 
 from bot.context import Context
-from bot.handlers.replies import ADMIN_STATUSES, argument_text, reply, reply_usage
-from bot.render import escape
-from jobs.chat_config import link_channel
+from bot.handlers.common import (
+    ADMIN_STATUSES,
+    args_text,
+    chat_id_of,
+    ensure_chat,
+    is_bot_admin,
+    may_change_settings,
+    plural,
+    reply,
+    reply_usage,
+)
+from jobs.digests import next_digest_time
+from jobs.messages import escape
+from store import chats as chat_store
 from store.models import utcnow
-from store.stats import BotStats, bot_stats
+from store.stats import collect_stats
 
-STATS_DAYS = 7
-
-
-def render_stats(stats: BotStats) -> str:
-    broken = [health for health in stats.feeds if health.feed.broken_at is not None]
-    lines = [
-        "📈 <b>Stats</b>",
-        f"Chats: {stats.chats} ({stats.active_chats} active), subscribers: {stats.subscribers}, "
-        f"subscriptions: {stats.subscriptions}",
-        f"Feeds: {len(stats.feeds)} ({len(broken)} broken)",
+STOP_KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("Yes, delete everything", callback_data="stop:yes"),
+            InlineKeyboardButton("Cancel", callback_data="stop:no"),
+        ]
     ]
-    for health in broken[:10]:
-        title = health.feed.title or health.feed.url
-        lines.append(f"  ⚠️ {escape(title)}: {escape(health.feed.last_error or 'failing')}")
-    per_day = ", ".join(f"{day:%d %b} {count}" for day, count in stats.articles_per_day) or "none"
-    lines.append(f"Articles per day: {per_day}")
-    lines.append(
-        f"Deliveries: {stats.deliveries.get('sent', 0)} sent, {stats.deliveries.get('failed', 0)} failed, "
-        f"{stats.deliveries.get('pending', 0)} pending"
-    )
-    return "\n".join(lines)
+)
 
 
 async def stats(update: Update, context: Context) -> None:
-    """Counts for the bot's admins; others are told the command is for admins."""
-    services = context.bot_data.services
-    user = update.effective_user
-    if user is None or user.id not in services.settings.admin_ids:
+    """Readers, feeds and their health, articles per day, deliveries (bot admins only)."""
+    if not is_bot_admin(update, context):
         await reply(update, context, "/stats is for the bot's admins.")
         return
-    async with services.sessionmaker() as session, session.begin():
-        numbers = await bot_stats(session, since=utcnow() - timedelta(days=STATS_DAYS))
-    await reply(update, context, render_stats(numbers))
-
-
-async def channel(update: Update, context: Context) -> None:
-    """``/channel @name``: have digests posted to a channel the user administers."""
-    name = argument_text(update)
-    chat, user = update.effective_chat, update.effective_user
-    if not name.startswith("@") or " " in name or chat is None or user is None:
-        await reply_usage(update, context, "channel")
-        return
-    if chat.type != ChatType.PRIVATE:
-        await reply(update, context, "Link a channel from your private chat with me.")
-        return
-    try:
-        target = await context.bot.get_chat(name)
-        if target.type != ChatType.CHANNEL:
-            await reply(update, context, f"{escape(name)} is not a channel.")
-            return
-        member = await context.bot.get_chat_member(target.id, user.id)
-        me = await context.bot.get_chat_member(target.id, context.bot.id)
-    except (BadRequest, Forbidden):
-        await reply(
-            update,
-            context,
-            f"I cannot see {escape(name)}: add me to the channel as an admin first.",
-        )
-        return
-    if member.status not in ADMIN_STATUSES:
-        await reply(update, context, f"Only an admin of {escape(name)} can link it.")
-        return
-    if me.status not in ADMIN_STATUSES:
-        await reply(update, context, f"Make me an admin of {escape(name)} so I can post there.")
-        return
-    async with context.bot_data.services.sessionmaker() as session, session.begin():
-        added = await link_channel(
-            session,
-            target.id,
-            admin_chat_id=user.id,
-            title=target.title,
-            username=target.username,
-            now=utcnow(),
-        )
+    async with context.bot_data.services.sessionmaker() as session:
+        numbers = await collect_stats(session, since=utcnow() - timedelta(days=7))
+    per_day = ", ".join(f"{day:%-d %b}: {n}" for day, n in numbers.articles_per_day) or "none"
+    deliveries = (
+        ", ".join(f"{status} {n}" for status, n in sorted(numbers.deliveries.items())) or "none"
+    )
     await reply(
         update,
         context,
-        f"📣 Digests will be posted to <b>{escape(target.title or name)}</b> with your {added} sources.",
+        "<b>Stats</b>\n"
+        f"Chats: {numbers.chats} ({numbers.active_chats} active), with sources: {numbers.subscribers}\n"
+        f"Feeds: {numbers.feeds}, failing: {numbers.failing_feeds}, broken: {numbers.broken_feeds}\n"
+        f"Articles per day (7 days): {escape(per_day)}\n"
+        f"Deliveries: {escape(deliveries)}",
+    )
+
+
+async def stop(update: Update, context: Context) -> None:
+    """Ask before deleting everything stored about the chat."""
+    if not await may_change_settings(update, context):
+        return
+    await reply(
+        update,
+        context,
+        "This unsubscribes this chat from everything and deletes its sources, alerts and settings. Sure?",
+        markup=STOP_KEYBOARD,
+    )
+
+
+async def stop_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
+        await query.answer()
+        return
+    await query.answer()
+    if query.data != "stop:yes":
+        await _edit(query, "Nothing was deleted.")
+        return
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        await chat_store.delete_chat(session, chat_id_of(update))
+    await _edit(query, "Done: everything stored about this chat is deleted. /start to begin again.")
+
+
+async def _edit(query: object, text: str) -> None:
+    message = getattr(query, "message", None)
+    if message is not None and hasattr(message, "edit_text"):
+        await message.edit_text(text)
+
+
+async def channel(update: Update, context: Context) -> None:
+    """Post digests to a channel you administer: `/channel @name`, `/channel off @name`."""
+    words = args_text(context).split()
+    user = update.effective_user
+    if not words or user is None:
+        await reply_usage(update, context, "channel")
+        return
+    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        await reply(update, context, "Send /channel to me in a private chat.")
+        return
+    turn_off = words[0].lower() == "off"
+    name = words[-1]
+    if not name.startswith("@") or len(name) < 2:
+        await reply_usage(update, context, "channel")
+        return
+    try:
+        target = await context.bot.get_chat(name)
+        member = await context.bot.get_chat_member(target.id, user.id)
+        me = await context.bot.get_chat_member(target.id, context.bot.id)
+    except TelegramError as exc:
+        await reply(
+            update,
+            context,
+            f"I can't see {escape(name)} ({escape(str(exc))}). Add me to the channel as an admin first.",
+        )
+        return
+    if target.type != ChatType.CHANNEL:
+        await reply(update, context, f"{escape(name)} is not a channel.")
+        return
+    if member.status not in ADMIN_STATUSES:
+        await reply(update, context, f"Only admins of {escape(name)} can link it.")
+        return
+    if me.status not in ADMIN_STATUSES:
+        await reply(
+            update,
+            context,
+            f"Make me an admin of {escape(name)} (allowed to post), then try again.",
+        )
+        return
+    owner = await ensure_chat(update, context)
+    services = context.bot_data.services
+    async with services.sessionmaker() as session, session.begin():
+        if turn_off:
+            await chat_store.delete_chat(session, target.id)
+            await reply(update, context, f"Stopped posting to {escape(name)}.")
+            return
+        linked, _ = await chat_store.get_or_create_chat(
+            session,
+            target.id,
+            chat_type="channel",
+            now=utcnow(),
+            title=target.title,
+            username=target.username,
+        )
+        linked.managed_by_chat_id = owner.id
+        linked.timezone = owner.timezone
+        linked.digest_schedule = owner.digest_schedule
+        linked.items_per_digest = owner.items_per_digest
+        linked.summary_sentences = owner.summary_sentences
+        linked.show_entities = owner.show_entities
+        linked.show_figures = owner.show_figures
+        linked.next_digest_at = next_digest_time(
+            owner.digest_schedule, owner.timezone, after=utcnow()
+        )
+        sources = await chat_store.chat_sources(session, owner.id)
+        for source in sources:
+            await chat_store.subscribe(session, target.id, source.feed_id, now=utcnow())
+    await reply(
+        update,
+        context,
+        f"📣 Digests will be posted to <b>{escape(name)}</b> on your schedule, from your "
+        f"{plural(len(sources), 'source')}. Send /channel {escape(name)} again after changing your sources; "
+        f"/channel off {escape(name)} to stop.",
     )

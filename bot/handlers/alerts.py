@@ -1,30 +1,30 @@
-"""/alert adds a keyword alert; /alerts lists them with remove buttons."""
+"""/alert QUERY and /alerts (with remove buttons)."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.handlers.replies import (
-    chat_row,
-    configure,
-    edit_or_send,
-    pressed,
+from bot.handlers.common import (
+    args_text,
+    chat_id_of,
+    ensure_chat,
+    may_change_settings,
+    plural,
     reply,
+    reply_usage,
 )
-from bot.render import escape, render_alerts
-from jobs.chat_config import add_alert
-from store.chats import alert_rules, remove_alert_rule
-from store.models import AlertRule, Chat, utcnow
+from bot.render import render_alerts
+from jobs.alert_query import AlertQueryError, parse_alert_query
+from jobs.messages import escape
+from store import chats as chat_store
+from store.models import AlertRule, utcnow
 
 
-def alerts_keyboard(rules: list[AlertRule]) -> InlineKeyboardMarkup | None:
-    if not rules:
-        return None
+def _keyboard(rules: list[AlertRule]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(f"❌ {n}. {rule.query[:40]}", callback_data=f"al:rm:{rule.id}")]
+            [InlineKeyboardButton(f"✖ {n}. {rule.query}"[:60], callback_data=f"al:rm:{rule.id}")]
             for n, rule in enumerate(rules, start=1)
         ]
     )
@@ -32,51 +32,72 @@ def alerts_keyboard(rules: list[AlertRule]) -> InlineKeyboardMarkup | None:
 
 async def alert(update: Update, context: Context) -> None:
     """Add a keyword alert."""
-    limits = context.bot_data.services.settings.limits
-
-    async def apply(session: AsyncSession, chat: Chat, text: str) -> tuple[AlertRule, bool]:
-        return await add_alert(
-            session,
-            chat.id,
-            text,
-            max_chars=limits.alert_query_chars,
-            max_rules=limits.alerts_per_chat,
-            now=utcnow(),
-        )
-
-    done = await configure(update, context, "alert", apply)
-    if done is None:
+    text = args_text(context)
+    if not text:
+        await reply_usage(update, context, "alert")
         return
-    rule, created = done[1]
-    if created:
-        await reply(
-            update,
-            context,
-            f"🔔 Alert added: <code>{escape(rule.query)}</code>. New matching articles come at once.",
+    if not await may_change_settings(update, context):
+        return
+    limits = context.bot_data.services.settings.limits
+    try:
+        query = parse_alert_query(text, max_chars=limits.alert_query_chars)
+    except AlertQueryError as exc:
+        await reply(update, context, escape(str(exc)))
+        return
+    chat = await ensure_chat(update, context)
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        rules = await chat_store.alert_rules(session, chat.id)
+        sources = await chat_store.chat_sources(session, chat.id)
+        if len(rules) >= limits.alerts_per_chat and query.canonical() not in {
+            r.query for r in rules
+        }:
+            await reply(
+                update,
+                context,
+                f"You have {len(rules)} alerts, the most allowed. Remove one with /alerts first.",
+            )
+            return
+        _rule, created = await chat_store.add_alert_rule(
+            session, chat.id, query.canonical(), now=utcnow()
         )
-    else:
+    if not created:
         await reply(
-            update, context, f"You already have the alert <code>{escape(rule.query)}</code>."
+            update, context, f"You already have the alert <code>{escape(query.canonical())}</code>."
         )
+        return
+    watch = (
+        f"It watches your {plural(len(sources), 'source')}."
+        if sources
+        else "Add sources for it to watch: /sources"
+    )
+    await reply(
+        update, context, f"🔔 Alert added: <code>{escape(query.canonical())}</code>\n{watch}"
+    )
 
 
 async def alerts(update: Update, context: Context) -> None:
-    """List the chat's alerts with a remove button each."""
-    async with context.bot_data.services.sessionmaker() as session, session.begin():
-        chat = await chat_row(session, update)
-        rules = await alert_rules(session, chat.id)
-    await reply(update, context, render_alerts(rules), keyboard=alerts_keyboard(rules))
+    """List the chat's alerts with remove buttons."""
+    await ensure_chat(update, context)
+    async with context.bot_data.services.sessionmaker() as session:
+        rules = await chat_store.alert_rules(session, chat_id_of(update))
+    await reply(update, context, render_alerts(rules), markup=_keyboard(rules) if rules else None)
 
 
-async def alerts_button(update: Update, context: Context) -> None:
-    """Remove the tapped alert and redraw the list."""
+async def alert_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    data = await pressed(update, context)
-    if query is None or data is None:
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
+        await query.answer()
         return
+    rule_id = int(query.data.rsplit(":", 1)[1])
+    chat_id = chat_id_of(update)
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        chat = await chat_row(session, update)
-        removed = await remove_alert_rule(session, chat.id, int(data.rsplit(":", 1)[1]))
-        rules = await alert_rules(session, chat.id)
+        removed = await chat_store.remove_alert_rule(session, chat_id, rule_id)
+        rules = await chat_store.alert_rules(session, chat_id)
     await query.answer("Alert removed" if removed else "Already removed")
-    await edit_or_send(update, context, render_alerts(rules), alerts_keyboard(rules))
+    if query.message is not None and hasattr(query.message, "edit_text"):
+        await query.message.edit_text(
+            render_alerts(rules),
+            parse_mode="HTML",
+            reply_markup=_keyboard(rules) if rules else None,
+        )

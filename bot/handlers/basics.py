@@ -1,114 +1,75 @@
-"""/start (with topic deep links), /help, the unknown-command hint and the error handler."""
+"""/start, /help, unknown commands, and the one error handler."""
 
 from __future__ import annotations
 
 import logging
-import secrets
+import uuid
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
-from bot.command_list import help_html
 from bot.context import Context
-from bot.handlers.digest import send_digest_now
-from bot.handlers.replies import chat_row, may_configure, reply
-from jobs.chat_config import CatalogChoice, subscribe_catalog
-from jobs.messages import escape
-from store.models import utcnow
+from bot.handlers.common import chat_id_of, ensure_chat, is_bot_admin, plural, reply
+from bot.handlers.sources import subscribe_topic
+from bot.render import WELCOME, render_help
 
 log = logging.getLogger(__name__)
 
-WELCOME = (
-    "👋 <b>NewsDigest</b> sends you a calm digest of the news from sources you pick, "
-    "summarized, with the names and figures that matter; instant alerts for keywords you choose; "
-    "and summaries of any link or text you send.\n\n"
-    "Tap a topic for a first digest, or pick sources one by one with /sources. /help lists everything."
-)
 
-
-def topics_keyboard(topics: list[str]) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(topic.title(), callback_data=f"start:{topic}") for topic in topics
+def topic_keyboard(topics: list[str]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(topic.title(), callback_data=f"topic:{topic}")
+            for topic in topics[i : i + 3]
+        ]
+        for i in range(0, len(topics), 3)
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
-
-
-def catalog_topics(context: Context) -> list[str]:
-    return list(dict.fromkeys(feed.topic for feed in context.bot_data.services.settings.catalog))
+    rows.append([InlineKeyboardButton("📰 First digest", callback_data="digest:now")])
+    return InlineKeyboardMarkup(rows)
 
 
 async def start(update: Update, context: Context) -> None:
-    """Welcome the user; ``/start TOPIC`` (a deep link) subscribes to that catalog topic."""
-    services = context.bot_data.services
-    async with services.sessionmaker() as session, session.begin():
-        await chat_row(session, update)
-    topic = (context.args or [""])[0].lower()
-    if topic:
-        await subscribe_topic(update, context, topic)
-        return
-    await reply(update, context, WELCOME, keyboard=topics_keyboard(catalog_topics(context)))
-
-
-async def start_button(update: Update, context: Context) -> None:
-    """A topic tapped under the welcome: subscribe to it and send the digest right away."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await subscribe_topic(update, context, query.data.split(":", 1)[1])
-
-
-async def subscribe_topic(update: Update, context: Context, topic: str) -> None:
-    if not await may_configure(update, context):
-        return
-    services = context.bot_data.services
-    choices = [
-        CatalogChoice(feed.topic, feed.title, feed.url)
-        for feed in services.settings.catalog
-        if feed.topic == topic
-    ]
-    if not choices:
-        topics = ", ".join(catalog_topics(context))
-        await reply(
-            update, context, f"There is no topic {escape(topic)!r}. Topics: {escape(topics)}."
-        )
-        return
-    async with services.sessionmaker() as session, session.begin():
-        chat = await chat_row(session, update)
-        added = await subscribe_catalog(
-            session, chat.id, choices, now=utcnow(), interval=services.settings.poll_interval
-        )
-    names = ", ".join(escape(choice.title) for choice in choices)
-    await reply(
-        update,
-        context,
-        f"✅ Subscribed to <b>{escape(topic)}</b> ({added} new): {names}.",
-    )
-    await send_digest_now(update, context)
+    """Welcome; `/start TOPIC` (a deep link) subscribes to that catalog topic at once."""
+    await ensure_chat(update, context)
+    catalog = context.bot_data.services.settings.catalog
+    topics = list(dict.fromkeys(feed.topic for feed in catalog))
+    payload = (context.args or [""])[0].strip().lower()
+    if payload:
+        if payload in topics:
+            added = await subscribe_topic(update, context, payload)
+            await reply(
+                update,
+                context,
+                f"✅ Subscribed to <b>{payload.title()}</b> ({plural(added, 'source')}). "
+                "Your first digest: /digest. Your schedule: /settings.",
+            )
+            return
+        await reply(update, context, f"There is no topic “{payload[:40]}”. Pick one below.")
+    await reply(update, context, WELCOME, markup=topic_keyboard(topics))
 
 
 async def help_command(update: Update, context: Context) -> None:
     """List every command with an example."""
-    await reply(update, context, help_html())
+    await reply(update, context, render_help(admin=is_bot_admin(update, context)))
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    """Answer a command we do not know with a hint."""
-    message = update.effective_message
-    word = (message.text or "").split(maxsplit=1)[0] if message is not None else ""
-    await reply(
-        update, context, f"I don't know the command {escape(word)}. /help lists the ones I do."
-    )
+    """A command we do not have: say so and point at /help."""
+    text = update.effective_message.text if update.effective_message else ""
+    command = (text or "").split()[0].split("@")[0][:32] if text else "that"
+    await reply(update, context, f"I don't know {command}. /help lists what I can do.")
 
 
-async def error_handler(update: object, context: Context) -> None:
-    """Log the traceback under a short id and tell the user only the id."""
-    error_id = secrets.token_hex(4)
+async def on_error(update: object, context: Context) -> None:
+    """Log the traceback with an id; tell the chat only the id and an apology."""
+    error_id = uuid.uuid4().hex[:8]
     log.error("error %s while handling %r", error_id, update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(
-                update.effective_chat.id,
-                f"Sorry, something went wrong on our side (error id {error_id}). Please try again later.",
+            await reply(
+                update,
+                context,
+                f"Sorry, something went wrong on my side (error {error_id}). Please try again.",
             )
         except TelegramError:
-            log.warning("could not tell chat %s about error %s", update.effective_chat.id, error_id)
+            log.warning("could not tell chat %s about error %s", chat_id_of(update), error_id)

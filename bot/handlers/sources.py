@@ -1,209 +1,240 @@
-"""/sources (the catalog as a paged keyboard), /add, /mysources and /remove."""
+"""/sources (the catalog, paged, tap to subscribe), /add, /remove, /mysources."""
 
 from __future__ import annotations
 
-import logging
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.handlers.replies import (
-    argument_text,
-    chat_row,
-    edit_or_send,
-    may_configure,
-    pressed,
+from bot.handlers.common import (
+    args_text,
+    chat_id_of,
+    ensure_chat,
+    may_change_settings,
+    plural,
     reply,
     reply_usage,
-    send_all,
 )
-from bot.render import escape, render_sources
+from bot.render import render_sources
 from bot.settings import CatalogFeed
-from jobs.chat_config import (
-    CatalogChoice,
-    add_personal_source,
-    check_source_room,
-    remove_source,
-    toggle_catalog_feed,
-)
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError
+from jobs.messages import escape
 from jobs.sources import resolve_feed
-from jobs.user_input import UserInputError
-from store.chats import chat_sources
+from store import chats as chat_store
+from store import feeds as feed_store
 from store.models import utcnow
-
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 6
 
 
-def catalog_keyboard(
-    catalog: tuple[CatalogFeed, ...], subscribed: set[str], page: int
-) -> InlineKeyboardMarkup:
-    """One button per catalog feed (✅ when subscribed), and ◀/▶ between pages."""
+async def _catalog_feed_id(context: Context, item: CatalogFeed) -> int:
+    services = context.bot_data.services
+    async with services.sessionmaker() as session, session.begin():
+        feed, _ = await feed_store.add_feed(
+            session,
+            item.url,
+            now=utcnow(),
+            interval_seconds=services.settings.poll_interval,
+            title=item.title,
+            topic=item.topic,
+        )
+    return feed.id
+
+
+async def subscribe_topic(update: Update, context: Context, topic: str) -> int:
+    """Subscribe the chat to every catalog feed of ``topic``; returns how many were new."""
+    chat_id = chat_id_of(update)
+    added = 0
+    for item in context.bot_data.services.settings.catalog:
+        if item.topic != topic:
+            continue
+        feed_id = await _catalog_feed_id(context, item)
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            added += await chat_store.subscribe(session, chat_id, feed_id, now=utcnow())
+    return added
+
+
+async def _subscribed_urls(context: Context, chat_id: int) -> set[str]:
+    async with context.bot_data.services.sessionmaker() as session:
+        return {source.url for source in await chat_store.chat_sources(session, chat_id)}
+
+
+async def catalog_keyboard(context: Context, chat_id: int, page: int) -> InlineKeyboardMarkup:
+    catalog = context.bot_data.services.settings.catalog
+    subscribed = await _subscribed_urls(context, chat_id)
     pages = max(1, -(-len(catalog) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     rows = []
     for index in range(page * PAGE_SIZE, min(len(catalog), (page + 1) * PAGE_SIZE)):
-        feed = catalog[index]
-        mark = "✅" if feed.url in subscribed else "➕"
-        rows.append(
-            [InlineKeyboardButton(f"{mark} {feed.title}", callback_data=f"src:t:{index}:{page}")]
-        )
+        item = catalog[index]
+        mark = "✅" if item.url in subscribed else "➕"
+        label = f"{mark} {item.title} · {item.topic}"
+        rows.append([InlineKeyboardButton(label[:60], callback_data=f"cat:{index}:{page}")])
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ Back", callback_data=f"src:p:{page - 1}"))
+        nav.append(InlineKeyboardButton("◀ Previous", callback_data=f"catp:{page - 1}"))
     if page < pages - 1:
-        nav.append(InlineKeyboardButton("More ▶", callback_data=f"src:p:{page + 1}"))
+        nav.append(InlineKeyboardButton("Next ▶", callback_data=f"catp:{page + 1}"))
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(rows)
 
 
-def catalog_text(page: int, pages: int) -> str:
-    return f"📚 <b>Catalog</b> (page {page + 1} of {pages}): tap to subscribe or unsubscribe."
-
-
-async def _subscribed_urls(update: Update, context: Context) -> set[str]:
-    async with context.bot_data.services.sessionmaker() as session, session.begin():
-        chat = await chat_row(session, update)
-        return {source.url for source in await chat_sources(session, chat.id)}
-
-
 async def sources(update: Update, context: Context) -> None:
-    """Show the catalog's first page."""
-    catalog = context.bot_data.services.settings.catalog
-    subscribed = await _subscribed_urls(update, context)
-    pages = max(1, -(-len(catalog) // PAGE_SIZE))
+    """Show the catalog; each tap subscribes or unsubscribes."""
+    await ensure_chat(update, context)
+    if not context.bot_data.services.settings.catalog:
+        await reply(update, context, "The catalog is empty here. Add your own source: /add URL")
+        return
     await reply(
-        update, context, catalog_text(0, pages), keyboard=catalog_keyboard(catalog, subscribed, 0)
+        update,
+        context,
+        "<b>Sources</b>: tap to subscribe ➕ or unsubscribe ✅.",
+        markup=await catalog_keyboard(context, chat_id_of(update), 0),
     )
 
 
-async def sources_button(update: Update, context: Context) -> None:
-    """Page through the catalog, or toggle one feed."""
+async def catalog_button(update: Update, context: Context) -> None:
+    """A tap in the catalog: toggle the subscription, or turn the page."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    services = context.bot_data.services
-    catalog = services.settings.catalog
-    parts = query.data.split(":")
-    if parts[1] == "t":
-        if not await may_configure(update, context):
-            return
-        index, page = int(parts[2]), int(parts[3])
+    if not await may_change_settings(update, context):
+        await query.answer()
+        return
+    chat_id = chat_id_of(update)
+    kind, *values = query.data.split(":")
+    page = int(values[-1])
+    note = None
+    if kind == "cat":
+        catalog = context.bot_data.services.settings.catalog
+        index = int(values[0])
         if index >= len(catalog):
             await query.answer("That source is no longer in the catalog.")
             return
-        feed = catalog[index]
-        async with services.sessionmaker() as session, session.begin():
-            chat = await chat_row(session, update)
-            now_subscribed = await toggle_catalog_feed(
-                session,
-                chat.id,
-                CatalogChoice(feed.topic, feed.title, feed.url),
-                now=utcnow(),
-                interval=services.settings.poll_interval,
-            )
-        await query.answer(
-            ("Subscribed to " if now_subscribed else "Unsubscribed from ") + feed.title
-        )
-    else:
-        page = int(parts[2])
+        item = catalog[index]
+        await ensure_chat(update, context)
+        feed_id = await _catalog_feed_id(context, item)
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            if await chat_store.subscribe(session, chat_id, feed_id, now=utcnow()):
+                note = f"Subscribed to {item.title}"
+            else:
+                await chat_store.unsubscribe(session, chat_id, feed_id)
+                note = f"Unsubscribed from {item.title}"
+    await query.answer(note)
+    await _refresh(query, await catalog_keyboard(context, chat_id, page))
+
+
+async def _refresh(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
+    if query.message is not None and hasattr(query.message, "edit_reply_markup"):
+        await query.message.edit_reply_markup(reply_markup=markup)
+
+
+async def topic_button(update: Update, context: Context) -> None:
+    """A topic tapped under /start: subscribe to all its catalog sources."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
         await query.answer()
-    subscribed = await _subscribed_urls(update, context)
-    pages = max(1, -(-len(catalog) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    await edit_or_send(
-        update, context, catalog_text(page, pages), catalog_keyboard(catalog, subscribed, page)
+        return
+    topic = query.data.split(":", 1)[1]
+    await ensure_chat(update, context)
+    added = await subscribe_topic(update, context, topic)
+    await query.answer(f"{topic.title()}: {plural(added, 'new source')}")
+    await reply(
+        update,
+        context,
+        f"✅ <b>{topic.title()}</b>: subscribed to {plural(added, 'source')}. "
+        "Tap <b>First digest</b> or send /digest; /settings sets your schedule.",
     )
 
 
 async def add(update: Update, context: Context) -> None:
-    """Add a personal source: a feed URL, or a page that links to its feed."""
-    url = argument_text(update)
-    if not url or " " in url:
+    """Add a personal source: a feed URL, or a site page that links to its feed."""
+    url = args_text(context)
+    if not url:
         await reply_usage(update, context, "add")
         return
-    if not await may_configure(update, context):
+    if not await may_change_settings(update, context):
         return
-    assert update.effective_chat is not None
     services = context.bot_data.services
-    limits = services.settings.limits
-    try:
-        async with services.sessionmaker() as session, session.begin():
-            chat = await chat_row(session, update)
-            await check_source_room(session, chat.id, limit=limits.sources_per_chat)
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-        resolved = await resolve_feed(
-            services.fetcher, url, max_entries=limits.max_entries_per_feed
+    chat = await ensure_chat(update, context)
+    async with services.sessionmaker() as session:
+        personal = await chat_store.count_personal_sources(session, chat.id)
+    limit = services.settings.limits.sources_per_chat
+    if personal >= limit:
+        await reply(
+            update,
+            context,
+            f"You have {personal} sources of your own, the most allowed ({limit}). /remove one first.",
         )
-        async with services.sessionmaker() as session, session.begin():
-            created = await add_personal_source(
-                session, chat.id, resolved, now=utcnow(), interval=services.settings.poll_interval
-            )
-    except (FetchError, FeedError, UserInputError) as exc:
-        await reply(update, context, f"❌ Could not add {escape(url)}: {escape(str(exc))}")
         return
-    if created:
-        text = (
-            f"✅ Added <b>{escape(resolved.title)}</b> ({resolved.entries} items now). "
-            "Its news will be in your next digest."
+    if not url.startswith(("http://", "https://")):
+        url = "https://" + url
+    await context.bot.send_chat_action(chat.id, "typing")
+    try:
+        resolved = await resolve_feed(
+            services.fetcher, url, max_entries=services.settings.limits.max_entries_per_feed
         )
-    else:
-        text = f"You already read <b>{escape(resolved.title)}</b>."
-    await reply(update, context, text)
+    except (FetchError, FeedError) as exc:
+        await reply(update, context, f"I could not add that source: {escape(str(exc))}")
+        return
+    async with services.sessionmaker() as session, session.begin():
+        feed, _ = await feed_store.add_feed(
+            session,
+            resolved.url,
+            now=utcnow(),
+            interval_seconds=services.settings.poll_interval,
+            title=resolved.title,
+            added_by_chat_id=chat.id,
+        )
+        new = await chat_store.subscribe(session, chat.id, feed.id, now=utcnow())
+    if not new:
+        await reply(update, context, f"You already follow <b>{escape(resolved.title)}</b>.")
+        return
+    await reply(
+        update,
+        context,
+        f"✅ Added <b>{escape(resolved.title)}</b> ({resolved.entries} stories in its feed now). "
+        "What it has today counts as already seen; new stories come in your digests and alerts.",
+    )
 
 
 async def mysources(update: Update, context: Context) -> None:
-    """List the chat's sources, numbered for /remove."""
-    async with context.bot_data.services.sessionmaker() as session, session.begin():
-        chat = await chat_row(session, update)
-        listing = await chat_sources(session, chat.id)
-    assert update.effective_chat is not None
-    await send_all(context, update.effective_chat.id, render_sources(listing))
+    """List the chat's sources, marking those that stopped working."""
+    await ensure_chat(update, context)
+    async with context.bot_data.services.sessionmaker() as session:
+        found = await chat_store.chat_sources(session, chat_id_of(update))
+    await reply(update, context, render_sources(found))
 
 
 async def remove(update: Update, context: Context) -> None:
-    """``/remove N`` removes source N of /mysources; plain ``/remove`` offers buttons."""
-    argument = argument_text(update)
-    if argument and not argument.isdigit():
-        await reply_usage(update, context, "remove")
+    """Offer the chat's sources as buttons; a tap removes one."""
+    if not await may_change_settings(update, context):
         return
-    if not await may_configure(update, context):
-        return
-    services = context.bot_data.services
-    async with services.sessionmaker() as session, session.begin():
-        chat = await chat_row(session, update)
-        listing = await chat_sources(session, chat.id)
-        if not argument:
-            title = None
-        elif not 1 <= int(argument) <= len(listing):
-            await reply(update, context, f"There is no source {escape(argument)}; see /mysources.")
-            return
-        else:
-            title = await remove_source(session, chat.id, listing[int(argument) - 1].feed_id)
-    if title is not None:
-        await reply(update, context, f"🗑 Removed <b>{escape(title)}</b>.")
-        return
-    if not listing:
+    async with context.bot_data.services.sessionmaker() as session:
+        found = await chat_store.chat_sources(session, chat_id_of(update))
+    if not found:
         await reply(update, context, "You have no sources to remove.")
         return
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(f"🗑 {s.title}", callback_data=f"rm:{s.feed_id}")] for s in listing]
-    )
-    await reply(update, context, "Tap a source to remove it:", keyboard=keyboard)
+    rows = [
+        [InlineKeyboardButton(f"✖ {s.title}"[:60], callback_data=f"rm:{s.feed_id}")] for s in found
+    ]
+    await reply(update, context, "Tap a source to remove it:", markup=InlineKeyboardMarkup(rows))
 
 
 async def remove_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    data = await pressed(update, context)
-    if query is None or data is None:
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
+        await query.answer()
         return
+    feed_id = int(query.data.split(":", 1)[1])
+    chat_id = chat_id_of(update)
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        chat = await chat_row(session, update)
-        title = await remove_source(session, chat.id, int(data.split(":")[1]))
-    await query.answer()
-    text = f"🗑 Removed <b>{escape(title)}</b>." if title else "That source was already removed."
-    await edit_or_send(update, context, text, None)
+        removed = await chat_store.unsubscribe(session, chat_id, feed_id)
+        left = await chat_store.chat_sources(session, chat_id)
+    await query.answer("Removed" if removed else "Already removed")
+    rows = [
+        [InlineKeyboardButton(f"✖ {s.title}"[:60], callback_data=f"rm:{s.feed_id}")] for s in left
+    ]
+    await _refresh(query, InlineKeyboardMarkup(rows))

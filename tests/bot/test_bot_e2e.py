@@ -1,414 +1,345 @@
-"""The bot end to end: the real PTB Application polling the Bot API emulator, every command and button."""
+"""The bot end to end: the real Application polling the emulator over HTTP, every command and button."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select
-from telegram.ext import CallbackContext, CommandHandler
+from sqlalchemy import select
 
-from bot.emulator import parse_html, utf16_len
-from bot.handlers.replies import send_html
-from bot.settings import Limits
-from store.models import AlertRule, Chat, Feed, Subscription, utcnow
-from tests.bot.helpers import RunningBot, running_bot, store_article
-from tests.feedserver import FeedServer
+from jobs.messages import utf16_length
+from store.models import AlertRule, Chat, Subscription
+from tests.bot.harness import Harness, bot_harness, texts
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningBot]:
-    limits = Limits(alerts_per_chat=3, summaries_per_minute=2)
-    async with running_bot(tmp_path_factory.mktemp("bot"), limits=limits) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def feeds() -> Iterator[FeedServer]:
-    with FeedServer() as server:
-        yield server
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def harness(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
+    async with bot_harness(tmp_path_factory.mktemp("bot")) as running_harness:
+        yield running_harness
+    assert running_harness.errors == []
 
 
 @pytest.fixture(autouse=True)
-def no_handler_errors(bot: RunningBot) -> Iterator[None]:
-    """PTB swallows handler exceptions; every test fails if a handler raised one."""
-    yield
-    assert bot.errors == []
+def no_errors(harness: Harness) -> None:
+    """Every test ends with no exception recorded by the error handler (PTB would swallow it)."""
+    harness.errors.clear()
 
 
-async def _count(bot: RunningBot, query: object) -> int:
-    async with bot.sessionmaker() as session:
-        return int(await session.scalar(query) or 0)  # type: ignore[call-overload]
+async def test_commands_are_registered_at_start(harness: Harness) -> None:
+    [call] = harness.emulator.calls_to("setMyCommands")
+    names = {command["command"] for command in call.params["commands"]}
+    assert {"start", "help", "digest", "alert", "summary", "settings", "stop"} <= names
 
 
-async def test_commands_are_registered_with_telegram_at_start(bot: RunningBot) -> None:
-    [commands] = bot.emulator.commands.values()
-    names = [command["command"] for command in commands]
-    assert {"start", "help", "digest", "sources", "alert", "summary", "search", "stop"} <= set(
-        names
+async def test_start_topic_then_first_digest(harness: Harness) -> None:
+    user = harness.user("Reader")
+    welcome = await harness.ask(user, "/start")
+    assert "newsdigest" in welcome.text
+    await harness.press(user, welcome, "World")
+    confirmation = await harness.emulator.wait_for_message(
+        user.id, lambda m: "subscribed" in m.text
     )
-    assert "stats" not in names  # admin commands are not advertised
+    assert "2 sources" in confirmation.text
+    await harness.ingest()
+    await harness.press(user, welcome, "First digest")
+    digest = await harness.emulator.wait_for_message(user.id, lambda m: "Your digest" in m.text)
+    assert "Storm cuts power cable" in digest.text
+    assert digest.link_preview_disabled
+    assert harness.errors == []
 
 
-async def test_help_and_unknown_command(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Helen")
-    answer = await bot.ask(user, "/help")
-    assert "/alert" in answer.text and "/timezone Europe/Berlin" in answer.text
-    hint = await bot.ask(user, "/frobnicate now")
-    assert hint.text == "I don't know the command /frobnicate. /help lists the ones I do."
+async def test_deep_link_subscribes_to_a_topic(harness: Harness) -> None:
+    user = harness.user("Deep")
+    reply = await harness.ask(user, "/start energy")
+    assert "Subscribed to Energy" in reply.text
+    nope = await harness.ask(user, "/start nosuchtopic")
+    assert "no topic" in nope.text
 
 
-async def test_start_offers_topics_and_a_tap_subscribes_and_sends_a_first_digest(
-    bot: RunningBot,
-) -> None:
-    user = bot.emulator.create_user("Stella")
-    welcome = await bot.ask(user, "/start")
-    assert "calm digest" in welcome.text
-    await bot.press(user, welcome, "Tech")
-    done = await bot.emulator.wait_for_message(user.id, lambda m: "Subscribed" in m.text)
-    assert "Ars Technica" in done.text
-    await bot.emulator.wait_for_message(user.id, lambda m: "Nothing from your sources" in m.text)
-    subscribed = (
-        select(func.count()).select_from(Subscription).where(Subscription.chat_id == user.id)
+async def test_sources_page_and_toggle(harness: Harness) -> None:
+    user = harness.user("Browser")
+    message = await harness.ask(user, "/sources")
+    assert any("Next" in b["text"] for b in message.buttons)
+    first = message.buttons[0]["text"]
+    assert first.startswith("➕")
+    await harness.press(user, message, first)
+    await harness.emulator.wait_until(lambda: message.buttons[0]["text"].startswith("✅"))
+    await harness.press(user, message, "Next")
+    await harness.emulator.wait_until(
+        lambda: any("Bench feed 5" in b["text"] for b in message.buttons)
     )
-    assert await _count(bot, subscribed) == 4
+    sources = await harness.ask(user, "/mysources")
+    assert "Coastal Courier" in sources.text
 
 
-async def test_start_deep_link_subscribes_to_a_topic_and_unknown_topics_are_named(
-    bot: RunningBot,
-) -> None:
-    user = bot.emulator.create_user("Deeplink")
-    await bot.ask(user, "/start science", expect="Subscribed to science (2 new)")
-    catalog = select(func.count()).select_from(Feed).where(Feed.topic == "science")
-    assert await _count(bot, catalog) == 2
-    answer = await bot.ask(user, "/start cooking")
-    assert "There is no topic" in answer.text and "tech" in answer.text
-
-
-async def test_sources_pages_and_toggles_catalog_feeds(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Paging")
-    catalog = await bot.ask(user, "/sources")
-    assert catalog.text.startswith("📚 Catalog (page 1 of 2)")
-    await bot.press(user, catalog, "More ▶")
-    await bot.emulator.wait_until(lambda: "page 2 of 2" in catalog.text)
-    await bot.press(user, catalog, "➕ NASA — Breaking news")
-    await bot.emulator.wait_until(lambda: "✅ NASA — Breaking news" in str(catalog.buttons))
-    mine = await bot.ask(user, "/mysources")
-    assert "1. NASA — Breaking news (science)" in mine.text
-    await bot.press(user, catalog, "✅ NASA — Breaking news")
-    await bot.emulator.wait_until(lambda: "➕ NASA — Breaking news" in str(catalog.buttons))
-    empty = await bot.ask(user, "/mysources")
-    assert "You have no sources yet" in empty.text
-
-
-async def test_add_a_feed_list_and_remove_it(bot: RunningBot, feeds: FeedServer) -> None:
-    user = bot.emulator.create_user("Adder")
-    usage = await bot.ask(user, "/add")
+async def test_add_refuse_list_remove(harness: Harness) -> None:
+    user = harness.user("Adder")
+    refused = await harness.ask(user, "/add http://10.0.0.5/feed.xml")
+    assert "10.0.0.5" in refused.text and "private" in refused.text
+    added = await harness.ask(user, f"/add {harness.server.url('/page.html')}")
+    assert added.text.startswith("✅ Added")
+    again = await harness.ask(user, f"/add {harness.server.url('/page.html')}")
+    assert "already follow" in again.text
+    usage = await harness.ask(user, "/add")
     assert usage.text.startswith("Usage: /add URL")
-    added = await bot.ask(user, f"/add {feeds.url('/rss2.xml')}")
-    assert added.text.startswith("✅ Added"), added.text
-    again = await bot.ask(user, f"/add {feeds.url('/rss2.xml')}")
-    assert again.text.startswith("You already read")
-    listing = await bot.ask(user, "/mysources")
-    assert listing.text.startswith("📚 Your sources") and "1. " in listing.text
-    picker = await bot.ask(user, "/remove")
-    [button] = picker.buttons
-    await bot.press(user, picker, button["text"])
-    await bot.emulator.wait_until(lambda: picker.text.startswith("🗑 Removed"))
-    gone = await bot.ask(user, "/remove 1")
-    assert gone.text == "There is no source 1; see /mysources."
-    none = await bot.ask(user, "/mysources")
-    assert "You have no sources yet" in none.text
+    listing = await harness.ask(user, "/remove")
+    await harness.press(user, listing, "✖")
+    await harness.emulator.wait_until(lambda: listing.buttons == [])
+    empty = await harness.ask(user, "/mysources")
+    assert "no sources" in empty.text
 
 
-async def test_add_refuses_private_addresses_and_non_feeds_with_the_reason(
-    bot: RunningBot, feeds: FeedServer
-) -> None:
-    user = bot.emulator.create_user("Refused")
-    refused = await bot.ask(user, "/add http://10.0.0.5/feed.xml")
-    assert "❌ Could not add" in refused.text and "private network" in refused.text
-    missing = await bot.ask(user, f"/add {feeds.url('/nothing-here.xml')}")
-    assert "❌ Could not add" in missing.text and "404" in missing.text
-
-
-async def test_settings_keyboard_changes_schedule_and_options(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Settler")
-    panel = await bot.ask(user, "/settings")
-    assert "Digest: daily at 08:00 (UTC)" in panel.text
-    await bot.press(user, panel, "Every 6 h")
-    await bot.emulator.wait_until(lambda: "every 6 hours" in panel.text)
-    await bot.press(user, panel, "12 items")
-    await bot.emulator.wait_until(lambda: "Items per digest: 12" in panel.text)
-    await bot.press(user, panel, "Names: on")
-    await bot.emulator.wait_until(lambda: "Names: off" in panel.text)
-    async with bot.sessionmaker() as session:
+async def test_settings_timezone_quiet(harness: Harness) -> None:
+    user = harness.user("Settler")
+    panel = await harness.ask(user, "/settings")
+    assert "Stories per digest: 8" in panel.text
+    await harness.press(user, panel, "12 stories")
+    await harness.emulator.wait_until(lambda: "Stories per digest: 12" in panel.text)
+    await harness.press(user, panel, "Entities")
+    await harness.emulator.wait_until(lambda: "Entities: off" in panel.text)
+    direct = await harness.ask(user, "/settings daily 07:30")
+    assert "daily at 07:30" in direct.text
+    bad = await harness.ask(user, "/settings at teatime")
+    assert "Examples" in bad.text
+    tz = await harness.ask(user, "/timezone Berlin")
+    assert "Europe/Berlin" in tz.text
+    wrong = await harness.ask(user, "/timezone Berlinn")
+    assert "Europe/Berlin" in wrong.text and "/timezone" in wrong.text
+    quiet = await harness.ask(user, "/quiet 22-07")
+    assert "22:00-07:00" in quiet.text
+    async with harness.services.sessionmaker() as session:
         chat = await session.get(Chat, user.id)
     assert chat is not None
-    assert (chat.digest_schedule, chat.items_per_digest, chat.show_entities) == (
-        "every 6h",
+    assert (chat.items_per_digest, chat.show_entities, chat.timezone) == (
         12,
         False,
+        "Europe/Berlin",
     )
-    assert chat.next_digest_at is not None and chat.next_digest_at - utcnow() <= timedelta(hours=6)
+    assert chat.next_digest_at is not None and chat.quiet_hours == "22:00-07:00"
 
 
-async def test_schedule_timezone_and_quiet_hours_by_text(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Zoned")
-    assert "Usage: /timezone ZONE" in (await bot.ask(user, "/timezone")).text
-    await bot.ask(user, "/timezone Europe/Berlin", expect="Time zone: Europe/Berlin")
-    await bot.ask(user, "/timezone tokyo", expect="Asia/Tokyo")
-    wrong = await bot.ask(user, "/timezone Europe/Berln")
-    assert wrong.text.startswith("❌") and "Europe/Berlin" in wrong.text  # did you mean
-    await bot.ask(user, "/schedule daily 07:30, 18:00", expect="daily at 07:30 and 18:00")
-    bad = await bot.ask(user, "/schedule sometimes")
-    assert bad.text.startswith("❌") and "Examples" in bad.text
-    await bot.ask(user, "/quiet 22-07", expect="Quiet hours 22:00-07:00 (Asia/Tokyo)")
-    async with bot.sessionmaker() as session:
-        chat = await session.get(Chat, user.id)
-    assert chat is not None
-    assert (chat.timezone, chat.digest_schedule, chat.quiet_hours) == (
-        "Asia/Tokyo",
-        "daily 07:30,18:00",
-        "22:00-07:00",
+async def test_alerts_add_list_remove_and_limits(harness: Harness) -> None:
+    user = harness.user("Alerter")
+    added = await harness.ask(user, '/alert "wind farm" OR turbines -opinion')
+    assert "Alert added" in added.text
+    duplicate = await harness.ask(user, '/alert turbines OR "wind farm" -opinion')
+    assert "already have" in duplicate.text
+    broken = await harness.ask(user, '/alert "unclosed')
+    assert "quote" in broken.text.lower()
+    listing = await harness.ask(user, "/alerts")
+    assert "wind farm" in listing.text
+    await harness.press(user, listing, "✖ 1.")
+    await harness.emulator.wait_until(lambda: "no alerts" in listing.text)
+    async with harness.services.sessionmaker() as session:
+        assert (
+            await session.scalars(select(AlertRule).where(AlertRule.chat_id == user.id))
+        ).all() == []
+
+
+async def test_summaries_of_links_texts_and_replies(harness: Harness) -> None:
+    user = harness.user("Curious")
+    link = await harness.ask(user, harness.server.url("/articles/wind-farm-a.html"), timeout=30)
+    assert "North Bank" in link.text and "min read" in link.text
+    assert harness.emulator.chats[user.id].actions  # "typing…" was shown  # type: ignore[attr-defined]
+    text = " ".join(
+        [
+            "The city council of Port Ellis approved a new budget of 12 million dollars on Tuesday.",
+            "Mayor Ines Calloway said the money would repair roads and build two parks by 2028.",
+            "Opposition members said the plan ignored the harbour, which needs 4 million dollars.",
+            "The vote passed by 23 votes to 8 after a debate that lasted more than five hours.",
+            "Residents will be able to comment on the plan online until the end of the month.",
+        ]
     )
-    await bot.ask(user, "/quiet off", expect="Quiet hours off")
+    pasted = await harness.ask(user, text, timeout=30)
+    assert "Port Ellis" in pasted.text or "council" in pasted.text
+    short = await harness.ask(user, "hello there")
+    assert "Send me a link" in short.text
+    bad = await harness.ask(user, "/summary http://169.254.169.254/latest/meta-data")
+    assert "169.254.169.254" in bad.text
 
 
-async def test_alerts_add_list_limit_and_remove(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Alerter")
-    await bot.ask(user, '/alert Climate "Carbon TAX" -opinion', expect="Alert added")
-    await bot.ask(user, '/alert -opinion Climate "carbon tax"', expect="You already have")
-    unclosed = await bot.ask(user, '/alert "carbon tax')
-    assert "not closed" in unclosed.text
-    await bot.ask(user, "/alert wildfire OR drought", expect="Alert added")
-    await bot.ask(user, "/alert café", expect="Alert added")
-    full = await bot.ask(user, "/alert one more")
-    assert "3 alerts, the most" in full.text
-    listing = await bot.ask(user, "/alerts")
-    assert '1. "carbon tax" climate -opinion' in listing.text
-    await bot.press(user, listing, listing.buttons[0]["text"])
-    await bot.emulator.wait_until(lambda: "carbon tax" not in listing.text)
-    async with bot.sessionmaker() as session:
-        rules = list(
-            await session.scalars(select(AlertRule.query).where(AlertRule.chat_id == user.id))
-        )
-    assert sorted(rules) == ["cafe", "drought OR wildfire"]
+async def test_summary_rate_limit(tmp_path: Path) -> None:
+    from bot.settings import Limits
+
+    async with bot_harness(tmp_path, limits=Limits(summaries_per_minute=1)) as harness:
+        user = harness.user("Hasty")
+        page = harness.server.url("/articles/wind-farm-a.html")
+        await harness.ask(user, f"/summary {page}", timeout=30)
+        limited = await harness.ask(user, f"/summary {page}")
+        assert "try again in" in limited.text
+        assert harness.errors == []
 
 
-async def test_stop_asks_first_then_deletes_everything(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Leaver")
-    await bot.ask(user, "/alert leaving", expect="Alert added")
-    question = await bot.ask(user, "/stop")
-    await bot.press(user, question, "No, keep it")
-    await bot.emulator.wait_until(lambda: question.text == "Nothing was deleted.")
-    assert await _count(bot, select(func.count()).select_from(Chat).where(Chat.id == user.id)) == 1
-    question = await bot.ask(user, "/stop")
-    await bot.press(user, question, "Yes, delete everything")
-    await bot.emulator.wait_until(lambda: question.text.startswith("👋 Done"))
-    assert await _count(bot, select(func.count()).select_from(Chat).where(Chat.id == user.id)) == 0
-    rules = select(func.count()).select_from(AlertRule).where(AlertRule.chat_id == user.id)
-    assert await _count(bot, rules) == 0
-
-
-async def test_digest_escapes_titles_and_splits_long_digests(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Reader")
-    assert "no sources yet" in (await bot.ask(user, "/digest")).text
-    now = utcnow()
-    hostile = 'Q3 <b>profits</b> & "losses" 📈 — שלום'
-    for n in range(12):
-        await store_article(
-            bot.sessionmaker,
-            feed_url=f"https://outlet{n % 3}.test/feed",
-            feed_title=f"Outlet {n % 3} <&>",
-            chat_id=user.id,
-            url=f"https://outlet{n % 3}.test/story-{n}",
-            title=hostile if n == 0 else f"Story {n} 😀",
-            text="",
-            sentences=[f"Sentence {k} of story {n} " + "😀 words " * 40 for k in range(3)],
-            fetched_at=now - timedelta(minutes=n),
-            entities=[{"text": "AT&T", "kind": "ORG", "mentions": 2}],
-        )
-    panel = await bot.ask(user, "/settings")
-    await bot.press(user, panel, "12 items")
-    await bot.emulator.wait_until(lambda: "Items per digest: 12" in panel.text)
-    user.send_command("/digest")
-    sent = bot.emulator.sent_to(user.id)
-    first = await bot.emulator.wait_for_message(user.id, lambda m: "Your digest" in m.text)
-    await bot.emulator.wait_for_message(user.id, lambda m: "\n12. " in m.text)
-    parts = sent[sent.index(first) :]
-    assert len(parts) >= 2  # 12 items of two long sentences do not fit in 4096 units
-    for part in parts:
-        assert utf16_len(part.text) <= 4096
-        assert part.link_preview_disabled
-        assert part.html is not None
-        parse_html(part.html)
-    everything = "\n".join(part.text for part in parts)
-    assert hostile in everything and "Outlet 0 <&>" in everything
-
-
-async def test_search_and_trend(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Searcher")
-    now = utcnow()
-    for n in range(3):
-        await store_article(
-            bot.sessionmaker,
-            feed_url="https://search.test/feed",
-            feed_title="Search Test",
-            chat_id=None,
-            url=f"https://search.test/turbine-{n}",
-            title=f"Offshore turbines <{n}>",
-            text="The offshore wind turbines were repaired after the storm.",
-            sentences=["Turbines were repaired after the storm."],
-            fetched_at=now - timedelta(days=n * 3),
-        )
-    found = await bot.ask(user, "/search offshore turbines")
-    assert "offshore turbines: 3 recent articles" in found.text
-    assert "Offshore turbines <0>" in found.text and "Turbines were repaired" in found.text
-    nothing = await bot.ask(user, "/search zeppelin")
-    assert "Nothing stored matches zeppelin" in nothing.text
-    assert (await bot.ask(user, "/search")).text.startswith("Usage: /search WORDS")
-    chart = await bot.ask(user, "/trend turbines", expect="articles mentioned")
+async def test_search_trend_and_stats(harness: Harness) -> None:
+    user = harness.user("Searcher")
+    await harness.ask(user, "/start world")
+    await harness.ingest()
+    found = await harness.ask(user, "/search wind farm")
+    assert "Storm cuts power cable" in found.text
+    none = await harness.ask(user, "/search zzzzqqq")
+    assert "Nothing" in none.text
+    chart = await harness.ask(user, "/trend wind")
     assert chart.photo is not None and chart.photo.startswith(b"\x89PNG")
-    assert chart.text.startswith("3 articles mentioned")
+    refused = await harness.ask(user, "/stats")
+    assert "admins" in refused.text
+    stats = await harness.ask(harness.admin, "/stats")
+    assert "Feeds:" in stats.text and "Chats:" in stats.text
 
 
-async def test_stats_only_for_admins(bot: RunningBot) -> None:
-    admin = bot.admins[0]
-    stats = await bot.ask(admin, "/stats")
-    assert stats.text.startswith("📈 Stats") and "Deliveries:" in stats.text
-    stranger = bot.emulator.create_user("Stranger")
-    assert (await bot.ask(stranger, "/stats")).text == "/stats is for the bot's admins."
+async def test_unknown_and_malformed_commands(harness: Harness) -> None:
+    user = harness.user("Typo")
+    unknown = await harness.ask(user, "/frobnicate now")
+    assert "don't know /frobnicate" in unknown.text
+    usage = await harness.ask(user, "/trend")
+    assert usage.text.startswith("Usage: /trend WORDS")
 
 
-async def test_in_groups_only_admins_change_settings(bot: RunningBot) -> None:
-    owner = bot.emulator.create_user("Owner")
-    member = bot.emulator.create_user("Member")
-    group = bot.emulator.create_group("Newsroom", members=[member], admins=[owner])
-    refused = await bot.ask(member, "/alert storms", chat=group)
-    assert refused.text == "Only this group's admins can change its settings."
-    await bot.ask(owner, "/alert storms", chat=group, expect="Alert added")
-    panel = await bot.ask(member, "/settings", chat=group)
-    query_id = await bot.press(member, panel, "Off")
-    answer = bot.emulator.callback_answers[query_id]
-    assert answer is not None and answer.get("show_alert") and "admins" in answer["text"]
-    async with bot.sessionmaker() as session:
-        chat = await session.get(Chat, group.id)
-    assert chat is not None and chat.digest_schedule == "daily 08:00"
+async def test_stop_after_confirmation_deletes_the_chat(harness: Harness) -> None:
+    user = harness.user("Leaver")
+    await harness.ask(user, "/start world")
+    await harness.ask(user, "/alert storm")
+    confirm = await harness.ask(user, "/stop")
+    await harness.press(user, confirm, "Cancel")
+    await harness.emulator.wait_until(lambda: "Nothing was deleted" in confirm.text)
+    confirm = await harness.ask(user, "/stop")
+    await harness.press(user, confirm, "Yes")
+    await harness.emulator.wait_until(lambda: "deleted" in confirm.text)
+    async with harness.services.sessionmaker() as session:
+        assert await session.get(Chat, user.id) is None
+        assert (
+            await session.scalars(select(Subscription).where(Subscription.chat_id == user.id))
+        ).all() == []
 
 
-async def test_channel_is_linked_only_by_its_admin(bot: RunningBot) -> None:
-    owner = bot.emulator.create_user("Publisher")
-    other = bot.emulator.create_user("Other")
-    bot.emulator.create_group("Daily Brief", admins=[owner], kind="channel", username="brief")
-    await bot.ask(owner, "/start world", expect="Subscribed")
-    linked = await bot.ask(owner, "/channel @brief", expect="📣")
-    assert "Daily Brief" in linked.text and "4 sources" in linked.text
-    refused = await bot.ask(other, "/channel @brief")
-    assert refused.text == "Only an admin of @brief can link it."
-    unknown = await bot.ask(other, "/channel @nowhere")
-    assert "I cannot see @nowhere" in unknown.text
-    assert (await bot.ask(other, "/channel")).text.startswith("Usage: /channel")
-
-
-async def test_an_internal_error_gets_an_apology_with_an_id_and_no_traceback(
-    bot: RunningBot,
-) -> None:
-    async def explode(update: object, context: object) -> None:
-        raise RuntimeError("secret internals")
-
-    handler = CommandHandler("explode", explode)
-    bot.app.add_handler(handler, group=-1)
-    try:
-        user = bot.emulator.create_user("Unlucky")
-        apology = await bot.ask(user, "/explode", expect="error id")
-        assert "secret" not in apology.text and "Traceback" not in apology.text
-    finally:
-        bot.app.remove_handler(handler, group=-1)
-    # Error handlers run as their own tasks: the recorder may finish after the apology is sent.
-    await bot.emulator.wait_until(lambda: bot.errors)
-    assert [str(error) for error in bot.errors] == ["secret internals"]
-    bot.errors.clear()
-
-
-async def test_html_that_telegram_refuses_is_resent_as_plain_text(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Plain")
-    context = CallbackContext(bot.app)  # type: ignore[arg-type]
-    sent = await send_html(context, user.id, "<b>unclosed & <i>bad</b>")
-    assert sent.text == "unclosed & bad"
-    assert bot.emulator.sent_to(user.id)[-1].html is None
-
-
-async def test_fifty_users_at_once_all_get_their_answers(bot: RunningBot) -> None:
-    users = [bot.emulator.create_user(f"Crowd {n}") for n in range(50)]
-    for n, user in enumerate(users):
-        user.send_command(f"/alert topic{n}")
-        user.send_command("/help")
-    for n, user in enumerate(users):
-        await bot.emulator.wait_for_message(user.id, lambda m, n=n: f"topic{n}" in m.text)
-        await bot.emulator.wait_for_message(user.id, lambda m: "/alert" in m.text)
-    rules = select(func.count()).select_from(AlertRule).where(AlertRule.query.like("topic%"))
-    assert await _count(bot, rules) == 50
-
-
-LONG_TEXT = (
-    "The city council of Springfield approved a budget of 12 million dollars on Monday for new "
-    "parks and roads. Mayor Alice Romero said the plan would create 300 jobs over two years. "
-    "Opponents argued that the money should go to schools instead, and the vote was close. "
-    "The council also agreed to review public transport fares in March, after complaints from "
-    "commuters about rising prices. Construction of the first park is due to start in spring, "
-    "and the roads programme will begin in the northern districts where traffic is worst."
-)
-
-
-async def test_summary_of_a_link_shows_typing_then_title_entities_figures_and_source(
-    bot: RunningBot, feeds: FeedServer
-) -> None:
-    user = bot.emulator.create_user("Curious")
-    url = feeds.url("/articles/wind-farm-a.html")
-    answer = await bot.ask(user, f"/summary {url}", expect="📝")
-    assert "Storm cuts power cable to offshore wind farm" in answer.text
-    assert url in answer.text and "•" in answer.text
-    assert "typing" in user.private_chat.actions
-    plain = await bot.ask(user, url, expect="📝")
-    assert "Storm cuts power cable" in plain.text
-
-
-async def test_summary_of_a_replied_to_and_of_a_forwarded_text(bot: RunningBot) -> None:
-    user = bot.emulator.create_user("Forwarder")
-    replied = {
-        "message_id": 999,
-        "date": 1,
-        "chat": user.private_chat.to_api(),
-        "from": user.to_api(),
-        "text": LONG_TEXT,
-    }
-    entity = [{"type": "bot_command", "offset": 0, "length": 8}]
-    user.send_text("/summary", entities=entity, reply_to_message=replied)
-    answer = await bot.emulator.wait_for_message(user.id, lambda m: "📝" in m.text)
-    assert "Springfield" in answer.text
-    user.forward(LONG_TEXT, origin="Some Channel")
-    forwarded = await bot.emulator.wait_for_message(user.id, lambda m: "📝" in m.text)
-    assert "Key figures" in forwarded.text or "Key names" in forwarded.text
-
-
-async def test_summary_errors_and_the_per_user_rate_limit(
-    bot: RunningBot, feeds: FeedServer
-) -> None:
-    user = bot.emulator.create_user("Hasty")
-    assert (await bot.ask(user, "/summary")).text.startswith("Usage: /summary URL")
-    missing = await bot.ask(user, f"/summary {feeds.url('/gone.html')}", expect="❌")
-    assert "Could not summarize" in missing.text and "404" in missing.text
-    short = await bot.ask(
-        user,
-        "a few words",
-        forward_origin={"type": "hidden_user", "date": 1, "sender_user_name": "X"},
+async def test_group_settings_need_a_group_admin(harness: Harness) -> None:
+    owner, member = harness.user("Owner"), harness.user("Member")
+    group = harness.emulator.create_group(
+        "Harbour readers", members=[owner, member], admins=[owner]
     )
-    assert short.text.startswith("❌ Could not summarize that text")
-    limited = await bot.ask(user, LONG_TEXT)
-    assert limited.text.startswith("⏳") and "try again in" in limited.text
-    chatter = await bot.ask(user, "hello there")
-    assert "Send me a link" in chatter.text
+    member.send_command("/settings daily 09:00", chat=group)
+    refused = await harness.emulator.wait_for_message(group.id)
+    assert "Only this group's admins" in refused.text
+    owner.send_command("/settings daily 09:00", chat=group)
+    accepted = await harness.emulator.wait_for_message(group.id, lambda m: "Settings" in m.text)
+    assert "daily at 09:00" in accepted.text
+
+
+async def test_channel_posting_needs_channel_admins(harness: Harness) -> None:
+    owner, stranger = harness.user("Editor"), harness.user("Stranger")
+    harness.emulator.create_group(
+        "Harbour News", admins=[owner], kind="channel", username="harbournews"
+    )
+    await harness.ask(owner, "/start energy")
+    refused = await harness.ask(stranger, "/channel @harbournews")
+    assert "Only admins" in refused.text
+    linked = await harness.ask(owner, "/channel @harbournews")
+    assert "Digests will be posted" in linked.text
+
+
+async def test_escaping_and_long_digests(harness: Harness) -> None:
+    import random
+
+    from tests.feedserver import Route
+
+    subjects = [
+        "The harbour master",
+        "The city council",
+        "A ferry operator",
+        "The mayor",
+        "Local fishermen",
+        "The port authority",
+        "A shipping firm",
+        "The museum director",
+    ]
+    verbs = [
+        "announced",
+        "criticised",
+        "approved",
+        "delayed",
+        "welcomed",
+        "rejected",
+        "funded",
+        "reviewed",
+    ]
+    objects = [
+        "a new crane",
+        "the bridge repairs",
+        "the school budget",
+        "a wind farm plan",
+        "higher fish prices",
+        "the river cleanup",
+        "a longer ferry timetable",
+        "the lighthouse restoration",
+    ]
+    days = [
+        "on Monday",
+        "on Tuesday",
+        "last week",
+        "this morning",
+        "after a long debate",
+        "in a short statement",
+    ]
+
+    def story(n: int) -> str:
+        pick = random.Random(n)
+        return " ".join(
+            f"{pick.choice(subjects)} {pick.choice(verbs)} {pick.choice(objects)} {pick.choice(days)}, costing {pick.randint(2, 900)} thousand dollars."
+            for _ in range(7)
+        )
+
+    items = "".join(
+        f"<item><title>{n} &lt;b&gt;Tom &amp; Jerry&lt;/b&gt; 🚀 שלום {'x' * 120}</title>"
+        f"<link>{harness.server.url(f'/odd/{n}.html')}</link><guid>odd-{n}</guid>"
+        f"<description>{story(n)} {story(n + 1000)}</description></item>"
+        for n in range(40)
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Odd &amp; Co</title>{items}</channel></rss>'
+    harness.server.route("/odd.xml", Route(feed.encode()))
+    user = harness.user("Reader of odd things")
+    await harness.ask(user, f"/add {harness.server.url('/odd.xml')}")
+    async with harness.services.sessionmaker() as session, session.begin():
+        chat = await session.get(Chat, user.id)
+        assert chat is not None
+        chat.items_per_digest = 30
+        chat.summary_sentences = 3
+    await harness.ingest()
+    user.send_command("/digest")
+    await harness.emulator.wait_until(
+        lambda: any("\n30. " in m.text for m in harness.emulator.sent_to(user.id)), timeout=20
+    )
+    parts = [m for m in harness.emulator.sent_to(user.id) if "Tom & Jerry" in m.text]
+    assert len(parts) >= 2
+    assert all(utf16_length(m.text) <= 4096 for m in parts)
+    assert "<b>Tom & Jerry</b> 🚀 שלום" in parts[0].text
+    assert sum(m.text.count("Tom & Jerry") for m in parts) == 30
+
+
+async def test_fifty_users_at_once(harness: Harness) -> None:
+    users = [harness.user(f"Crowd {n}") for n in range(50)]
+    for user in users:
+        user.send_command("/help")
+    replies = await asyncio.gather(*(harness.emulator.wait_for_message(u.id) for u in users))
+    assert all("What I can do" in reply.text for reply in replies)
+    assert texts([r for r in replies])[0].count("/alert") >= 1
+
+
+async def test_internal_errors_apologise_with_an_id(harness: Harness) -> None:
+    from telegram.ext import CommandHandler
+
+    async def boom(update: object, context: object) -> None:
+        raise RuntimeError("database on fire")
+
+    harness.app.add_handler(CommandHandler("boom", boom), group=-1)
+    user = harness.user("Unlucky")
+    reply = await harness.ask(user, "/boom")
+    assert "Sorry, something went wrong" in reply.text and "error " in reply.text
+    assert "database on fire" not in reply.text
+    # The recording error handler runs after the one that apologised.
+    await harness.emulator.wait_until(lambda: bool(harness.errors))
+    assert [str(e) for e in harness.errors] == ["database on fire"]
+    harness.errors.clear()

@@ -1,0 +1,36 @@
+"""The /trend chart: mentions per day as a PNG, drawn with matplotlib's headless backend."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server; must precede pyplot
+from matplotlib import pyplot
+from matplotlib.ticker import MaxNLocator
+
+
+def trend_png(words: str, counts: Sequence[tuple[date, int]], *, first: date, last: date) -> bytes:
+    """A bar per day from ``first`` to ``last`` (days without mentions show as zero)."""
+    by_day = dict(counts)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    values = [by_day.get(day, 0) for day in days]
+    figure, axes = pyplot.subplots(figsize=(8, 3.2), dpi=110)
+    try:
+        positions = list(range(len(days)))
+        axes.bar(positions, values, color="#2f6db5", width=0.8)
+        ticks = positions[::7] if len(days) > 10 else positions
+        axes.set_xticks(ticks, [f"{days[i]:%-d %b}" for i in ticks])
+        axes.set_title(f"Stories mentioning “{words}”, per day", fontsize=11)
+        axes.set_ylabel("stories")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    finally:
+        pyplot.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,211 @@
+"""The demo session: our feeds on 127.0.0.1, the Bot API emulator, the real bot, and you typing.
+
+Everything runs in one event loop: the content server, the emulator, the application with its
+ingestion, digest and sending jobs, and the terminal chat, which sends what you type as a
+Telegram user would and prints what the bot answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import BotApplication, build_application, running
+from bot.demo.content_server import DemoContentServer
+from bot.demo.stories import OUTLETS
+from bot.demo.terminal import show_message
+from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SentMessage, User
+from bot.settings import CatalogFeed, Secret, Settings
+from store import feeds as feed_store
+from store.models import utcnow
+
+# After the first reply, the bot is taken to be done once it has been quiet this long.
+QUIET_SECONDS = 1.0
+FIRST_REPLY_SECONDS = 60.0
+
+INTRO = """\
+newsdigest demo: an emulated Telegram, three invented news sites on 127.0.0.1, the real bot.
+Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link, or a long text.
+  !N       press button N of the last message with buttons
+  :news    publish a breaking story (watch an alert arrive)
+  :quit    leave (or Ctrl-D)
+"""
+
+
+def demo_settings(
+    settings: Settings, emulator: BotApiEmulator, content: DemoContentServer, data_dir: Path
+) -> Settings:
+    """The user's settings, pointed at the emulator, the demo feeds and a throwaway database."""
+    return dataclasses.replace(
+        settings,
+        data_dir=data_dir,
+        database_url=f"sqlite:///{data_dir / 'demo.db'}",
+        telegram_token=Secret(DEFAULT_TOKEN),
+        telegram_api_url=emulator.base_url,
+        fetch_allow=(*settings.fetch_allow, "127.0.0.1"),
+        catalog=tuple(
+            CatalogFeed(outlet.topic, outlet.title, content.feed_url(outlet.slug))
+            for outlet in OUTLETS
+        ),
+    )
+
+
+async def seed(app: BotApplication) -> int:
+    """Register the demo feeds and fetch them once, so the first /digest has news."""
+    runtime = app.bot_data.runtime
+    settings = runtime.services.settings
+    async with runtime.services.sessionmaker() as session, session.begin():
+        for item in settings.catalog:
+            await feed_store.add_feed(
+                session,
+                item.url,
+                now=utcnow(),
+                interval_seconds=settings.poll_interval,
+                title=item.title,
+                topic=item.topic,
+            )
+    report = await runtime.pipeline.ingest_tick()
+    return report.new
+
+
+async def refetch_now(app: BotApplication) -> None:
+    """Fetch every demo feed now rather than at its next turn."""
+    runtime = app.bot_data.runtime
+    async with runtime.services.sessionmaker() as session, session.begin():
+        await feed_store.make_all_due(session, now=utcnow())
+    await runtime.pipeline.ingest_tick()
+
+
+class Conversation:
+    """One simulated user's chat with the bot, printed as it happens."""
+
+    def __init__(self, emulator: BotApiEmulator, user: User, out: TextIO, *, color: bool) -> None:
+        self.emulator = emulator
+        self.user = user
+        self.out = out
+        self.color = color
+        self._seen: dict[int, tuple[int, str]] = {}
+        self._buttons: tuple[str, ...] = ()
+        self._buttons_of: SentMessage | None = None
+
+    def _snapshot(self, message: SentMessage) -> tuple[int, str]:
+        return (len(message.edits), repr(message.reply_markup))
+
+    def _changed(self) -> list[SentMessage]:
+        changed = []
+        for message in self.emulator.sent_to(self.user.id):
+            state = self._snapshot(message)
+            if self._seen.get(message.message_id) != state:
+                self._seen[message.message_id] = state
+                changed.append(message)
+        return changed
+
+    def _print(self, messages: list[SentMessage]) -> None:
+        for message in messages:
+            shown = show_message(message, color=self.color)
+            marker = "bot (edited)" if message.edits else "bot"
+            self.out.write(f"\n[{marker}]\n{shown.text}\n")
+            if shown.buttons:
+                self._buttons, self._buttons_of = shown.buttons, message
+        self.out.flush()
+
+    def _activity(self) -> int:
+        messages = self.emulator.sent_to(self.user.id)
+        return sum(1 + len(m.edits) for m in messages) + sum(
+            len(repr(m.reply_markup)) for m in messages
+        )
+
+    async def settle(self, *, first_reply: float = FIRST_REPLY_SECONDS) -> None:
+        """Wait for the bot's answer, then until it has been quiet for a moment, and print."""
+        before = self._activity()
+        try:
+            await self.emulator.wait_until(lambda: self._activity() != before, timeout=first_reply)
+        except TimeoutError:
+            self.out.write("\n(no answer)\n")
+            return
+        while await self._moves_within(QUIET_SECONDS):
+            pass
+        self._print(self._changed())
+
+    async def _moves_within(self, seconds: float) -> bool:
+        current = self._activity()
+        try:
+            await self.emulator.wait_until(lambda: self._activity() != current, timeout=seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    def press(self, number: int) -> bool:
+        if self._buttons_of is None or not 1 <= number <= len(self._buttons):
+            self.out.write("(no such button)\n")
+            return False
+        self.user.press_button(self._buttons_of, self._buttons[number - 1])
+        return True
+
+    def say(self, line: str) -> None:
+        if line.startswith("/"):
+            self.user.send_command(line)
+        else:
+            self.user.send_text(line)
+
+
+async def lines_from(source: TextIO, *, prompt: bool, out: TextIO) -> AsyncIterator[str]:
+    while True:
+        if prompt:
+            out.write("\nyou> ")
+            out.flush()
+        line = await asyncio.to_thread(source.readline)
+        if not line:
+            return
+        yield line.rstrip("\n")
+
+
+async def run_demo(
+    settings: Settings,
+    *,
+    source: TextIO,
+    out: TextIO,
+    interactive: bool,
+    color: bool,
+    on_ready: Callable[[BotApiEmulator], None] | None = None,
+) -> int:
+    with tempfile.TemporaryDirectory(prefix="newsdigest-demo-") as scratch:
+        async with DemoContentServer() as content, BotApiEmulator(DEFAULT_TOKEN) as emulator:
+            app = build_application(demo_settings(settings, emulator, content, Path(scratch)))
+            async with running(app):
+                out.write(INTRO)
+                out.write("Fetching the demo feeds and summarizing their stories…\n")
+                out.flush()
+                stored = await seed(app)
+                out.write(f"Ready: {stored} stories from {len(OUTLETS)} sites.\n")
+                if on_ready is not None:
+                    on_ready(emulator)
+                chat = Conversation(
+                    emulator, emulator.create_user("You", username="you"), out, color=color
+                )
+                async for raw in lines_from(source, prompt=interactive, out=out):
+                    line = raw.strip()
+                    if not line or line.startswith("#"):
+                        continue
+                    if not interactive:
+                        out.write(f"\nyou> {line}\n")
+                    if line in (":quit", ":q", ":exit"):
+                        break
+                    if line == ":news":
+                        content.release_breaking_news()
+                        out.write("(a breaking story was published; fetching…)\n")
+                        await refetch_now(app)
+                        await chat.settle(first_reply=10.0)
+                        continue
+                    if line.startswith("!") and line[1:].isdigit():
+                        if chat.press(int(line[1:])):
+                            await chat.settle()
+                        continue
+                    chat.say(line)
+                    await chat.settle()
+    out.write("\nBye.\n")
+    return 0

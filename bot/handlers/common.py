@@ -1,0 +1,91 @@
+"""What several handlers share: the chat's row, the group-admin rule, arguments, the clock."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from bot.context import Context
+from bot.render import usage
+from bot.replies import send_html
+from jobs.digests import next_digest_time
+from store.chats import get_or_create_chat
+from store.models import Chat, utcnow
+
+ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+
+def chat_id_of(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+def args_text(context: Context) -> str:
+    return " ".join(context.args or []).strip()
+
+
+async def reply(
+    update: Update,
+    context: Context,
+    text: str,
+    *,
+    markup: InlineKeyboardMarkup | None = None,
+    preview: bool = False,
+) -> Message:
+    return await send_html(context.bot, chat_id_of(update), text, markup=markup, preview=preview)
+
+
+async def reply_usage(update: Update, context: Context, command: str) -> None:
+    await reply(update, context, usage(command))
+
+
+async def ensure_chat(update: Update, context: Context) -> Chat:
+    """The chat's row (created on first contact), in a transaction of its own."""
+    tg_chat = update.effective_chat
+    assert tg_chat is not None
+    user = update.effective_user
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        chat, created = await get_or_create_chat(
+            session,
+            tg_chat.id,
+            chat_type=tg_chat.type,
+            now=utcnow(),
+            title=tg_chat.title or tg_chat.full_name,
+            username=tg_chat.username,
+            language=user.language_code if user else None,
+        )
+        if created:
+            # The default schedule starts running at once: the first digest comes at its hour.
+            chat.next_digest_at = next_digest_time(
+                chat.digest_schedule, chat.timezone, after=utcnow()
+            )
+    return chat
+
+
+async def may_change_settings(update: Update, context: Context) -> bool:
+    """In groups only the group's admins change its settings; everyone may in private."""
+    chat = update.effective_chat
+    user = update.effective_user
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if user is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError:
+        return False
+    if member.status in ADMIN_STATUSES:
+        return True
+    await reply(update, context, "Only this group's admins can change its settings.")
+    return False
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def is_bot_admin(update: Update, context: Context) -> bool:
+    user = update.effective_user
+    settings = context.bot_data.services.settings
+    return user is not None and user.id in settings.admin_ids

@@ -1,0 +1,208 @@
+"""/settings (schedule, length, entities, figures), /timezone and /quiet."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import Context
+from bot.handlers.common import (
+    args_text,
+    chat_id_of,
+    ensure_chat,
+    may_change_settings,
+    reply,
+    reply_usage,
+)
+from bot.render import render_settings
+from jobs.digests import next_digest_time
+from jobs.messages import escape
+from jobs.quiet_hours import QuietHoursError, parse_quiet_hours
+from jobs.schedule import ScheduleError, parse_schedule
+from jobs.timezones import TimezoneError, parse_timezone, timezone_key
+from store import chats as chat_store
+from store.models import Chat, utcnow
+
+SCHEDULES = (
+    ("Off", "off"),
+    ("Daily 08:00", "daily 08:00"),
+    ("08:00 + 18:00", "daily 08:00,18:00"),
+    ("Every 6 h", "every 6h"),
+)
+
+
+def settings_keyboard(chat: Chat) -> InlineKeyboardMarkup:
+    def mark(on: bool, label: str) -> str:
+        return f"{'✅' if on else '▫️'} {label}"
+
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    mark(chat.digest_schedule == value, label), callback_data=f"set:sched:{value}"
+                )
+                for label, value in SCHEDULES[:2]
+            ],
+            [
+                InlineKeyboardButton(
+                    mark(chat.digest_schedule == value, label), callback_data=f"set:sched:{value}"
+                )
+                for label, value in SCHEDULES[2:]
+            ],
+            [
+                InlineKeyboardButton(
+                    mark(chat.items_per_digest == n, f"{n} stories"), callback_data=f"set:items:{n}"
+                )
+                for n in (5, 8, 12)
+            ],
+            [
+                InlineKeyboardButton(
+                    mark(chat.summary_sentences == n, f"{n} sent."), callback_data=f"set:sent:{n}"
+                )
+                for n in (1, 2, 3)
+            ],
+            [
+                InlineKeyboardButton(mark(chat.show_entities, "Entities"), callback_data="set:ent"),
+                InlineKeyboardButton(mark(chat.show_figures, "Figures"), callback_data="set:fig"),
+            ],
+        ]
+    )
+
+
+async def _apply_schedule(
+    context: Context, chat_id: int, schedule: str, timezone: str | None = None
+) -> Chat:
+    """Store a schedule (and zone) and when the next digest is due under them."""
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        chat = await session.get(Chat, chat_id)
+        assert chat is not None
+        zone = timezone or chat.timezone
+        next_at = next_digest_time(schedule, zone, after=utcnow())
+        return await chat_store.update_chat(
+            session, chat_id, digest_schedule=schedule, timezone=zone, next_digest_at=next_at
+        )
+
+
+def _describe(chat: Chat) -> str:
+    try:
+        return parse_schedule(chat.digest_schedule).describe()
+    except ScheduleError:
+        return chat.digest_schedule
+
+
+async def settings(update: Update, context: Context) -> None:
+    """Show the settings with buttons; `/settings daily 07:30` sets a schedule directly."""
+    chat = await ensure_chat(update, context)
+    text = args_text(context)
+    if text:
+        if not await may_change_settings(update, context):
+            return
+        try:
+            schedule = parse_schedule(text)
+        except ScheduleError as exc:
+            await reply(
+                update,
+                context,
+                f"{escape(str(exc))}\nExamples: <code>/settings daily 07:30</code>, <code>/settings every 6h</code>, <code>/settings off</code>",
+            )
+            return
+        chat = await _apply_schedule(context, chat.id, schedule.to_text())
+    await reply(
+        update,
+        context,
+        render_settings(chat, _describe(chat), chat.next_digest_at),
+        markup=settings_keyboard(chat),
+    )
+
+
+async def settings_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
+        await query.answer()
+        return
+    chat_id = chat_id_of(update)
+    await ensure_chat(update, context)
+    _, what, *rest = query.data.split(":", 2)
+    value = rest[0] if rest else ""
+    if what == "sched":
+        chat = await _apply_schedule(context, chat_id, value)
+    else:
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            current = await session.get(Chat, chat_id)
+            assert current is not None
+            changes: dict[str, object] = {}
+            if what == "items":
+                changes["items_per_digest"] = int(value or 8)
+            elif what == "sent":
+                changes["summary_sentences"] = int(value or 2)
+            elif what == "ent":
+                changes["show_entities"] = not current.show_entities
+            elif what == "fig":
+                changes["show_figures"] = not current.show_figures
+            chat = await chat_store.update_chat(session, chat_id, **changes)
+    await query.answer("Saved")
+    if query.message is not None and hasattr(query.message, "edit_text"):
+        await query.message.edit_text(
+            render_settings(chat, _describe(chat), chat.next_digest_at),
+            parse_mode="HTML",
+            reply_markup=settings_keyboard(chat),
+        )
+
+
+async def timezone(update: Update, context: Context) -> None:
+    """Set the chat's time zone: an IANA name, a UTC offset or a well-known city."""
+    chat = await ensure_chat(update, context)
+    text = args_text(context)
+    if not text:
+        await reply(
+            update, context, f"Your time zone is <b>{escape(chat.timezone)}</b>.\n" + _tz_usage()
+        )
+        return
+    if not await may_change_settings(update, context):
+        return
+    try:
+        zone = timezone_key(parse_timezone(text))
+    except TimezoneError as exc:
+        await reply(update, context, escape(str(exc)) + "\n" + _tz_usage())
+        return
+    chat = await _apply_schedule(context, chat.id, chat.digest_schedule, zone)
+    when = (
+        f", next digest {chat.next_digest_at.astimezone(parse_timezone(zone)):%a %H:%M}"
+        if chat.next_digest_at
+        else ""
+    )
+    await reply(update, context, f"🕰 Time zone set to <b>{escape(zone)}</b>{when}.")
+
+
+def _tz_usage() -> str:
+    return "Set it with e.g. <code>/timezone Europe/Berlin</code>, <code>/timezone +05:30</code> or <code>/timezone Tokyo</code>."
+
+
+async def quiet(update: Update, context: Context) -> None:
+    """Quiet hours: alerts wait until they end. `/quiet 22-07`, `/quiet off`."""
+    chat = await ensure_chat(update, context)
+    text = args_text(context)
+    if not text:
+        await reply(update, context, f"Quiet hours: <b>{escape(chat.quiet_hours or 'off')}</b>.")
+        await reply_usage(update, context, "quiet")
+        return
+    if not await may_change_settings(update, context):
+        return
+    try:
+        hours = parse_quiet_hours(text)
+    except QuietHoursError as exc:
+        await reply(update, context, escape(str(exc)))
+        await reply_usage(update, context, "quiet")
+        return
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        await chat_store.update_chat(
+            session, chat.id, quiet_hours=hours.to_text() if hours else None
+        )
+    if hours is None:
+        await reply(update, context, "🔔 Quiet hours off: alerts arrive at any hour.")
+    else:
+        await reply(
+            update,
+            context,
+            f"🌙 Quiet hours {escape(hours.to_text())} ({escape(chat.timezone)}): alerts wait until they end.",
+        )

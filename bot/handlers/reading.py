@@ -1,0 +1,168 @@
+"""/digest, /summary (links, replies, pasted or forwarded texts), /search and /trend."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+
+from telegram import Message, Update
+from telegram.constants import ChatAction, ChatType
+
+from bot.charts import trend_png
+from bot.context import Context
+from bot.handlers.common import args_text, chat_id_of, ensure_chat, reply, reply_usage
+from bot.render import render_link_digest, render_search
+from bot.replies import send_all
+from jobs.digests import compose_for_chat
+from jobs.feeds import FeedError
+from jobs.fetch import FetchError
+from jobs.messages import escape
+from jobs.on_demand import LinkError, summarize_link
+from store.chats import chat_sources
+from store.models import utcnow
+from store.search import mentions_per_day, search_articles, search_words
+from summarizer import SummarizerError
+
+URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+# A pasted text shorter than this is a chat message, not an article to summarize.
+MIN_PASTE_WORDS = 60
+DIGEST_WINDOW = timedelta(hours=48)
+SEARCH_WINDOW = timedelta(days=30)
+TREND_DAYS = 28
+
+
+async def digest(update: Update, context: Context) -> None:
+    """The latest digest of the chat's sources, now."""
+    chat = await ensure_chat(update, context)
+    async with context.bot_data.services.sessionmaker() as session:
+        messages = await compose_for_chat(session, chat, now=utcnow(), window=DIGEST_WINDOW)
+        sources = await chat_sources(session, chat.id)
+    if messages:
+        await send_all(context.bot, chat.id, messages)
+    elif sources:
+        await reply(
+            update,
+            context,
+            "Nothing new from your sources in the last 48 hours. I'll keep reading.",
+        )
+    else:
+        await reply(
+            update, context, "You have no sources yet: pick some with /sources, or /add a site."
+        )
+
+
+async def digest_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await digest(update, context)
+
+
+def _message_text(message: Message | None) -> str:
+    if message is None:
+        return ""
+    return (message.text or message.caption or "").strip()
+
+
+async def summary(update: Update, context: Context) -> None:
+    """`/summary URL`, or `/summary` in reply to a message with a link or a text."""
+    target = args_text(context)
+    if not target and update.effective_message is not None:
+        target = _message_text(update.effective_message.reply_to_message)
+    if not target:
+        await reply_usage(update, context, "summary")
+        return
+    await _summarize(update, context, target)
+
+
+async def plain_message(update: Update, context: Context) -> None:
+    """A message that is a link, or a long pasted or forwarded text: summarize it."""
+    message = update.effective_message
+    text = _message_text(message)
+    forwarded = message is not None and message.forward_origin is not None
+    if URL.match(text) or forwarded or len(text.split()) >= MIN_PASTE_WORDS:
+        await _summarize(update, context, text)
+    elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
+        await reply(
+            update,
+            context,
+            "Send me a link or a longer text and I'll summarize it. /help lists everything I do.",
+        )
+
+
+async def _summarize(update: Update, context: Context, target: str) -> None:
+    user = update.effective_user
+    runtime = context.bot_data.runtime
+    if user is not None:
+        wait = runtime.summaries.try_acquire(user.id)
+        if wait is not None:
+            await reply(
+                update, context, f"That's a lot of summaries: try again in {max(1, round(wait))} s."
+            )
+            return
+    chat_id = chat_id_of(update)
+    typing = asyncio.create_task(_keep_typing(context, chat_id))
+    try:
+        text = await _summary_text(context, target)
+    finally:
+        typing.cancel()
+    await reply(update, context, text)
+
+
+async def _summary_text(context: Context, target: str) -> str:
+    services = context.bot_data.services
+    try:
+        if URL.match(target):
+            found = await summarize_link(
+                services.fetcher,
+                services.summarizer,
+                target,
+                max_chars=services.settings.limits.max_article_chars,
+            )
+            return render_link_digest(found.title, found.url, found.digest)
+        digest = await services.summarizer.summarize(
+            target[: services.settings.limits.max_article_chars]
+        )
+        return render_link_digest(None, None, digest)
+    except (FetchError, FeedError, LinkError) as exc:
+        return f"I could not read that link: {escape(str(exc))}"
+    except SummarizerError as exc:
+        return f"I could not summarize that: {escape(str(exc))}"
+
+
+async def _keep_typing(context: Context, chat_id: int) -> None:
+    """Show "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
+    while True:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await asyncio.sleep(4.5)
+
+
+async def search(update: Update, context: Context) -> None:
+    """Recent stored stories matching every word, with their summaries."""
+    query = args_text(context)
+    if not search_words(query):
+        await reply_usage(update, context, "search")
+        return
+    async with context.bot_data.services.sessionmaker() as session:
+        found = await search_articles(session, query, since=utcnow() - SEARCH_WINDOW, limit=8)
+    await send_all(context.bot, chat_id_of(update), render_search(query, found))
+
+
+async def trend(update: Update, context: Context) -> None:
+    """A chart of how many stored stories mentioned the words per day, over four weeks."""
+    query = args_text(context)
+    if not search_words(query):
+        await reply_usage(update, context, "trend")
+        return
+    now = utcnow()
+    first = (now - timedelta(days=TREND_DAYS - 1)).date()
+    async with context.bot_data.services.sessionmaker() as session:
+        counts = await mentions_per_day(session, query, since=now - timedelta(days=TREND_DAYS))
+    chat_id = chat_id_of(update)
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    png = await asyncio.to_thread(trend_png, query, counts, first=first, last=now.date())
+    total = sum(count for _, count in counts)
+    await context.bot.send_photo(
+        chat_id, png, caption=f"“{query[:100]}”: {total} stories in the last {TREND_DAYS} days"
+    )

@@ -1,0 +1,57 @@
+"""Sending HTML replies safely: previews off for news lists, plain text if Telegram refuses HTML."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ExtBot
+
+from bot.telegram_transport import html_to_plain
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+async def send_html(
+    bot: ExtBot[None],
+    chat_id: int,
+    text: str,
+    *,
+    markup: InlineKeyboardMarkup | None = None,
+    preview: bool = False,
+    reply_to: int | None = None,
+) -> Message:
+    """Send ``text`` as HTML; if Telegram cannot parse it, send the same words as plain text."""
+    options = None if preview else NO_PREVIEW
+    try:
+        return await bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=options,
+            reply_markup=markup,
+            reply_to_message_id=reply_to,
+        )
+    except BadRequest as exc:
+        if "can't parse entities" not in str(exc).lower():
+            raise
+        log.warning("Telegram refused our HTML (%s); sending plain text", exc)
+        return await bot.send_message(
+            chat_id,
+            html_to_plain(text),
+            link_preview_options=options,
+            reply_markup=markup,
+            reply_to_message_id=reply_to,
+        )
+
+
+async def send_all(
+    bot: ExtBot[None], chat_id: int, texts: Sequence[str], *, preview: bool = False
+) -> None:
+    for text in texts:
+        await send_html(bot, chat_id, text, preview=preview)

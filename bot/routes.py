@@ -1,0 +1,54 @@
+"""Every handler, registered in one place where the order (which handler wins) is visible."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.handlers import admin, alerts, basics, preferences, reading, sources
+
+if TYPE_CHECKING:
+    from bot.app import BotApplication
+
+
+def register_handlers(app: BotApplication) -> None:
+    commands = {
+        "start": basics.start,
+        "help": basics.help_command,
+        "digest": reading.digest,
+        "sources": sources.sources,
+        "add": sources.add,
+        "mysources": sources.mysources,
+        "remove": sources.remove,
+        "settings": preferences.settings,
+        "timezone": preferences.timezone,
+        "quiet": preferences.quiet,
+        "alert": alerts.alert,
+        "alerts": alerts.alerts,
+        "summary": reading.summary,
+        "search": reading.search,
+        "trend": reading.trend,
+        "stats": admin.stats,
+        "stop": admin.stop,
+        "channel": admin.channel,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback))
+    buttons = {
+        r"^(cat|catp):": sources.catalog_button,
+        r"^topic:": sources.topic_button,
+        r"^rm:\d+$": sources.remove_button,
+        r"^set:": preferences.settings_button,
+        r"^al:rm:\d+$": alerts.alert_button,
+        r"^stop:(yes|no)$": admin.stop_button,
+        r"^digest:now$": reading.digest_button,
+    }
+    for pattern, callback in buttons.items():
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    # After every command above: anything else that looks like a command gets a hint.
+    app.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command))
+    app.add_handler(
+        MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND, reading.plain_message)
+    )
+    app.add_error_handler(basics.on_error)

@@ -1,0 +1,127 @@
+"""The real Application, polling the Bot API emulator, with real services on SQLite and a feed server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from telegram import Update
+
+from bot.app import BotApplication, build_application, running
+from bot.context import Context
+from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SentMessage, User
+from bot.services import Services, fetch_policy, ingest_options
+from bot.settings import CatalogFeed, Limits, Secret, Settings
+from jobs.fetch import SafeFetcher
+from jobs.fetch.addresses import parse_ip
+from jobs.summarizing import SummarizerPool
+from store import migrate
+from store.database import create_engine, create_sessionmaker
+from tests.feedserver import FeedServer
+
+
+async def loopback_only(host: str, port: int) -> list[str]:
+    """Tests reach nothing beyond 127.0.0.1: other names fail loudly instead of hitting DNS."""
+    if host == "localhost":
+        return ["127.0.0.1"]
+    if parse_ip(host) is not None:
+        return [host.strip("[]")]
+    raise OSError(f"test resolver: {host} is not on this machine")
+
+
+def catalog(server: FeedServer) -> tuple[CatalogFeed, ...]:
+    return (
+        CatalogFeed("world", "Coastal Courier", server.url("/teaser.xml")),
+        CatalogFeed("world", "Harbour Gazette", server.url("/atom.xml")),
+        CatalogFeed("energy", "Energy Wire", server.url("/outlet-b.xml")),
+        *(
+            CatalogFeed("bench", f"Bench feed {n}", server.url(f"/bench/feed/{n}.xml"))
+            for n in range(6)
+        ),
+    )
+
+
+@dataclass
+class Harness:
+    emulator: BotApiEmulator
+    app: BotApplication
+    services: Services
+    server: FeedServer
+
+    admin: User
+    errors: list[BaseException] = field(default_factory=list)
+
+    def user(self, name: str = "Ada") -> User:
+        return self.emulator.create_user(name)
+
+    async def ask(self, user: User, text: str, *, timeout: float = 10.0) -> SentMessage:  # noqa: ASYNC109 -- passed to the emulator's own wait
+        """Send a command or text as ``user`` and wait for the bot's first reply."""
+        if text.startswith("/"):
+            user.send_command(text)
+        else:
+            user.send_text(text)
+        return await self.emulator.wait_for_message(user.id, timeout=timeout)
+
+    async def press(self, user: User, message: SentMessage, label: str) -> SentMessage:
+        """Press the button whose label contains ``label``; returns the message after the tap."""
+        matching = [b for b in message.buttons if label in b.get("text", "")]
+        if not matching:
+            raise LookupError(
+                f"no button with {label!r} in {[b.get('text') for b in message.buttons]}"
+            )
+        query_id = user.press_button(message, matching[0]["callback_data"])
+        await self.emulator.wait_until(lambda: query_id in self.emulator.callback_answers)
+        return message
+
+    async def ingest(self) -> None:
+        await self.app.bot_data.runtime.pipeline.ingest_tick()
+
+
+@asynccontextmanager
+async def bot_harness(tmp_path: Path, *, limits: Limits | None = None) -> AsyncIterator[Harness]:
+    with FeedServer(bench_entries=3) as server:
+        async with BotApiEmulator(DEFAULT_TOKEN, limits=None) as emulator:
+            admin = emulator.create_user("Admin")
+            settings = Settings(
+                data_dir=tmp_path,
+                database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+                telegram_token=Secret(DEFAULT_TOKEN),
+                telegram_api_url=emulator.base_url,
+                fetch_allow=("127.0.0.1",),
+                catalog=catalog(server),
+                admin_ids=frozenset({admin.id}),
+                limits=limits or Limits(),
+            )
+            engine = create_engine(settings.database_url)
+            await migrate.upgrade(engine)
+            services = Services(
+                settings=settings,
+                engine=engine,
+                sessionmaker=create_sessionmaker(engine),
+                fetcher=SafeFetcher(fetch_policy(settings), resolver=loopback_only),
+                summarizer=SummarizerPool(workers=2),
+                ingest=ingest_options(settings),
+            )
+            app = build_application(settings, services=services, background=False)
+            harness = Harness(emulator, app, services, server, admin)
+
+            async def record(update: object, context: Context) -> None:
+                assert context.error is not None
+                harness.errors.append(context.error)
+
+            app.add_error_handler(record)
+            try:
+                async with running(app):
+                    await emulator.wait_until(lambda: emulator.pollers == 1)
+                    yield harness
+            finally:
+                await services.aclose()
+
+
+def texts(messages: list[SentMessage]) -> list[str]:
+    return [message.text for message in messages]
+
+
+__all__ = ["Harness", "Update", "bot_harness", "texts"]

@@ -1,0 +1,41 @@
+"""`newsdigest demo` from a script: the whole system, offline, with an alert arriving live."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+from bot.demo.session import run_demo
+from bot.settings import load_settings
+
+SCRIPT = """\
+# comments and blank lines are skipped
+
+/start
+!1
+/digest
+/alert "wind farm" OR cable
+:news
+/frobnicate
+:quit
+"""
+
+
+async def test_scripted_demo_shows_digest_alert_and_hints(tmp_path: Path) -> None:
+    out = io.StringIO()
+    settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path)})
+    status = await run_demo(
+        settings, source=io.StringIO(SCRIPT), out=out, interactive=False, color=False
+    )
+    text = out.getvalue()
+    assert status == 0
+    assert "Ready: 9 stories from 3 sites." in text
+    digest = text.split("you> /digest", 1)[1].split("you> ", 1)[0]
+    assert "Your digest" in digest and "Storm cuts power cable" in digest
+    alert = text.split("you> :news", 1)[1].split("you> ", 1)[0]
+    assert "🔔" in alert and "Repair ship reaches damaged North Bank wind farm cable" in alert
+    assert "I don't know /frobnicate" in text
+    assert text.rstrip().endswith("Bye.")
+    # The demo keeps nothing: its database lived in a temporary folder.
+    assert not await asyncio.to_thread(lambda: any(tmp_path.iterdir()))

@@ -1,0 +1,63 @@
+"""Articles written by the team for the summarizer tests (facts invented, furniture realistic)."""
+
+from __future__ import annotations
+
+WIRE_STORY = """\
+Harbour city opens floating solar farm
+
+Source: Newswire| 2024-03-02 10:15:00|Editor: Kim
+Video PlayerClose
+
+by Newswire writers Ana Costa, Ben Ode
+
+LISBON, March 2 (Newswire) -- Portugal's largest floating solar farm opened on Saturday on the \
+Alqueva reservoir, where Lumen Energia has installed 12,000 panels that will supply 30 percent of \
+the power used by the nearby town of Moura.
+
+The project cost 6.5 million euros and was built in eight months. Lumen Energia's chief \
+executive, Marta Reis, said the company chose the reservoir because water cools the panels and \
+raises their output by about 5 percent.
+
+"Floating panels let us produce clean power without taking farmland," Reis told reporters at the \
+opening. Lumen Energia plans 4 more farms in Portugal and Spain by 2027.
+
+REGIONAL IMPACT
+
+The European Investment Bank lent 4 million euros to the project. Local fishermen had worried \
+about the reservoir, but Reis said the panels cover less than 2 percent of its surface.
+
+Mr. Reis's deputy, Dr. Paulo Antunes, said the farm would save 8,500 tonnes of carbon dioxide a \
+year. The U.S. firm SunFloat supplied the floats, which were tested for 2.5 years.
+
+Marta Reis said the next farm, on the Castelo de Bode reservoir, would be twice as large.
+
+KEY WORDS: solar, Portugal
+EXPLORE NEWSWIRE
+0100200707500000000000000111000013626896
+"""
+
+HTML_STORY = """\
+<html><head><title>x</title><style>p {color: red}</style><script>var tracking = 1;</script></head>
+<body><article>
+<h1>Council approves new cycle lanes</h1>
+<p>The city council of Northbridge voted on Tuesday to build 40 kilometres of protected cycle
+lanes, a plan that will cost 18 million dollars over five years.</p>
+<p>Council member Joan Park said the lanes would connect every school in the city. &quot;Children
+should be able to ride to school safely,&quot; she said.</p>
+<div class="ad">Advertisement</div>
+<p>Traffic on the main bridge has grown by 12 percent since 2019, according to the council's
+transport office. Shop owners on Main Street asked for parking to be kept.</p>
+<p>Work on the first lanes will start in May, and the council expects the network to be finished
+before the next election.</p>
+</article></body></html>
+"""
+
+GERMAN_STORY = (
+    "Die Bundesregierung hat am Mittwoch beschlossen, dass die Steuern für kleine Unternehmen im "
+    "kommenden Jahr nicht erhöht werden. Der Sprecher sagte, man wolle die Wirtschaft nach der "
+    "schwierigen Zeit stärken und den Betrieben Sicherheit geben. Die Opposition kritisierte die "
+    "Entscheidung und forderte mehr Geld für Schulen und für die Bahn. Die Länder sollen im "
+    "Sommer über die Einzelheiten beraten, und der Bundestag wird im Herbst abstimmen."
+)
+
+SHORT_STORY = "Markets rose on Monday as investors welcomed the news from the central bank today."

@@ -1,0 +1,102 @@
+"""Figures: values normalised, units found, what they measure described, noise dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.entities import Mention
+from summarizer.figures import describe, parse_value, rank_figures
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1.5 million", 1_500_000.0),
+        ("more than 50 billion U.S. dollars", 50e9),
+        ("$1.13bn", 1.13e9),
+        ("£600m", 600e6),
+        ("over 7,000", 7000.0),
+        ("more than eight million", 8e6),
+        ("a dozen", 12.0),
+        ("forty two", 42.0),
+        ("up to 30 percent", 30.0),
+    ],
+)
+def test_parse_value(text: str, value: float) -> None:
+    assert parse_value(text) == pytest.approx(value)
+
+
+def test_describe_takes_the_noun_after_or_the_clause_before() -> None:
+    sentence = "He noted that the company filed for over 7,000 patents globally last year alone."
+    start = sentence.index("over 7,000")
+    assert describe(sentence, start, start + len("over 7,000")) == "patents"
+    sentence = "So far, its monthly sales have surpassed 1.5 million."
+    start = sentence.index("1.5")
+    assert describe(sentence, start, start + len("1.5 million")) == "monthly sales have surpassed"
+    sentence = "So far, China has invested more than 50 billion U.S. dollars into the program."
+    start = sentence.index("more")
+    end = start + len("more than 50 billion U.S. dollars")
+    assert describe(sentence, start, end) == "China has invested … into the program"
+
+
+def figures_of(text: str, tagged: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    mentions = [Mention(s, label, text.index(s), text.index(s) + len(s)) for s, label in tagged]
+    return rank_figures(
+        mentions, text=text, sentence_spans=[(0, len(text))], summary_indices=[0], limit=10
+    )
+
+
+def test_money_percent_quantity_and_counts_with_units() -> None:
+    text = (
+        "The firm spent $2.5 billion, raised prices 30 percent, shipped 8,500 tonnes "
+        "and hired 1,200 workers, and a bank lent 4 million euros."
+    )
+    figures = figures_of(
+        text,
+        [
+            ("$2.5 billion", "MONEY"),
+            ("30 percent", "PERCENT"),
+            ("8,500 tonnes", "QUANTITY"),
+            ("1,200", "CARDINAL"),
+            ("4 million", "CARDINAL"),
+        ],
+    )
+    got = {(f.text, f.value, f.unit, f.kind) for f in figures}
+    assert got == {
+        ("$2.5 billion", 2.5e9, "USD", "money"),
+        ("30 percent", 30.0, "%", "percent"),
+        ("8,500 tonnes", 8500.0, "tonnes", "quantity"),
+        ("1,200", 1200.0, None, "count"),
+        ("4 million euros", 4e6, "EUR", "money"),  # a count followed by a currency is money
+    }
+    assert figures[0].kind == "money"
+    assert {f.about for f in figures if f.kind == "count"} == {"workers"}
+
+
+def test_years_ordinals_dates_and_small_bare_numbers_are_not_figures() -> None:
+    text = "In 2015 the second plant, one of two, opened on May 9 with 4G and 12,000 staff."
+    figures = figures_of(
+        text,
+        [
+            ("2015", "CARDINAL"),
+            ("second", "ORDINAL"),
+            ("one", "CARDINAL"),
+            ("two", "CARDINAL"),
+            ("May 9", "DATE"),
+            ("4", "CARDINAL"),
+            ("12,000", "CARDINAL"),
+        ],
+    )
+    assert [f.text for f in figures] == ["12,000"]
+
+
+def test_the_same_figure_twice_is_listed_once() -> None:
+    text = "Sales hit 1.5 million. Analysts expected 1.5 million units."
+    mentions = [
+        Mention("1.5 million", "CARDINAL", 10, 21),
+        Mention("1.5 million", "CARDINAL", text.rindex("1.5"), text.rindex("1.5") + 11),
+    ]
+    figures = rank_figures(
+        mentions, text=text, sentence_spans=[(0, 23), (23, len(text))], summary_indices=[], limit=5
+    )
+    assert len(figures) == 1

@@ -1,0 +1,87 @@
+"""Every method picks sentences in article order within the budget; the news ranker's parts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sumy.summarizers.lex_rank import LexRankSummarizer
+
+from summarizer.cleaning import clean_paragraphs, split_title
+from summarizer.errors import UnknownMethodError
+from summarizer.ranking import (
+    METHODS,
+    FastLexRank,
+    _stemmer,
+    _stop_words,
+    build_article,
+    select_sentences,
+)
+from tests.summarizer.articles import WIRE_STORY
+
+
+@pytest.fixture
+def article():  # type: ignore[no-untyped-def]
+    _, paragraphs = split_title(clean_paragraphs(WIRE_STORY))
+    return build_article(paragraphs)
+
+
+def test_methods_cover_news_lead_and_every_sumy_algorithm() -> None:
+    assert set(METHODS) == {"news", "lead", "lexrank", "textrank", "lsa", "luhn", "sumbasic", "kl"}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_returns_distinct_sentences_in_article_order(article, method) -> None:  # type: ignore[no-untyped-def]
+    chosen = select_sentences(article, method=method, max_sentences=3, max_chars=None)
+    assert len(chosen) == 3
+    assert chosen == sorted(set(chosen))
+
+
+def test_lead_takes_the_first_sentences(article) -> None:  # type: ignore[no-untyped-def]
+    assert select_sentences(article, method="lead", max_sentences=2, max_chars=None) == [0, 1]
+
+
+@pytest.mark.parametrize("method", ["news", "lexrank", "lead"])
+def test_character_budget_is_respected(article, method) -> None:  # type: ignore[no-untyped-def]
+    chosen = select_sentences(article, method=method, max_sentences=3, max_chars=150)
+    assert chosen
+    assert sum(len(article.sentences[i]) for i in chosen) + len(chosen) - 1 <= 150
+
+
+def test_news_opens_with_the_lead_and_skips_repeats() -> None:
+    lead = "The central bank raised interest rates by half a point on Thursday to fight inflation."
+    paragraphs = [
+        lead,
+        lead.replace("Thursday", "Thursday afternoon"),  # a near copy, as wire rewrites carry
+        "Shop owners said higher borrowing costs would hurt small businesses this winter.",
+        "The governor said further rises were possible if prices kept climbing next year.",
+    ]
+    chosen = select_sentences(
+        build_article(paragraphs), method="news", max_sentences=2, max_chars=None
+    )
+    assert chosen[0] == 0
+    assert 1 not in chosen
+
+
+def test_unknown_method_is_refused(article) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnknownMethodError, match="unknown summarization method 'bogus'"):
+        select_sentences(article, method="bogus", max_sentences=3, max_chars=None)
+
+
+def test_fast_lexrank_scores_match_sumy(article) -> None:  # type: ignore[no-untyped-def]
+    ours = FastLexRank(_stemmer())
+    ours.stop_words = _stop_words()
+    theirs = LexRankSummarizer(_stemmer())
+    theirs.stop_words = _stop_words()
+    words = [theirs._to_words_set(s) for s in article.document.sentences]
+    matrix = theirs._create_matrix(
+        words, theirs.threshold, theirs._compute_tf(words), theirs._compute_idf(words)
+    )
+    expected = theirs.power_method(matrix, theirs.epsilon)
+    np.testing.assert_allclose(ours.rate(article.document), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_sentence_spans_point_into_the_joined_text(article) -> None:  # type: ignore[no-untyped-def]
+    _, paragraphs = split_title(clean_paragraphs(WIRE_STORY))
+    text = "\n\n".join(paragraphs)
+    for sentence, (start, end) in zip(article.sentences, article.spans, strict=True):
+        assert text[start:end] == sentence

@@ -1,0 +1,73 @@
+"""Acceptance: the real wire story in ../shared/seeds, when that folder is present."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer import Digest, summarize
+
+_REPO = Path(__file__).resolve().parents[2]
+_SEED_NAME = "000_36baa20e2a7028b4.txt"
+
+
+def _seed() -> Path | None:
+    for shared in (_REPO / ".." / "shared", Path("/work/shared")):
+        path = shared / "seeds" / _SEED_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+SEED = _seed()
+pytestmark = pytest.mark.skipif(SEED is None, reason="../shared/seeds is not present")
+
+
+@pytest.fixture(scope="module")
+def digest() -> Digest:
+    assert SEED is not None
+    return summarize(SEED.read_text(encoding="utf-8"))
+
+
+def test_top_entities(digest: Digest) -> None:
+    names = [e.text.casefold() for e in digest.entities]
+    for expected in (
+        "xiaomi",
+        "china",
+        "belt and road initiative",
+        "alibaba",
+        "datang telecom",
+        "ecuador",
+    ):
+        assert expected in names, expected
+    assert names[:2] == ["xiaomi", "china"]
+
+
+def test_figures(digest: Digest) -> None:
+    by_value = {(f.value, f.unit): f for f in digest.figures}
+    assert by_value[(1.5e6, None)].about == "monthly sales have surpassed"
+    assert by_value[(7000.0, None)].about == "patents"
+    assert by_value[(50e9, "USD")].text == "more than 50 billion U.S. dollars"
+    assert by_value[(30.0, "%")].about == "tariffs on coffee products"
+    assert by_value[(11000.0, None)].about == "registered members"
+
+
+def test_no_page_furniture_anywhere(digest: Digest) -> None:
+    everything = json.dumps(digest.to_dict(), ensure_ascii=False)
+    for furniture in (
+        "Video Player",
+        "PlayerClose",
+        "KEY WORDS",
+        "XINHUANET",
+        "0100200707",
+        "Editor:",
+        "Liu Chang",
+        "(Xinhua) --",
+    ):
+        assert furniture not in everything, furniture
+    assert (
+        digest.title
+        == "Spotlight: Chinese firms add high-tech wings to shared development on Belt&Road"
+    )

@@ -1,0 +1,81 @@
+"""`newsdigest summarize` (bot/commands/summarize.py) called through run() with a real parser."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.commands.summarize import add_arguments, run
+from tests.summarizer.articles import SHORT_STORY, WIRE_STORY
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="newsdigest summarize")
+    add_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    path = tmp_path / "story.txt"
+    path.write_text(WIRE_STORY, encoding="utf-8")
+    return path
+
+
+def test_json_prints_one_object_per_input(story: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(parse("--json", "--sentences", "2", str(story), str(story)), None) == 0  # type: ignore[arg-type]
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    record = json.loads(lines[0])
+    assert set(record) == {"input", "title", "sentences", "entities", "figures", "method"}
+    assert record["input"] == str(story) and record["method"] == "news"
+    assert len(record["sentences"]) == 2
+    assert record["entities"][0] == {"text": "Marta Reis", "label": "person", "mentions": 5}
+    assert set(record["figures"][0]) == {"text", "value", "unit", "about"}
+
+
+def test_readable_digest_from_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(WIRE_STORY))
+    assert run(parse("--method", "lead", "-"), None) == 0  # type: ignore[arg-type]
+    out = capsys.readouterr().out
+    assert out.startswith("== Harbour city opens floating solar farm\n")
+    assert "Entities: Marta Reis (person, 5)" in out
+    assert "(178 words, 1 min read; lead)" in out
+
+
+def test_failures_are_one_line_each_and_the_rest_still_run(
+    story: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    short = tmp_path / "short.txt"
+    short.write_text(SHORT_STORY, encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    args = parse("--json", str(short), "https://example.org/a", str(missing), str(story))
+    assert run(args, None) == 1  # type: ignore[arg-type]
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"newsdigest: {short}: text too short to summarize: 14 words",
+        "newsdigest: https://example.org/a: fetching URLs arrives with ingestion",
+        f"newsdigest: {missing}: No such file or directory",
+    ]
+    assert [json.loads(line)["input"] for line in captured.out.splitlines()] == [str(story)]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--method", "magic", "x.txt"), "invalid choice: 'magic'"),
+        (("--sentences", "0", "x.txt"), "--sentences: must be at least 1, got 0"),
+    ],
+)
+def test_bad_options_are_argument_errors(
+    argv: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        parse(*argv)
+    assert message in capsys.readouterr().err
