@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from datetime import timedelta
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
 
 from bot.charts import trend_png
 from bot.context import Context
@@ -134,7 +136,9 @@ async def _summary_text(context: Context, target: str) -> str:
 async def _keep_typing(context: Context, chat_id: int) -> None:
     """Show "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
     while True:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        # A refused chat action must not end in an unretrieved task error: the summary matters.
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         await asyncio.sleep(4.5)
 
 
