@@ -147,6 +147,8 @@ class Ingestor:
         self.on_new_articles = on_new_articles
         self.on_feed_broken = on_feed_broken
         self.rng = rng or random.Random()
+        # New articles get their story one at a time (see store.articles.lock_story_assignment).
+        self._story_lock = asyncio.Lock()
 
     async def run_tick(
         self, *, now: datetime | None = None, progress: ProgressHandler | None = None
@@ -276,9 +278,10 @@ class Ingestor:
 
         digest_fields = await self._summarize(text, title)
         signature = text_signature(text) if text.strip() else None
-        async with self.sessionmaker() as session:
+        async with self._story_lock, self.sessionmaker() as session:
             try:
                 async with session.begin():
+                    await article_store.lock_story_assignment(session)
                     article, created = await self._store_article(
                         session,
                         feed,

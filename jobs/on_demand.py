@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from jobs.extract import ExtractionError, extract_article
+from jobs.extract import ExtractedArticle, ExtractionError, extract_article
 from jobs.fetch import PAGE_ACCEPT, SafeFetcher
 from jobs.summarizing import SummarizerPool
 from summarizer import Digest
@@ -35,16 +35,23 @@ async def summarize_link(
     Raises FetchError (refused, unreachable, too large…), LinkError or SummarizerError, each with
     a message fit for the user.
     """
+    page = await fetch_article_page(fetcher, url, max_chars=max_chars)
+    digest = await summarizer.summarize(page.text, title=page.title, max_sentences=max_sentences)
+    return LinkDigest(page.url, page.title, digest)
+
+
+async def fetch_article_page(
+    fetcher: SafeFetcher, url: str, *, max_chars: int
+) -> ExtractedArticle:
+    """The story on the page at ``url``, fetched safely and extracted off the event loop."""
     result = await fetcher.fetch(url, accept=PAGE_ACCEPT)
     if result.content_type and not result.content_type.startswith(
         ("text/html", "application/xhtml")
     ):
         raise LinkError(f"that link is a {result.content_type} file, not an article page")
     try:
-        page = await asyncio.to_thread(
+        return await asyncio.to_thread(
             extract_article, result.body, url=result.url, max_chars=max_chars
         )
     except ExtractionError as exc:
         raise LinkError(f"found no article text on that page ({exc})") from exc
-    digest = await summarizer.summarize(page.text, title=page.title, max_sentences=max_sentences)
-    return LinkDigest(page.url, page.title, digest)

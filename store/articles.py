@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -113,3 +113,18 @@ async def articles_without_summary(session: AsyncSession, *, limit: int) -> list
             .limit(limit)
         )
     )
+
+
+# Any fixed 64-bit number: the advisory lock that serialises story assignment across workers.
+_STORY_LOCK_KEY = 0x6E64_7374_6F72_7931
+
+
+async def lock_story_assignment(session: AsyncSession) -> None:
+    """Hold, until the transaction ends, the right to give new articles their story.
+
+    Two copies of one story arriving at once would otherwise each miss the other (neither is
+    committed when the other looks) and start two stories. On PostgreSQL this is a transaction
+    advisory lock shared by all workers; SQLite runs one worker, which serialises in-process.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _STORY_LOCK_KEY})

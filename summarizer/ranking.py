@@ -96,8 +96,11 @@ class FastLexRank(LexRankSummarizer):  # type: ignore[misc]
     def rate_similarity(self, matrix: NDArray[np.float64]) -> NDArray[np.float64]:
         """Run sumy's thresholding and power method on a similarity matrix."""
         binary = (matrix > self.threshold).astype(np.float64)
+        # A sentence is always similar to itself. sumy gets that from the cosine, except when a
+        # sentence has no weighted word (two-sentence texts, where idf is 0 or negative): then
+        # its row is all zero and the power method divides zero by zero.
+        np.fill_diagonal(binary, 1.0)
         degrees = binary.sum(axis=1)
-        degrees[degrees == 0] = 1
         scores: NDArray[np.float64] = self.power_method(binary / degrees[:, None], self.epsilon)
         return scores
 

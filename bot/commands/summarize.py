@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
+from bot.services import fetch_policy
+from bot.settings import Settings
+from jobs.fetch import FetchError, SafeFetcher
+from jobs.on_demand import LinkError, fetch_article_page
 from summarizer import METHODS, Digest, SummarizerError, summarize
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 _PROGRAM = "newsdigest"
 
@@ -45,36 +47,45 @@ def _positive_int(value: str) -> int:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Digest every input in this one process; 1 if any input failed, else 0."""
-    del settings  # nothing configurable yet; the signature is the one every command shares
+    return asyncio.run(_run(args, settings))
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
     failed = False
-    for name in args.inputs:
-        try:
-            text = _read(name, sys.stdin)
-            digest = summarize(text, max_sentences=args.sentences, method=args.method)
-        except (OSError, UnicodeDecodeError, SummarizerError, _UnsupportedInput) as exc:
-            print(f"{_PROGRAM}: {name}: {_reason(exc)}", file=sys.stderr)
-            failed = True
-            continue
-        if args.json:
-            print(json.dumps(_as_json(name, digest), ensure_ascii=False))
-        else:
-            print(render_text(name, digest))
+    # One safe fetcher (and one model, loaded on first use) for every input.
+    async with SafeFetcher(fetch_policy(settings)) as fetcher:
+        for name in args.inputs:
+            try:
+                title, text = await _read(name, sys.stdin, fetcher, settings)
+                digest = await asyncio.to_thread(
+                    summarize, text, title=title, max_sentences=args.sentences, method=args.method
+                )
+            except (OSError, UnicodeDecodeError, SummarizerError, FetchError, LinkError) as exc:
+                print(f"{_PROGRAM}: {name}: {_reason(exc)}", file=sys.stderr)
+                failed = True
+                continue
+            if args.json:
+                print(json.dumps(_as_json(name, digest), ensure_ascii=False))
+            else:
+                print(render_text(name, digest))
     return 1 if failed else 0
 
 
-class _UnsupportedInput(Exception):
-    pass
-
-
-def _read(name: str, stdin: TextIO) -> str:
+async def _read(
+    name: str, stdin: TextIO, fetcher: SafeFetcher, settings: Settings
+) -> tuple[str | None, str]:
+    """(title, text) of one input: a web page through the safe fetcher, standard input or a file."""
     if name.startswith(("http://", "https://")):
-        raise _UnsupportedInput("fetching URLs arrives with ingestion")
+        page = await fetch_article_page(fetcher, name, max_chars=settings.limits.max_article_chars)
+        return page.title, page.text
     if name == "-":
-        return stdin.read()
-    return Path(name).read_text(encoding="utf-8")
+        return None, stdin.read()
+    return None, await asyncio.to_thread(Path(name).read_text, encoding="utf-8")
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, FetchError | LinkError):
+        return str(exc)
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     if isinstance(exc, UnicodeDecodeError):

@@ -85,3 +85,22 @@ def test_sentence_spans_point_into_the_joined_text(article) -> None:  # type: ig
     text = "\n\n".join(paragraphs)
     for sentence, (start, end) in zip(article.sentences, article.spans, strict=True):
         assert text[start:end] == sentence
+
+
+def test_two_sentence_texts_rank_without_dividing_by_zero() -> None:
+    """Two sentences: idf is 0 or negative for every word; LexRank must still give scores."""
+    import warnings
+
+    from summarizer import summarize
+
+    text = (
+        "The national grid operator has applied for permission to build a second undersea "
+        "interconnector to the north, which would double the capacity for trading electricity "
+        "with neighbouring markets by 2031. Construction would start in 2028 if regulators "
+        "approve the plan, and the cost is put at 2.3 billion euros, to be recovered through "
+        "network charges over forty years."
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        digest = summarize(text, extract=False)
+    assert len(digest.sentences) == 2

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.commands.summarize import add_arguments, run
+from bot.settings import load_settings
 from tests.summarizer.articles import SHORT_STORY, WIRE_STORY
 
 
@@ -17,6 +18,9 @@ def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="newsdigest summarize")
     add_arguments(parser)
     return parser.parse_args(list(argv))
+
+
+SETTINGS = load_settings({"HOME": "/nonexistent"})
 
 
 @pytest.fixture
@@ -27,7 +31,7 @@ def story(tmp_path: Path) -> Path:
 
 
 def test_json_prints_one_object_per_input(story: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(parse("--json", "--sentences", "2", str(story), str(story)), None) == 0  # type: ignore[arg-type]
+    assert run(parse("--json", "--sentences", "2", str(story), str(story)), SETTINGS) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     record = json.loads(lines[0])
@@ -42,7 +46,7 @@ def test_readable_digest_from_stdin(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(WIRE_STORY))
-    assert run(parse("--method", "lead", "-"), None) == 0  # type: ignore[arg-type]
+    assert run(parse("--method", "lead", "-"), SETTINGS) == 0
     out = capsys.readouterr().out
     assert out.startswith("== Harbour city opens floating solar farm\n")
     assert "Entities: Marta Reis (person, 5)" in out
@@ -55,12 +59,14 @@ def test_failures_are_one_line_each_and_the_rest_still_run(
     short = tmp_path / "short.txt"
     short.write_text(SHORT_STORY, encoding="utf-8")
     missing = tmp_path / "missing.txt"
-    args = parse("--json", str(short), "https://example.org/a", str(missing), str(story))
-    assert run(args, None) == 1  # type: ignore[arg-type]
+    # A link to a private address is refused before any connection is made.
+    args = parse("--json", str(short), "http://10.0.0.5/a", str(missing), str(story))
+    assert run(args, SETTINGS) == 1
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
         f"newsdigest: {short}: text too short to summarize: 14 words",
-        "newsdigest: https://example.org/a: fetching URLs arrives with ingestion",
+        "newsdigest: http://10.0.0.5/a: refused: address 10.0.0.5 is in a private network; "
+        "an administrator can exempt it with NEWSDIGEST_FETCH_ALLOW",
         f"newsdigest: {missing}: No such file or directory",
     ]
     assert [json.loads(line)["input"] for line in captured.out.splitlines()] == [str(story)]
@@ -79,3 +85,15 @@ def test_bad_options_are_argument_errors(
     with pytest.raises(SystemExit):
         parse(*argv)
     assert message in capsys.readouterr().err
+
+
+def test_a_url_is_fetched_through_the_safe_fetcher(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.feedserver import FeedServer
+
+    settings = load_settings({"NEWSDIGEST_FETCH_ALLOW": "127.0.0.1"})
+    with FeedServer() as server:
+        url = server.url("/articles/wind-farm-a.html")
+        assert run(parse("--json", url), settings) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["input"] == url
+    assert record["title"] and "North Bank" in " ".join(record["sentences"])
