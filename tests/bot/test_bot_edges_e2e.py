@@ -10,7 +10,7 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from bot.emulator import parse_html, utf16_len
-from store.models import Chat, Subscription
+from store.models import AlertRule, Chat, Subscription
 from tests.bot.harness import Harness, bot_harness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -99,3 +99,38 @@ async def test_the_longest_list_of_alerts_the_limits_allow_fits_one_message(
     assert utf16_len(visible) <= 4096
     assert f"{limits.alerts_per_chat}. word{limits.alerts_per_chat - 1}x0" in visible
     assert len(listing.buttons) == limits.alerts_per_chat
+
+
+LONG_TEXT = " ".join(
+    f"The harbour council met on day {n} and approved {n * 3} million euros for the quay."
+    for n in range(12)
+)
+
+
+async def test_only_new_private_messages_are_summarized_unasked(harness: Harness) -> None:
+    owner = harness.user("Poster")
+    channel = harness.emulator.create_group("Harbour Post", admins=[owner], kind="channel")
+    group = harness.emulator.create_group("Chatters", admins=[owner])
+    post = {"message_id": 1, "chat": channel.to_api(), "date": 1, "text": LONG_TEXT}
+    harness.emulator.push_update("channel_post", post)
+    owner.send_text(harness.server.url("/articles/wind-farm-a.html"), chat=group)
+    owner.send_text(LONG_TEXT, chat=group)
+    edited = {
+        "message_id": 5,
+        "from": owner.to_api(),
+        "chat": owner.private_chat.to_api(),
+        "date": 1,
+        "edit_date": 2,
+        "text": "/alert quakes",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+    }
+    harness.emulator.push_update("edited_message", edited)
+    # A later request answered means the earlier updates were dispatched (and passed over).
+    await harness.ask(owner, "/alerts")
+    assert channel.messages == [] and channel.actions == []
+    assert group.messages == [] and group.actions == []
+    async with harness.services.sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(AlertRule).where(AlertRule.chat_id == owner.id)
+        )
+    assert count == 0
