@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from bot.emulator import FloodLimits
+from bot.emulator import FloodLimits, SentMessage
 from tests.bot.harness import bot_harness
+
+
+def mentioning(word: str) -> Callable[[SentMessage], bool]:
+    return lambda message: word in message.text
 
 
 async def test_fifty_users_at_once_under_flood_control_all_get_answers(tmp_path: Path) -> None:
@@ -15,9 +20,7 @@ async def test_fifty_users_at_once_under_flood_control_all_get_answers(tmp_path:
             user.send_command(f"/alert storm{n}")
             user.send_command("/help")
         for n, user in enumerate(users):
-            await harness.emulator.wait_for_message(
-                user.id, lambda m, n=n: f"storm{n}" in m.text, timeout=20
-            )
+            await harness.emulator.wait_for_message(user.id, mentioning(f"storm{n}"), timeout=20)
             await harness.emulator.wait_for_message(
                 user.id, lambda m: "/alert" in m.text, timeout=20
             )
