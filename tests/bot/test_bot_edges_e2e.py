@@ -4,12 +4,13 @@ and lists as long as the limits allow, through the real Application and the emul
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from bot.emulator import parse_html, utf16_len
+from bot.emulator import SentMessage, User, parse_html, utf16_len
 from store.models import AlertRule, Chat, Subscription
 from tests.bot.harness import Harness, bot_harness
 
@@ -134,3 +135,34 @@ async def test_only_new_private_messages_are_summarized_unasked(harness: Harness
             select(func.count()).select_from(AlertRule).where(AlertRule.chat_id == owner.id)
         )
     assert count == 0
+
+
+async def _press_made_up(
+    harness: Harness, user: User, message: SentMessage, data: str
+) -> dict[str, Any]:
+    """Send a callback query no button carries (as a modified client can) and await its answer."""
+    query_id = str(next(harness.emulator.query_ids))
+    harness.emulator.callback_answers[query_id] = None
+    harness.emulator.push_update(
+        "callback_query",
+        {
+            "id": query_id,
+            "from": user.to_api(),
+            "chat_instance": str(message.chat_id),
+            "message": harness.emulator.message_to_api(message),
+            "data": data,
+        },
+    )
+    return await harness.emulator.wait_until(lambda: harness.emulator.callback_answers[query_id])
+
+
+async def test_made_up_settings_buttons_change_nothing(harness: Harness) -> None:
+    user = harness.user("Forger")
+    panel = await harness.ask(user, "/settings")
+    for data in ("set:items:100000", "set:sched:garbage", "set:sent:x"):
+        answer = await _press_made_up(harness, user, panel, data)
+        assert "out of date" in answer["text"]
+    async with harness.services.sessionmaker() as session:
+        chat = await session.get(Chat, user.id)
+    assert chat is not None
+    assert (chat.items_per_digest, chat.digest_schedule) == (8, "daily 08:00")
