@@ -41,10 +41,10 @@ def register_handlers(app: BotApplication) -> None:
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
     buttons = {
-        r"^(cat|catp):": sources.catalog_button,
+        r"^(cat:\d+:\d+|catp:\d+)$": sources.catalog_button,
         r"^topic:": sources.topic_button,
         r"^rm:\d+$": sources.remove_button,
-        r"^set:": preferences.settings_button,
+        r"^set:": preferences.settings_button,  # it checks the exact values itself
         r"^al:rm:\d+$": alerts.alert_button,
         r"^stop:(yes|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,

@@ -166,3 +166,26 @@ async def test_made_up_settings_buttons_change_nothing(harness: Harness) -> None
         chat = await session.get(Chat, user.id)
     assert chat is not None
     assert (chat.items_per_digest, chat.digest_schedule) == (8, "daily 08:00")
+
+
+async def test_made_up_catalog_and_topic_buttons_are_harmless(harness: Harness) -> None:
+    user = harness.user("Tinkerer")
+    welcome = await harness.ask(user, "/start")
+    await _press_made_up(harness, user, welcome, "topic:<b>nope")
+    reply = await harness.emulator.wait_for_message(user.id, lambda m: "subscribed to" in m.text)
+    assert reply.html is not None and "<B>Nope" in reply.text  # escaped, not refused markup
+    user.send_command("/sources")
+    catalog = await harness.emulator.wait_for_message(user.id, lambda m: "Sources" in m.text)
+    # Not data our buttons carry: no handler takes it, so nothing fails and nothing changes.
+    harness.emulator.push_update(
+        "callback_query",
+        {
+            "id": "forged-1",
+            "from": user.to_api(),
+            "chat_instance": str(user.id),
+            "message": harness.emulator.message_to_api(catalog),
+            "data": "cat:x:0",
+        },
+    )
+    await harness.ask(user, "/mysources")
+    assert await _subscriptions(harness, user.id) == 0
