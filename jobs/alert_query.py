@@ -138,3 +138,12 @@ def _minimal_clauses(groups: list[list[str]]) -> tuple[tuple[str, ...], ...]:
         if not any(smaller <= candidate for smaller in kept):
             kept.append(candidate)
     return tuple(sorted(tuple(sorted(clause)) for clause in kept))
+
+
+def check_alert_count(existing: int, *, max_rules: int) -> None:
+    """Refuse one more alert for a chat that already has ``existing`` of at most ``max_rules``."""
+    if existing >= max_rules:
+        raise AlertQueryError(
+            f"This chat has {existing} alerts, the most it can have ({max_rules}); "
+            "remove one before adding another."
+        )

@@ -91,17 +91,22 @@ def test_version_and_help_for_every_subcommand(capsys: pytest.CaptureFixture[str
 def test_downgrade_to_base_refuses_to_drop_data(
     capsys: pytest.CaptureFixture[str], database_url: str
 ) -> None:
-    import sqlite3
+    import asyncio
+    from datetime import UTC, datetime
+
+    from store.database import create_engine, create_sessionmaker
+    from store.models import Feed
 
     environ = {"NEWSDIGEST_DATABASE_URL": database_url}
     assert main(["db", "upgrade"], environ) == 0
-    if not database_url.startswith("sqlite"):
-        pytest.skip("row insertion below uses the SQLite file directly")
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
-        conn.execute(
-            "INSERT INTO feeds (url, interval_seconds, next_due_at, consecutive_failures, enabled, created_at)"
-            " VALUES ('https://example.org/feed', 900, '2026-01-01 00:00:00', 0, 1, '2026-01-01 00:00:00')"
-        )
+
+    async def add_a_feed() -> None:
+        engine = create_engine(database_url)
+        async with create_sessionmaker(engine)() as session, session.begin():
+            session.add(Feed(url="https://example.org/feed", next_due_at=datetime.now(UTC)))
+        await engine.dispose()
+
+    asyncio.run(add_a_feed())
     capsys.readouterr()
     assert main(["db", "downgrade", "base"], environ) == 2
     assert "--drop-data" in capsys.readouterr().out

@@ -5,6 +5,7 @@ import pytest
 from jobs.alert_query import (
     AlertQuery,
     AlertQueryError,
+    check_alert_count,
     parse_alert_query,
     searchable_text,
 )
@@ -126,3 +127,9 @@ def test_normalisation_folds_case_accents_and_punctuation(text: str, normalised:
 )
 def test_reference_matching_semantics(query: str, title: str, text: str, expected: bool) -> None:
     assert parse(query).matches(searchable_text(title, text)) is expected
+
+
+def test_a_chat_may_not_exceed_its_number_of_alerts() -> None:
+    check_alert_count(49, max_rules=50)
+    with pytest.raises(AlertQueryError, match="has 50 alerts, the most it can have \\(50\\)"):
+        check_alert_count(50, max_rules=50)
