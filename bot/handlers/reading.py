@@ -27,6 +27,7 @@ from store.search import mentions_per_day, search_articles, search_words
 from summarizer import SummarizerError
 
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 # A pasted text shorter than this is a chat message, not an article to summarize.
 MIN_PASTE_WORDS = 60
 DIGEST_WINDOW = timedelta(hours=48)
@@ -75,6 +76,10 @@ async def summary(update: Update, context: Context) -> None:
     if not target:
         await reply_usage(update, context, "summary")
         return
+    # "Look at this: https://…" means the link; only a long text is itself the thing to read.
+    found = URL_IN_TEXT.search(target)
+    if found and len(target.split()) < MIN_PASTE_WORDS:
+        target = found.group(0).rstrip(".,;:!?)")
     await _summarize(update, context, target)
 
 

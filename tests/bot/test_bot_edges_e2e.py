@@ -189,3 +189,21 @@ async def test_made_up_catalog_and_topic_buttons_are_harmless(harness: Harness) 
     )
     await harness.ask(user, "/mysources")
     assert await _subscriptions(harness, user.id) == 0
+
+
+async def test_summary_in_reply_to_a_short_message_with_a_link_reads_the_link(
+    harness: Harness,
+) -> None:
+    user = harness.user("Sharer")
+    url = harness.server.url("/articles/wind-farm-a.html")
+    shared = {
+        "message_id": 77,
+        "date": 1,
+        "chat": user.private_chat.to_api(),
+        "from": user.to_api(),
+        "text": f"Look at this: {url}. Via a friend",
+    }
+    entity = [{"type": "bot_command", "offset": 0, "length": 8}]
+    user.send_text("/summary", entities=entity, reply_to_message=shared)
+    answer = await harness.emulator.wait_for_message(user.id, lambda m: "min read" in m.text)
+    assert "Storm cuts power cable to offshore wind farm" in answer.text
