@@ -79,6 +79,9 @@ def build_application(
         )
         app.bot_data.runtime = runtime
         app.bot_data.settings = settings
+        # The language model loads in seconds: in the background, so the bot answers /help at
+        # once and the first /summary finds it loaded (or waits for it in the pool's queue).
+        runtime.background.append(asyncio.create_task(opened.summarizer.warm_up()))
         try:
             await app.bot.set_my_commands(
                 [BotCommand(command.name, command.summary[:256]) for command in COMMANDS]

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from jobs.messages import MESSAGE_LIMIT, escape, link, split_message, truncate_visible
+from jobs.messages import (
+    MESSAGE_LIMIT,
+    escape,
+    link,
+    split_message,
+    truncate_visible,
+    utf16_length,
+    visible_length,
+)
 from store.chats import ChatSource
 from store.models import AlertRule, Article, Chat
 from summarizer import Digest
@@ -100,34 +108,44 @@ WELCOME = (
 
 def render_link_digest(title: str | None, url: str | None, digest: Digest) -> str:
     """An on-demand summary: title, summary, key entities and figures, source link."""
-    lines = []
     heading = title or digest.title or "Summary"
-    lines.append(f"<b>{escape(heading)}</b>")
-    lines.append(escape(" ".join(digest.sentences)))
+    head = [f"<b>{escape(truncate_visible(heading, 300))}</b>"]
+    tail = []
     if digest.entities:
         names = ", ".join(entity.text for entity in digest.entities[:6])
-        lines.append(f"👤 {escape(names)}")
+        tail.append(f"👤 {escape(truncate_visible(names, 500))}")
     if digest.figures:
         figures = "; ".join(
             f"{figure.text} ({figure.about})" if figure.about else figure.text
             for figure in digest.figures[:4]
         )
-        lines.append(f"📊 {escape(figures)}")
+        tail.append(f"📊 {escape(truncate_visible(figures, 500))}")
     footer = f"⏱ {digest.reading_minutes} min read"
     if url:
         footer += f" · {link(url, 'source')}"
-    lines.append(footer)
-    text = "\n".join(lines)
-    return text if len(text) < MESSAGE_LIMIT else escape(truncate_visible(text, MESSAGE_LIMIT))
+    tail.append(footer)
+    # Telegram counts UTF-16 units of the visible text: the summary gets what the rest leaves.
+    room = MESSAGE_LIMIT - visible_length("\n".join(head + tail)) - 1
+    summary = truncate_visible(" ".join(digest.sentences), room)
+    return "\n".join([*head, escape(summary), *tail])
+
+
+def _line_room(head: str, tail: str, count: int) -> int:
+    """UTF-16 units each of ``count`` lines may take between ``head`` and ``tail`` (and newlines)."""
+    fixed = visible_length(head) + visible_length(tail) + 1
+    return max(16, (MESSAGE_LIMIT - fixed) // max(count, 1) - 1)
 
 
 def render_sources(sources: Sequence[ChatSource]) -> str:
     if not sources:
         return "You have no sources yet. Pick some with /sources or add one with /add URL."
-    lines = [f"<b>Your sources</b> ({len(sources)})"]
+    head = f"<b>Your sources</b> ({len(sources)})"
+    room = _line_room(head, "", len(sources))
+    lines = [head]
     for source in sources:
         mark = " ⚠️ not working" if source.broken else ""
-        lines.append(f"• {link(source.url, source.title)}{mark}")
+        title = truncate_visible(source.title, room - 2 - utf16_length(mark))
+        lines.append(f"• {link(source.url, title)}{mark}")
     return "\n".join(lines)
 
 
@@ -149,10 +167,15 @@ def render_settings(chat: Chat, schedule: str, next_at: datetime | None) -> str:
 def render_alerts(rules: Sequence[AlertRule]) -> str:
     if not rules:
         return "You have no alerts. Add one: " + usage("alert").split("\n", 1)[-1]
-    lines = [f"<b>Your alerts</b> ({len(rules)})"]
+    head = f"<b>Your alerts</b> ({len(rules)})"
+    tail = "Tap a button to remove an alert."
+    room = _line_room(head, tail, len(rules))
+    lines = [head]
     for number, rule in enumerate(rules, start=1):
-        lines.append(f"{number}. <code>{escape(rule.query)}</code>")
-    lines.append("Tap a button to remove an alert.")
+        prefix = f"{number}. "
+        query = truncate_visible(rule.query, room - utf16_length(prefix))
+        lines.append(f"{prefix}<code>{escape(query)}</code>")
+    lines.append(tail)
     return "\n".join(lines)
 
 

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from bot.app import BotApplication
 
 
+# Only new messages: an edited "/alert x" must not add a second alert, and posts in a channel
+# the bot publishes to are the channel's content, not requests.
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+
+
 def register_handlers(app: BotApplication) -> None:
     commands = {
         "start": basics.start,
@@ -34,12 +39,12 @@ def register_handlers(app: BotApplication) -> None:
         "channel": admin.channel,
     }
     for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback))
+        app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
     buttons = {
-        r"^(cat|catp):": sources.catalog_button,
+        r"^(cat:\d+:\d+|catp:\d+)$": sources.catalog_button,
         r"^topic:": sources.topic_button,
         r"^rm:\d+$": sources.remove_button,
-        r"^set:": preferences.settings_button,
+        r"^set:": preferences.settings_button,  # it checks the exact values itself
         r"^al:rm:\d+$": alerts.alert_button,
         r"^stop:(yes|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,
@@ -47,8 +52,16 @@ def register_handlers(app: BotApplication) -> None:
     for pattern, callback in buttons.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     # After every command above: anything else that looks like a command gets a hint.
-    app.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command))
+    app.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGE, basics.unknown_command))
+    # Links and long texts are summarized unasked only in private chats; in a group that would
+    # answer every shared link, so groups ask with /summary (or /summary as a reply).
     app.add_handler(
-        MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND, reading.plain_message)
+        MessageHandler(
+            (filters.TEXT | filters.CAPTION)
+            & ~filters.COMMAND
+            & filters.ChatType.PRIVATE
+            & NEW_MESSAGE,
+            reading.plain_message,
+        )
     )
     app.add_error_handler(basics.on_error)

@@ -20,18 +20,24 @@ def _summarize(text: str, title: str | None, max_sentences: int, max_chars: int 
     return summarize(text, title=title, max_sentences=max_sentences, max_chars=max_chars)
 
 
+# Long enough to pass the summarizer's minimum length, or the warm-up loads nothing.
+WARM_UP_TEXT = (
+    "The city council of Springfield met on Monday to discuss the budget for the coming year. "
+    "It approved a budget of 12 million dollars for new parks and roads in the region. "
+    "Mayor Alice Romero said the plan would create 300 jobs over the next two years. "
+    "Opponents said the money should go to schools, and the vote was close."
+)
+
+
 def _warm_up() -> None:
     # Loading the language model takes about a second: pay it once per worker, at start,
     # instead of on the first user's /summary.
     from summarizer import summarize
 
     try:
-        summarize(
-            "Warm-up sentence one about the city council. The council met on Monday in Springfield. "
-            "It approved a budget of 12 million dollars for new parks and roads in the region.",
-        )
+        summarize(WARM_UP_TEXT)
     except Exception:  # a warm-up must never stop a worker from starting
-        log.debug("summarizer warm-up failed", exc_info=True)
+        log.warning("summarizer warm-up failed", exc_info=True)
 
 
 class SummarizerPool:

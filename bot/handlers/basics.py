@@ -9,9 +9,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.context import Context
-from bot.handlers.common import chat_id_of, ensure_chat, is_bot_admin, plural, reply
+from bot.handlers.common import (
+    chat_id_of,
+    ensure_chat,
+    is_bot_admin,
+    may_change_settings,
+    plural,
+    reply,
+)
 from bot.handlers.sources import subscribe_topic
 from bot.render import WELCOME, render_help
+from jobs.messages import escape
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +44,9 @@ async def start(update: Update, context: Context) -> None:
     payload = (context.args or [""])[0].strip().lower()
     if payload:
         if payload in topics:
+            # A deep link opened in a group subscribes the group: its admins' decision.
+            if not await may_change_settings(update, context):
+                return
             added = await subscribe_topic(update, context, payload)
             await reply(
                 update,
@@ -44,7 +55,7 @@ async def start(update: Update, context: Context) -> None:
                 "Your first digest: /digest. Your schedule: /settings.",
             )
             return
-        await reply(update, context, f"There is no topic “{payload[:40]}”. Pick one below.")
+        await reply(update, context, f"There is no topic “{escape(payload[:40])}”. Pick one below.")
     await reply(update, context, WELCOME, markup=topic_keyboard(topics))
 
 
@@ -57,7 +68,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     """A command we do not have: say so and point at /help."""
     text = update.effective_message.text if update.effective_message else ""
     command = (text or "").split()[0].split("@")[0][:32] if text else "that"
-    await reply(update, context, f"I don't know {command}. /help lists what I can do.")
+    await reply(update, context, f"I don't know {escape(command)}. /help lists what I can do.")
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -29,6 +29,16 @@ SCHEDULES = (
     ("Every 6 h", "every 6h"),
 )
 
+# Every button the settings keyboard can send; anything else was not made by us.
+ITEM_CHOICES = (5, 8, 12)
+SENTENCE_CHOICES = (1, 2, 3)
+SETTINGS_BUTTONS = frozenset(
+    [f"set:sched:{value}" for _label, value in SCHEDULES]
+    + [f"set:items:{n}" for n in ITEM_CHOICES]
+    + [f"set:sent:{n}" for n in SENTENCE_CHOICES]
+    + ["set:ent", "set:fig"]
+)
+
 
 def settings_keyboard(chat: Chat) -> InlineKeyboardMarkup:
     def mark(on: bool, label: str) -> str:
@@ -52,13 +62,13 @@ def settings_keyboard(chat: Chat) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     mark(chat.items_per_digest == n, f"{n} stories"), callback_data=f"set:items:{n}"
                 )
-                for n in (5, 8, 12)
+                for n in ITEM_CHOICES
             ],
             [
                 InlineKeyboardButton(
                     mark(chat.summary_sentences == n, f"{n} sent."), callback_data=f"set:sent:{n}"
                 )
-                for n in (1, 2, 3)
+                for n in SENTENCE_CHOICES
             ],
             [
                 InlineKeyboardButton(mark(chat.show_entities, "Entities"), callback_data="set:ent"),
@@ -117,6 +127,10 @@ async def settings(update: Update, context: Context) -> None:
 async def settings_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
+    if query.data not in SETTINGS_BUTTONS:
+        # Clients can send any callback data; a made-up value must not become a setting.
+        await query.answer("That button is out of date: send /settings again.")
+        return
     if not await may_change_settings(update, context):
         await query.answer()
         return

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from datetime import timedelta
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
 
 from bot.charts import trend_png
 from bot.context import Context
@@ -25,6 +27,7 @@ from store.search import mentions_per_day, search_articles, search_words
 from summarizer import SummarizerError
 
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 # A pasted text shorter than this is a chat message, not an article to summarize.
 MIN_PASTE_WORDS = 60
 DIGEST_WINDOW = timedelta(hours=48)
@@ -73,6 +76,10 @@ async def summary(update: Update, context: Context) -> None:
     if not target:
         await reply_usage(update, context, "summary")
         return
+    # "Look at this: https://…" means the link; only a long text is itself the thing to read.
+    found = URL_IN_TEXT.search(target)
+    if found and len(target.split()) < MIN_PASTE_WORDS:
+        target = found.group(0).rstrip(".,;:!?)")
     await _summarize(update, context, target)
 
 
@@ -134,7 +141,9 @@ async def _summary_text(context: Context, target: str) -> str:
 async def _keep_typing(context: Context, chat_id: int) -> None:
     """Show "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
     while True:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        # A refused chat action must not end in an unretrieved task error: the summary matters.
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         await asyncio.sleep(4.5)
 
 

@@ -143,7 +143,7 @@ async def topic_button(update: Update, context: Context) -> None:
     await reply(
         update,
         context,
-        f"✅ <b>{topic.title()}</b>: subscribed to {plural(added, 'source')}. "
+        f"✅ <b>{escape(topic.title())}</b>: subscribed to {plural(added, 'source')}. "
         "Tap <b>First digest</b> or send /digest; /settings sets your schedule.",
     )
 

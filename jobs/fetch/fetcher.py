@@ -80,15 +80,24 @@ def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
 def _check_scheme(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
+        # Reading the host decodes its IDNA labels, where a malformed one ("xn--") fails.
+        host, port = parsed.host, parsed.port
+    except (httpx.InvalidURL, TypeError, UnicodeError) as exc:
         raise FetchRefused(f"refused: {url!r} is not a valid URL", url=url) from exc
     if parsed.scheme not in ("http", "https"):
         shown = parsed.scheme or "no scheme"
         raise FetchRefused(
             f"refused: only http and https addresses can be fetched, not {shown}", url=url
         )
-    if not parsed.host:
+    if not host:
         raise FetchRefused(f"refused: {url!r} has no host", url=url)
+    # Checked here because the socket layer reports these as errors outside FetchError
+    # (OverflowError in a task group, UnicodeError from the resolver's codec).
+    if port is not None and not 0 < port < 65536:
+        raise FetchRefused(f"refused: port {port} does not exist (1 to 65535)", url=url)
+    labels = parsed.raw_host.split(b".")
+    if len(parsed.raw_host) > 253 or any(not 0 < len(label) <= 63 for label in labels if label):
+        raise FetchRefused(f"refused: {host[:80]!r} is not a valid host name", url=url)
     return parsed
 
 

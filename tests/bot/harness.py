@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot.app import BotApplication, build_application, running
 from bot.context import Context
-from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SentMessage, User
+from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, FloodLimits, SentMessage, User
 from bot.services import Services, fetch_policy, ingest_options
 from bot.settings import CatalogFeed, Limits, Secret, Settings
 from jobs.fetch import SafeFetcher
@@ -80,13 +80,21 @@ class Harness:
 
 
 @asynccontextmanager
-async def bot_harness(tmp_path: Path, *, limits: Limits | None = None) -> AsyncIterator[Harness]:
+async def bot_harness(
+    tmp_path: Path,
+    *,
+    limits: Limits | None = None,
+    flood: FloodLimits | None = None,
+    database_url: str | None = None,
+) -> AsyncIterator[Harness]:
+    """The bot on an empty database (SQLite in ``tmp_path`` unless ``database_url`` is given);
+    ``flood`` turns on the emulator's Telegram rate limits."""
     with FeedServer(bench_entries=3) as server:
-        async with BotApiEmulator(DEFAULT_TOKEN, limits=None) as emulator:
+        async with BotApiEmulator(DEFAULT_TOKEN, limits=flood) as emulator:
             admin = emulator.create_user("Admin")
             settings = Settings(
                 data_dir=tmp_path,
-                database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+                database_url=database_url or f"sqlite:///{tmp_path / 'bot.db'}",
                 telegram_token=Secret(DEFAULT_TOKEN),
                 telegram_api_url=emulator.base_url,
                 fetch_allow=("127.0.0.1",),

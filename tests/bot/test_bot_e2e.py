@@ -18,8 +18,12 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def harness(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
-    async with bot_harness(tmp_path_factory.mktemp("bot")) as running_harness:
+async def harness(
+    tmp_path_factory: pytest.TempPathFactory, module_database_url: str
+) -> AsyncIterator[Harness]:
+    async with bot_harness(
+        tmp_path_factory.mktemp("bot"), database_url=module_database_url
+    ) as running_harness:
         yield running_harness
     assert running_harness.errors == []
 

@@ -1,0 +1,213 @@
+"""Edge cases of the bot end to end: group rules on buttons and deep links, escaping of echoed input,
+and lists as long as the limits allow, through the real Application and the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import func, select
+
+from bot.emulator import SentMessage, User, parse_html, utf16_len
+from store.models import AlertRule, Chat, Subscription
+from tests.bot.harness import Harness, bot_harness
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def harness(
+    tmp_path_factory: pytest.TempPathFactory, module_database_url: str
+) -> AsyncIterator[Harness]:
+    async with bot_harness(
+        tmp_path_factory.mktemp("edges"), database_url=module_database_url
+    ) as running_harness:
+        yield running_harness
+
+
+@pytest.fixture(autouse=True)
+def no_errors(harness: Harness) -> Iterator[None]:
+    """PTB swallows handler exceptions: each test fails if its handlers raised one."""
+    harness.errors.clear()
+    yield
+    assert harness.errors == []
+
+
+async def _subscriptions(harness: Harness, chat_id: int) -> int:
+    async with harness.services.sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Subscription).where(Subscription.chat_id == chat_id)
+        )
+    return int(count or 0)
+
+
+async def test_a_deep_link_in_a_group_subscribes_only_for_its_admins(harness: Harness) -> None:
+    owner, member = harness.user("Owner"), harness.user("Member")
+    group = harness.emulator.create_group("Readers", members=[member], admins=[owner])
+    member.send_command("/start energy", chat=group)
+    refused = await harness.emulator.wait_for_message(group.id)
+    assert refused.text == "Only this group's admins can change its settings."
+    assert await _subscriptions(harness, group.id) == 0
+    owner.send_command("/start energy", chat=group)
+    await harness.emulator.wait_for_message(group.id, lambda m: "Subscribed" in m.text)
+    assert await _subscriptions(harness, group.id) == 1
+
+
+async def test_group_buttons_pressed_by_members_change_nothing(harness: Harness) -> None:
+    owner, member = harness.user("Chair"), harness.user("Guest")
+    group = harness.emulator.create_group("Board", members=[member], admins=[owner])
+    owner.send_command("/settings", chat=group)
+    panel = await harness.emulator.wait_for_message(group.id, lambda m: "Settings" in m.text)
+    owner.send_command("/sources", chat=group)
+    catalog = await harness.emulator.wait_for_message(group.id, lambda m: "Sources" in m.text)
+    mark = len(group.messages)
+    await harness.press(member, panel, "12 stories")
+    await harness.press(member, catalog, "Energy Wire")
+    await harness.emulator.wait_until(lambda: len(group.messages) >= mark + 2)
+    assert [m.text for m in group.messages[mark:]] == [
+        "Only this group's admins can change its settings."
+    ] * 2
+    async with harness.services.sessionmaker() as session:
+        chat = await session.get(Chat, group.id)
+    assert chat is not None and chat.items_per_digest == 8
+    assert await _subscriptions(harness, group.id) == 0
+    await harness.press(owner, panel, "12 stories")
+    await harness.emulator.wait_until(lambda: "Stories per digest: 12" in panel.text)
+
+
+async def test_echoed_input_is_escaped_not_sent_as_markup(harness: Harness) -> None:
+    user = harness.user("Mallory")
+    user.send_command("/start <b>&amp;x")
+    unknown_topic = await harness.emulator.wait_for_message(user.id, lambda m: "topic" in m.text)
+    assert unknown_topic.html is not None  # sent as HTML, not the plain-text fallback
+    assert "There is no topic “<b>&amp;x”" in unknown_topic.text
+    user.send_command("/x<i>")
+    unknown = await harness.emulator.wait_for_message(user.id, lambda m: "know" in m.text)
+    assert unknown.html is not None and unknown.text.startswith("I don't know /x<i>")
+
+
+async def test_the_longest_list_of_alerts_the_limits_allow_fits_one_message(
+    harness: Harness,
+) -> None:
+    user = harness.user("Collector")
+    limits = harness.services.settings.limits
+    for n in range(limits.alerts_per_chat):
+        # As long as an alert may be, in as few words as it may have.
+        words = " ".join(f"word{n}x{k}" + "y" * 20 for k in range(12))[: limits.alert_query_chars]
+        user.send_command(f"/alert {words.rsplit(' ', 1)[0]}")
+        await harness.emulator.wait_for_message(user.id, lambda m: "Alert added" in m.text)
+    listing = await harness.ask(user, "/alerts")
+    assert listing.html is not None
+    visible, _ = parse_html(listing.html)
+    assert utf16_len(visible) <= 4096
+    assert f"{limits.alerts_per_chat}. word{limits.alerts_per_chat - 1}x0" in visible
+    assert len(listing.buttons) == limits.alerts_per_chat
+
+
+LONG_TEXT = " ".join(
+    f"The harbour council met on day {n} and approved {n * 3} million euros for the quay."
+    for n in range(12)
+)
+
+
+async def test_only_new_private_messages_are_summarized_unasked(harness: Harness) -> None:
+    owner = harness.user("Poster")
+    channel = harness.emulator.create_group("Harbour Post", admins=[owner], kind="channel")
+    group = harness.emulator.create_group("Chatters", admins=[owner])
+    post = {"message_id": 1, "chat": channel.to_api(), "date": 1, "text": LONG_TEXT}
+    harness.emulator.push_update("channel_post", post)
+    owner.send_text(harness.server.url("/articles/wind-farm-a.html"), chat=group)
+    owner.send_text(LONG_TEXT, chat=group)
+    edited = {
+        "message_id": 5,
+        "from": owner.to_api(),
+        "chat": owner.private_chat.to_api(),
+        "date": 1,
+        "edit_date": 2,
+        "text": "/alert quakes",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+    }
+    harness.emulator.push_update("edited_message", edited)
+    # A later request answered means the earlier updates were dispatched (and passed over).
+    await harness.ask(owner, "/alerts")
+    assert channel.messages == [] and channel.actions == []
+    assert group.messages == [] and group.actions == []
+    async with harness.services.sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(AlertRule).where(AlertRule.chat_id == owner.id)
+        )
+    assert count == 0
+
+
+async def _press_made_up(
+    harness: Harness, user: User, message: SentMessage, data: str
+) -> dict[str, Any]:
+    """Send a callback query no button carries (as a modified client can) and await its answer."""
+    query_id = str(next(harness.emulator.query_ids))
+    harness.emulator.callback_answers[query_id] = None
+    harness.emulator.push_update(
+        "callback_query",
+        {
+            "id": query_id,
+            "from": user.to_api(),
+            "chat_instance": str(message.chat_id),
+            "message": harness.emulator.message_to_api(message),
+            "data": data,
+        },
+    )
+    return await harness.emulator.wait_until(lambda: harness.emulator.callback_answers[query_id])
+
+
+async def test_made_up_settings_buttons_change_nothing(harness: Harness) -> None:
+    user = harness.user("Forger")
+    panel = await harness.ask(user, "/settings")
+    for data in ("set:items:100000", "set:sched:garbage", "set:sent:x"):
+        answer = await _press_made_up(harness, user, panel, data)
+        assert "out of date" in answer["text"]
+    async with harness.services.sessionmaker() as session:
+        chat = await session.get(Chat, user.id)
+    assert chat is not None
+    assert (chat.items_per_digest, chat.digest_schedule) == (8, "daily 08:00")
+
+
+async def test_made_up_catalog_and_topic_buttons_are_harmless(harness: Harness) -> None:
+    user = harness.user("Tinkerer")
+    welcome = await harness.ask(user, "/start")
+    await _press_made_up(harness, user, welcome, "topic:<b>nope")
+    reply = await harness.emulator.wait_for_message(user.id, lambda m: "subscribed to" in m.text)
+    assert reply.html is not None and "<B>Nope" in reply.text  # escaped, not refused markup
+    user.send_command("/sources")
+    catalog = await harness.emulator.wait_for_message(user.id, lambda m: "Sources" in m.text)
+    # Not data our buttons carry: no handler takes it, so nothing fails and nothing changes.
+    harness.emulator.push_update(
+        "callback_query",
+        {
+            "id": "forged-1",
+            "from": user.to_api(),
+            "chat_instance": str(user.id),
+            "message": harness.emulator.message_to_api(catalog),
+            "data": "cat:x:0",
+        },
+    )
+    await harness.ask(user, "/mysources")
+    assert await _subscriptions(harness, user.id) == 0
+
+
+async def test_summary_in_reply_to_a_short_message_with_a_link_reads_the_link(
+    harness: Harness,
+) -> None:
+    user = harness.user("Sharer")
+    url = harness.server.url("/articles/wind-farm-a.html")
+    shared = {
+        "message_id": 77,
+        "date": 1,
+        "chat": user.private_chat.to_api(),
+        "from": user.to_api(),
+        "text": f"Look at this: {url}. Via a friend",
+    }
+    entity = [{"type": "bot_command", "offset": 0, "length": 8}]
+    user.send_text("/summary", entities=entity, reply_to_message=shared)
+    answer = await harness.emulator.wait_for_message(user.id, lambda m: "min read" in m.text)
+    assert "Storm cuts power cable to offshore wind farm" in answer.text
