@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TypeAlias, cast
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
@@ -132,18 +135,49 @@ def build_application(
     return app
 
 
-@asynccontextmanager
-async def running(app: BotApplication) -> AsyncIterator[BotApplication]:
-    """Start the application polling in the running event loop, as run_polling would.
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where Telegram should POST updates, and where this process listens for them."""
 
-    For the demo and tests, which need the loop for themselves (run_polling owns it).
+    url: str
+    listen: str
+    port: int
+    secret: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Webhook | None:
+        if not settings.webhook_url:
+            return None
+        secret = settings.webhook_secret.reveal() if settings.webhook_secret else None
+        return cls(settings.webhook_url, settings.webhook_listen, settings.webhook_port, secret)
+
+
+@asynccontextmanager
+async def running(
+    app: BotApplication, *, webhook: Webhook | None = None
+) -> AsyncIterator[BotApplication]:
+    """Start the application in the running event loop: polling, or a webhook server.
+
+    What run_polling and run_webhook do, for callers that keep the loop for themselves: the
+    demo, the tests and `newsdigest run`, so all of them go through this one path.
     """
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, allowed_updates=Update.ALL_TYPES)
+    if webhook is None:
+        await app.updater.start_polling(poll_interval=0.0, allowed_updates=Update.ALL_TYPES)
+    else:
+        await app.updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            # The public URL's path is where the local server takes the POSTs.
+            url_path=urlsplit(webhook.url).path.lstrip("/"),
+            webhook_url=webhook.url,
+            secret_token=webhook.secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
     try:
         yield app
     finally:
@@ -154,3 +188,14 @@ async def running(app: BotApplication) -> AsyncIterator[BotApplication]:
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+async def serve(app: BotApplication, *, webhook: Webhook | None) -> None:
+    """Run until SIGINT or SIGTERM (`newsdigest run`)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(app, webhook=webhook):
+        log.info("bot running (%s); Ctrl-C to stop", "webhook" if webhook else "polling")
+        await stop.wait()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.app import Webhook, build_application, serve
 from bot.commands import demo
 from bot.settings import Settings
 
@@ -25,15 +24,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return demo.run(args, settings)
     app = build_application(settings)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.reveal() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(serve(app, webhook=Webhook.from_settings(settings)))
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.app import BotApplication, build_application, running
+from bot.app import BotApplication, Webhook, build_application, running
 from bot.context import Context
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, FloodLimits, SentMessage, User
 from bot.services import Services, fetch_policy, ingest_options
@@ -86,6 +87,7 @@ async def bot_harness(
     limits: Limits | None = None,
     flood: FloodLimits | None = None,
     database_url: str | None = None,
+    webhook: bool = False,
 ) -> AsyncIterator[Harness]:
     """The bot on an empty database (SQLite in ``tmp_path`` unless ``database_url`` is given);
     ``flood`` turns on the emulator's Telegram rate limits."""
@@ -121,11 +123,23 @@ async def bot_harness(
 
             app.add_error_handler(record)
             try:
-                async with running(app):
-                    await emulator.wait_until(lambda: emulator.pollers == 1)
+                hook = _local_webhook() if webhook else None
+                async with running(app, webhook=hook):
+                    if hook is None:
+                        await emulator.wait_until(lambda: emulator.pollers == 1)
+                    else:
+                        await emulator.wait_until(lambda: emulator.webhook_url == hook.url)
                     yield harness
             finally:
                 await services.aclose()
+
+
+def _local_webhook() -> Webhook:
+    """A webhook on a free port of 127.0.0.1, with a secret token Telegram would send."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return Webhook(f"http://127.0.0.1:{port}/telegram", "127.0.0.1", port, "webhook-secret-1")
 
 
 def texts(messages: list[SentMessage]) -> list[str]:
