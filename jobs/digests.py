@@ -255,6 +255,7 @@ async def _queue_batch(
     report: DigestReport,
 ) -> None:
     feeds = await digest_store.feeds_of_chats(session, [chat.id for chat in chats])
+    outbox: list[tuple[int, DeliveryKind, str, dict[str, Any]]] = []
     candidates: dict[tuple[tuple[int, ...], datetime], list[DigestCandidate]] = {}
     items_for: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[DigestItem]] = {}
     bodies: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[str]] = {}
@@ -294,22 +295,20 @@ async def _queue_batch(
             )
             messages = split_message(header, bodies[key])
             slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
-            for part, text in enumerate(messages):
-                await deliveries.enqueue(
-                    session,
-                    chat_id=chat.id,
-                    kind=DeliveryKind.DIGEST,
-                    item_key=f"digest:{slot}:{part}",
-                    payload={"text": text, "preview": False},
-                    now=now,
+            outbox.extend(
+                (
+                    chat.id,
+                    DeliveryKind.DIGEST,
+                    f"digest:{slot}:{part}",
+                    {"text": text, "preview": False},
                 )
+                for part, text in enumerate(messages)
+            )
             report.sent += 1
             report.messages += len(messages)
         else:
             report.empty += 1
-        await digest_store.advance_schedule(
-            session,
-            chat.id,
-            sent_at=now if items else (chat.last_digest_at or now),
-            next_at=next_at,
+        digest_store.advance_schedule(
+            chat, sent_at=now if items else (chat.last_digest_at or now), next_at=next_at
         )
+    await deliveries.enqueue_many(session, outbox, now=now)

@@ -40,9 +40,7 @@ async def summarize_link(
     return LinkDigest(page.url, page.title, digest)
 
 
-async def fetch_article_page(
-    fetcher: SafeFetcher, url: str, *, max_chars: int
-) -> ExtractedArticle:
+async def fetch_article_page(fetcher: SafeFetcher, url: str, *, max_chars: int) -> ExtractedArticle:
     """The story on the page at ``url``, fetched safely and extracted off the event loop."""
     result = await fetcher.fetch(url, accept=PAGE_ACCEPT)
     if result.content_type and not result.content_type.startswith(

@@ -69,6 +69,39 @@ async def enqueue(
     return (await session.execute(statement)).scalar_one_or_none() is not None
 
 
+async def enqueue_many(
+    session: AsyncSession,
+    rows: Sequence[tuple[int, DeliveryKind, str, dict[str, Any]]],
+    *,
+    now: datetime,
+) -> None:
+    """Add many (chat, kind, item key, payload) messages at once; existing keys are skipped.
+
+    One multi-row INSERT per chunk instead of a statement per message, for digest fan-outs.
+    """
+    chunk = 500  # well under SQLite's limit on bound parameters per statement
+    for start in range(0, len(rows), chunk):
+        values = [
+            {
+                "chat_id": chat_id,
+                "kind": kind,
+                "item_key": item_key,
+                "priority": PRIORITY[kind],
+                "payload": payload,
+                "status": DeliveryStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for chat_id, kind, item_key, payload in rows[start : start + chunk]
+        ]
+        await session.execute(
+            upsert_insert(session)(Delivery)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["chat_id", "kind", "item_key"])
+        )
+
+
 async def claim_due(session: AsyncSession, *, now: datetime, limit: int) -> list[OutboxItem]:
     """Mark up to ``limit`` due rows as being sent (alerts first) and return them.
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Article, Chat, Feed, FeedEntry, Subscription, Summary
@@ -124,11 +124,11 @@ async def digest_candidates(
     ]
 
 
-async def advance_schedule(
-    session: AsyncSession, chat_id: int, *, sent_at: datetime, next_at: datetime | None
-) -> None:
-    await session.execute(
-        update(Chat)
-        .where(Chat.id == chat_id)
-        .values(last_digest_at=sent_at, next_digest_at=next_at)
-    )
+def advance_schedule(chat: Chat, *, sent_at: datetime, next_at: datetime | None) -> None:
+    """Move a claimed chat's schedule on; the caller's flush writes all of a batch at once.
+
+    Attributes rather than an UPDATE statement per chat: with a thousand claimed chats in the
+    session, each bulk UPDATE would re-synchronise every loaded object (quadratic).
+    """
+    chat.last_digest_at = sent_at
+    chat.next_digest_at = next_at
