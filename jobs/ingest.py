@@ -8,9 +8,10 @@ grouping → summary → one short transaction. Network and CPU work happen outs
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -45,7 +46,7 @@ class IngestOptions:
     max_article_chars: int = 200_000
     lease: timedelta = timedelta(minutes=10)
     claim_batch: int = 50
-    concurrency: int = 8
+    concurrency: int = 16
     story_window: timedelta = timedelta(days=2)
     fetch_full_text: bool = True
     summary_sentences: int = 3
@@ -149,6 +150,23 @@ class Ingestor:
         self.rng = rng or random.Random()
         # New articles get their story one at a time (see store.articles.lock_story_assignment).
         self._story_lock = asyncio.Lock()
+        # SQLite has one writer at a time: concurrent write transactions only wait in its busy
+        # handler (sleeping up to 100 ms a try), so this process queues its writes instead.
+        # PostgreSQL takes concurrent writers as they come.
+        bind = sessionmaker.kw.get("bind")
+        self._write_lock: asyncio.Lock | None = (
+            asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
+        )
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction, queued behind this process's other writes on SQLite."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self._write_lock is not None:
+                await stack.enter_async_context(self._write_lock)
+            session = await stack.enter_async_context(self.sessionmaker())
+            await stack.enter_async_context(session.begin())
+            yield session
 
     async def run_tick(
         self, *, now: datetime | None = None, progress: ProgressHandler | None = None
@@ -171,7 +189,7 @@ class Ingestor:
             await asyncio.gather(*(one(feed) for feed in claimed))
 
     async def _claim(self, now: datetime) -> list[_ClaimedFeed]:
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing() as session:
             feeds = await feed_store.claim_due_feeds(
                 session, now=now, limit=self.options.claim_batch, lease=self.options.lease
             )
@@ -220,7 +238,7 @@ class Ingestor:
         last_modified: str | None,
         parsed: ParsedFeed | None,
     ) -> None:
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing() as session:
             await feed_store.record_fetch_success(
                 session,
                 feed.id,
@@ -243,7 +261,7 @@ class Ingestor:
         retry_after = getattr(exc, "retry_after", None)
         outcome.error = message
         log.warning("feed %s: %s", feed.url, message)
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing() as session:
             outcome.became_broken = await feed_store.record_fetch_failure(
                 session,
                 feed.id,
@@ -278,7 +296,11 @@ class Ingestor:
 
         digest_fields = await self._summarize(text, title)
         signature = text_signature(text) if text.strip() else None
-        async with self._story_lock, self.sessionmaker() as session:
+        async with (
+            self._story_lock,
+            self._write_lock or contextlib.nullcontext(),
+            self.sessionmaker() as session,
+        ):
             try:
                 async with session.begin():
                     await article_store.lock_story_assignment(session)
@@ -403,7 +425,7 @@ class Ingestor:
     ) -> None:
         changed = text != article.text
         digest_fields = await self._summarize(text, title) if changed else None
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing() as session:
             stored = await session.get(Article, article.id)
             if stored is None:
                 return

@@ -56,6 +56,13 @@ _CONTENT_TYPES = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops bursts of connections (the client then waits a
+    # second to retry its SYN), which would make a concurrency test measure the kernel.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     path: str
@@ -91,7 +98,7 @@ class FeedServer:
         self._lock = threading.Lock()
         # Set on stop so that slow and dripping handlers end at once instead of at their timeout.
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = _Server(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
         self.scheme = "https" if tls else "http"
         if tls:

@@ -22,4 +22,5 @@ class FetchPolicy:
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT
     max_connections: int = 20
-    max_keepalive_connections: int = 10
+    # As many kept alive as may be open: otherwise a busy tick closes and reopens connections.
+    max_keepalive_connections: int = 20
