@@ -1,7 +1,8 @@
 """Ingestion throughput from the local feed server: articles/s through the whole pipeline, feeds/s on 304s.
 
 Run from the repository root: ``python -m tests.benchmarks.bench_ingest`` (200 feeds × 20 entries;
-``--db postgresql`` for PostgreSQL, ``--feeds 40`` for a quick run).
+``--db postgresql`` for PostgreSQL, ``--feeds 40`` for a quick run, ``--pages template`` for pages
+that are all near-duplicates of one story).
 
 Each feed's entries are teasers linking to full-text pages (distinct stories), so every entry
 goes through fetch, extraction, duplicate checks, story grouping, summarizing in worker processes
@@ -164,7 +165,8 @@ async def run(args: argparse.Namespace) -> list[IngestResult]:
         runs.append(
             ("baseline: one feed at a time", args.compare_feeds, args.summarizer_processes, 1)
         )
-    with FeedServer(bench_entries=args.entries, bench_distinct_stories=True) as server:
+    distinct = args.pages == "distinct"
+    with FeedServer(bench_entries=args.entries, bench_distinct_stories=distinct) as server:
         return [
             await ingest_run(
                 name, server, db=args.db, feeds=feeds, processes=processes, concurrency=concurrency
@@ -228,6 +230,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--entries", type=int, default=20)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--summarizer-processes", type=int, default=2)
+    parser.add_argument(
+        "--pages",
+        choices=("distinct", "template"),
+        default="distinct",
+        help="full-text pages as distinct stories, or one template (all near-duplicates)",
+    )
     parser.add_argument(
         "--compare-feeds",
         type=int,
