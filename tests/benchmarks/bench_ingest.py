@@ -1,7 +1,8 @@
 """Ingestion throughput from the local feed server: articles/s through the whole pipeline, feeds/s on 304s.
 
 Run from the repository root: ``python -m tests.benchmarks.bench_ingest`` (200 feeds × 20 entries;
-``--db postgresql`` for PostgreSQL, ``--feeds 40`` for a quick run).
+``--db postgresql`` for PostgreSQL, ``--feeds 40`` for a quick run, ``--pages template`` for pages
+that are all near-duplicates of one story).
 
 Each feed's entries are teasers linking to full-text pages (distinct stories), so every entry
 goes through fetch, extraction, duplicate checks, story grouping, summarizing in worker processes
@@ -21,12 +22,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import os
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -71,6 +75,28 @@ class IngestResult:
         return self.repoll_feeds / self.repoll_seconds
 
 
+def _serve_feeds(entries: int, distinct: bool, conn: Connection) -> None:
+    with FeedServer(bench_entries=entries, bench_distinct_stories=distinct) as server:
+        conn.send(server.base_url)
+        conn.recv()  # until the benchmark says stop
+
+
+@contextmanager
+def feed_server_process(entries: int, *, distinct: bool) -> Iterator[str]:
+    """The feed server in a process of its own, as real feeds are elsewhere: in this process its
+    handler threads would compete with the event loop for the GIL and slow ingestion down."""
+    ours, theirs = multiprocessing.Pipe()
+    process = multiprocessing.get_context("spawn").Process(
+        target=_serve_feeds, args=(entries, distinct, theirs), daemon=True
+    )
+    process.start()
+    try:
+        yield str(ours.recv())
+    finally:
+        ours.send("stop")
+        process.join(timeout=10)
+
+
 def worker_cpu_seconds(pool: SummarizerPool) -> float:
     """CPU time used so far by the pool's worker processes, from /proc (Linux)."""
     # The executor keeps its worker processes in a private attribute; the benchmark only reads
@@ -88,7 +114,7 @@ def worker_cpu_seconds(pool: SummarizerPool) -> float:
 
 async def ingest_run(
     name: str,
-    server: FeedServer,
+    base_url: str,
     *,
     db: str,
     feeds: int,
@@ -107,7 +133,7 @@ async def ingest_run(
             for feed in range(feeds):
                 await feed_store.add_feed(
                     session,
-                    server.url(f"/bench/feed/{feed}.xml"),
+                    f"{base_url}/bench/feed/{feed}.xml",
                     now=start,
                     interval_seconds=INTERVAL,
                 )
@@ -164,10 +190,16 @@ async def run(args: argparse.Namespace) -> list[IngestResult]:
         runs.append(
             ("baseline: one feed at a time", args.compare_feeds, args.summarizer_processes, 1)
         )
-    with FeedServer(bench_entries=args.entries, bench_distinct_stories=True) as server:
+    distinct = args.pages == "distinct"
+    with feed_server_process(args.entries, distinct=distinct) as base_url:
         return [
             await ingest_run(
-                name, server, db=args.db, feeds=feeds, processes=processes, concurrency=concurrency
+                name,
+                base_url,
+                db=args.db,
+                feeds=feeds,
+                processes=processes,
+                concurrency=concurrency,
             )
             for name, feeds, processes, concurrency in runs
         ]
@@ -228,6 +260,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--entries", type=int, default=20)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--summarizer-processes", type=int, default=2)
+    parser.add_argument(
+        "--pages",
+        choices=("distinct", "template"),
+        default="distinct",
+        help="full-text pages as distinct stories, or one template (all near-duplicates)",
+    )
     parser.add_argument(
         "--compare-feeds",
         type=int,
