@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import concurrent.futures.process
 import logging
 import multiprocessing
 from typing import TYPE_CHECKING
@@ -50,17 +51,18 @@ class SummarizerPool:
     def __init__(self, *, workers: int = 1, processes: bool = False) -> None:
         self.workers = workers
         self.processes = processes
-        self._executor: concurrent.futures.Executor
-        if processes:
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> concurrent.futures.Executor:
+        if self.processes:
             # forkserver: forking a process that runs an event loop and threads is unsafe.
             context = multiprocessing.get_context("forkserver")
-            self._executor = concurrent.futures.ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=_warm_up
+            return concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_warm_up
             )
-        else:
-            self._executor = concurrent.futures.ThreadPoolExecutor(
-                max_workers=workers, thread_name_prefix="summarizer"
-            )
+        return concurrent.futures.ThreadPoolExecutor(
+            max_workers=self.workers, thread_name_prefix="summarizer"
+        )
 
     async def warm_up(self) -> None:
         loop = asyncio.get_running_loop()
@@ -81,9 +83,19 @@ class SummarizerPool:
         max_chars: int | None = None,
     ) -> Digest:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor, _summarize, text, title, max_sentences, max_chars
-        )
+        try:
+            return await loop.run_in_executor(
+                self._executor, _summarize, text, title, max_sentences, max_chars
+            )
+        except concurrent.futures.process.BrokenProcessPool:
+            # A worker died (killed, out of memory): start new ones rather than fail every
+            # summary from now on, and try this one once more.
+            log.error("a summarizer process died; starting new ones")
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new_executor()
+            return await loop.run_in_executor(
+                self._executor, _summarize, text, title, max_sentences, max_chars
+            )
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

