@@ -77,6 +77,10 @@ class SenderOptions:
     idle_wait: float = 5.0
 
 
+# Missed global slots a sender may make up in a row (a burst of at most this many extra).
+CATCH_UP_SLOTS = 3
+
+
 class RateLimiter:
     """Paces sends: one global slot every 1/rate seconds, and a minimum interval per chat.
 
@@ -106,11 +110,14 @@ class RateLimiter:
         )
 
     async def wait_global(self) -> None:
+        interval = 1.0 / self.options.messages_per_second
         now = self.clock()
-        if self._next_global > now:
-            await self.sleep(self._next_global - now)
-            now = self.clock()
-        self._next_global = max(now, self._next_global) + 1.0 / self.options.messages_per_second
+        # A send slower than one interval costs its slot; up to CATCH_UP_SLOTS of those are
+        # taken back at once, so the long-run rate stays the setting instead of drifting below.
+        start = max(self._next_global, now - CATCH_UP_SLOTS * interval)
+        if start > now:
+            await self.sleep(start - now)
+        self._next_global = start + interval
 
     def record(self, chat_id: int, chat_type: str) -> None:
         interval = (

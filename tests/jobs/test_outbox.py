@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.outbox import (
+    CATCH_UP_SLOTS,
     ChatGone,
     ChatMoved,
     OutboxSender,
@@ -128,8 +129,9 @@ async def test_alerts_go_first_and_rates_hold(
         await clock.sleep(0.5)
     assert telegram.sent[0][2] == "alert:7"
     times = [t for t, _, _ in telegram.sent]
-    # Never more than 30 in any one-second window.
-    assert max(sum(1 for u in times if t <= u < t + 1) for t in times) <= 30
+    # At most the paced 29.5 a second plus the few slots a sender may make up after a stall
+    # (Telegram's own limit is a bucket that also lets a short burst through).
+    assert max(sum(1 for u in times if t <= u < t + 1) for t in times) <= 30 + CATCH_UP_SLOTS
     # Per chat: private ≥ 1 s apart, the group ≥ 3 s apart, and the group's parts in order.
     by_chat: dict[int, list[float]] = {}
     for t, chat_id, _ in telegram.sent:
@@ -265,3 +267,20 @@ async def test_restart_mid_send_repeats_at_most_the_one_in_flight(
     assert sorted(set(texts)) == sorted(f"d{n}" for n in range(1, 11))
     assert len(texts) - len(set(texts)) <= 1
     assert set((await _statuses(sessionmaker)).values()) == {"sent"}
+
+
+async def test_slow_sends_do_not_drag_the_rate_below_the_setting() -> None:
+    """Sends that take longer than a slot are made up, a few at a time, never in a flood."""
+    from jobs.outbox import RateLimiter
+
+    clock = FakeClock()
+    limiter = RateLimiter(SenderOptions(messages_per_second=10), clock.monotonic, clock.sleep)
+    sent_at = []
+    for n in range(100):
+        await limiter.wait_global()
+        sent_at.append(clock.seconds)
+        # Every fifth send is slow (0.3 s, three slots long).
+        clock.seconds += 0.3 if n % 5 == 0 else 0.01
+    duration = sent_at[-1] - sent_at[0]
+    assert 99 / duration > 9.5  # the long-run rate holds at the setting
+    assert max(sum(1 for u in sent_at if t <= u < t + 1) for t in sent_at) <= 10 + 3
