@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -59,23 +60,37 @@ async def save_story_bands(session: AsyncSession, article_id: int, bands: Iterab
     await session.flush()
 
 
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    """What story matching needs of an article, without its text."""
+
+    article_id: int
+    story_key: str | None
+    signature: bytes | None
+
+
+# A story carried by hundreds of outlets shares bands with all of them; the newest few suffice.
+MAX_STORY_CANDIDATES = 50
+
+
 async def story_candidates(
     session: AsyncSession, bands: Sequence[int], *, since: datetime, exclude_id: int | None = None
-) -> list[Article]:
+) -> list[StoryCandidate]:
     """Recent articles sharing at least one LSH band: candidates for being the same story."""
     if not bands:
         return []
     query = (
-        select(Article)
+        select(Article.id, Article.story_key, Article.signature)
         .where(
             Article.id.in_(select(StoryBand.article_id).where(StoryBand.band.in_(list(bands)))),
             Article.fetched_at >= since,
         )
-        .order_by(Article.id)
+        .order_by(Article.id.desc())
+        .limit(MAX_STORY_CANDIDATES)
     )
     if exclude_id is not None:
         query = query.where(Article.id != exclude_id)
-    return list(await session.scalars(query))
+    return [StoryCandidate(*row) for row in await session.execute(query)]
 
 
 async def save_summary(session: AsyncSession, article_id: int, **fields: Any) -> Summary:
