@@ -16,6 +16,7 @@ from bot.handlers.common import (
     ensure_chat,
     is_bot_admin,
     may_change_settings,
+    permitted_button,
     plural,
     reply,
     reply_usage,
@@ -71,13 +72,12 @@ async def stop(update: Update, context: Context) -> None:
 
 
 async def stop_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await may_change_settings(update, context):
-        await query.answer()
+    tapped = await permitted_button(update, context)
+    if tapped is None:
         return
+    query, data = tapped
     await query.answer()
-    if query.data != "stop:yes":
+    if data != "stop:yes":
         await _edit(query, "Nothing was deleted.")
         return
     async with context.bot_data.services.sessionmaker() as session, session.begin():

@@ -10,6 +10,7 @@ from bot.handlers.common import (
     chat_id_of,
     ensure_chat,
     may_change_settings,
+    permitted_button,
     plural,
     reply,
     reply_usage,
@@ -84,12 +85,11 @@ async def alerts(update: Update, context: Context) -> None:
 
 
 async def alert_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await may_change_settings(update, context):
-        await query.answer()
+    tapped = await permitted_button(update, context)
+    if tapped is None:
         return
-    rule_id = int(query.data.rsplit(":", 1)[1])
+    query, data = tapped
+    rule_id = int(data.rsplit(":", 1)[1])
     chat_id = chat_id_of(update)
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         removed = await chat_store.remove_alert_rule(session, chat_id, rule_id)

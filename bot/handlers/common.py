@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -79,6 +79,16 @@ async def may_change_settings(update: Update, context: Context) -> bool:
         return True
     await reply(update, context, "Only this group's admins can change its settings.")
     return False
+
+
+async def permitted_button(update: Update, context: Context) -> tuple[CallbackQuery, str] | None:
+    """The tapped button and its data, or None (the tap answered) when the user may not act."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await may_change_settings(update, context):
+        await query.answer()
+        return None
+    return query, query.data
 
 
 def plural(count: int, noun: str) -> str:

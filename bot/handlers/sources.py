@@ -10,6 +10,7 @@ from bot.handlers.common import (
     chat_id_of,
     ensure_chat,
     may_change_settings,
+    permitted_button,
     plural,
     reply,
     reply_usage,
@@ -96,13 +97,12 @@ async def sources(update: Update, context: Context) -> None:
 
 async def catalog_button(update: Update, context: Context) -> None:
     """A tap in the catalog: toggle the subscription, or turn the page."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await may_change_settings(update, context):
-        await query.answer()
+    tapped = await permitted_button(update, context)
+    if tapped is None:
         return
+    query, data = tapped
     chat_id = chat_id_of(update)
-    kind, *values = query.data.split(":")
+    kind, *values = data.split(":")
     page = int(values[-1])
     note = None
     if kind == "cat":
@@ -131,12 +131,11 @@ async def _refresh(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
 
 async def topic_button(update: Update, context: Context) -> None:
     """A topic tapped under /start: subscribe to all its catalog sources."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await may_change_settings(update, context):
-        await query.answer()
+    tapped = await permitted_button(update, context)
+    if tapped is None:
         return
-    topic = query.data.split(":", 1)[1]
+    query, data = tapped
+    topic = data.split(":", 1)[1]
     await ensure_chat(update, context)
     added = await subscribe_topic(update, context, topic)
     await query.answer(f"{topic.title()}: {plural(added, 'new source')}")
@@ -223,12 +222,11 @@ async def remove(update: Update, context: Context) -> None:
 
 
 async def remove_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await may_change_settings(update, context):
-        await query.answer()
+    tapped = await permitted_button(update, context)
+    if tapped is None:
         return
-    feed_id = int(query.data.split(":", 1)[1])
+    query, data = tapped
+    feed_id = int(data.split(":", 1)[1])
     chat_id = chat_id_of(update)
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         removed = await chat_store.unsubscribe(session, chat_id, feed_id)
