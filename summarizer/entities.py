@@ -21,6 +21,7 @@ KIND_OF_LABEL = {
 }
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&.]{1,9}")
 _INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\s*\(([A-Z][A-Za-z0-9&.]{1,9})\)")
@@ -80,11 +81,19 @@ class _Cluster:
         self.kinds.update(other.kinds)
         self.first = min(self.first, other.first)
 
-    def display(self) -> str:
-        # The full name ("Marta Reis", not "Reis"), but not with a designator written in lower
-        # case, which describes rather than names ("Alibaba", not "Alibaba group").
-        plain = [f for f in self.forms if f.split()[-1] not in _DESIGNATORS] or list(self.forms)
-        return max(plain, key=lambda form: (len(form.split()), self.forms[form]))
+    def display(self, kind: str, written: Counter[str]) -> str:
+        """Pick the name to show: the form the text uses most, a person's full name."""
+        # A designator in lower case describes rather than names ("Alibaba", not "Alibaba group").
+        # and an acronym defers to its spelled-out name ("International Data Corporation (IDC)").
+        plain = [
+            f for f in self.forms if f.split()[-1] not in _DESIGNATORS and not _ACRONYM.fullmatch(f)
+        ] or list(self.forms)
+        if kind == "person":
+            # "Marta Reis", however often the story says only "Reis".
+            return max(plain, key=lambda f: (len(f.split()), written[f], self.forms[f]))
+        # Counted in the text, longest first, so "Lumen Energia's" counts for "Lumen Energia" and
+        # a one-off mis-tagged "Iconic Arsenal" loses to "Arsenal".
+        return max(plain, key=lambda f: (written[f], self.forms[f], len(f)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,28 +195,34 @@ def _recurring_names(text: str, known: Iterable[Mention]) -> list[Mention]:
     ]
 
 
-def _count_in_text(
-    clusters: dict[str, _Cluster], text: str
-) -> tuple[Counter[str], dict[str, set[int]]]:
-    """Count every cluster's forms, and the paragraphs they are in, longest form first.
+@dataclass(slots=True)
+class _TextCounts:
+    """How often each cluster and each surface form occurs in the text, and in which paragraphs."""
 
-    Longest first, so "South Africa" is not also "Africa".
+    clusters: Counter[str] = field(default_factory=Counter)
+    forms: Counter[str] = field(default_factory=Counter)
+    paragraphs: dict[str, set[int]] = field(default_factory=dict)
 
-    One sense per discourse: a name the model tagged once is the same name where it missed it.
+
+def _count_in_text(clusters: dict[str, _Cluster], text: str) -> _TextCounts:
+    """Count every cluster's forms in the text, longest form first.
+
+    Longest first, so "South Africa" is not also "Africa". One sense per discourse: a name the
+    model tagged once is the same name where it missed it.
     """
     owner = {form: key for key, cluster in clusters.items() for form in cluster.forms}
-    counts: Counter[str] = Counter()
-    paragraphs: dict[str, set[int]] = {}
+    counts = _TextCounts()
     if not owner:
-        return counts, paragraphs
+        return counts
     forms = sorted(owner, key=len, reverse=True)
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
     breaks = [m.start() for m in re.finditer(r"\n\n", text)]
     for match in pattern.finditer(text):
         key = owner[match.group()]
-        counts[key] += 1
-        paragraphs.setdefault(key, set()).add(bisect.bisect(breaks, match.start()))
-    return counts, paragraphs
+        counts.clusters[key] += 1
+        counts.forms[match.group()] += 1
+        counts.paragraphs.setdefault(key, set()).add(bisect.bisect(breaks, match.start()))
+    return counts
 
 
 def _is_part(short: Sequence[str], long: Sequence[str], kind: str) -> bool:
@@ -232,15 +247,15 @@ def rank_entities(
     title_key = _key(title or "")
     summary_key = _key(" ".join(summary))
     ranked: list[RankedEntity] = []
-    counts, paragraphs = _count_in_text(clusters, text)
+    counts = _count_in_text(clusters, text)
     for key, cluster in clusters.items():
         if key in _WIRE_AGENCIES:
             continue
         forms = [_key(f) for f in cluster.forms]
-        count = max(cluster.mentions, counts[key])
+        count = max(cluster.mentions, counts.clusters[key])
         kind = _voted_kind(cluster)
         # A subject of the story recurs across its paragraphs, not only within one.
-        spread = len(paragraphs.get(key, ()))
+        spread = len(counts.paragraphs.get(key, ()))
         salience = _KIND_WEIGHT.get(kind, 1.0) * (
             count
             + SPREAD_WEIGHT * spread
@@ -248,6 +263,8 @@ def rank_entities(
             + (2.0 if any(f in title_key for f in forms) else 0.0)
             + (1.0 if any(f in summary_key for f in forms) else 0.0)
         )
-        ranked.append(RankedEntity(cluster.display(), kind, count, round(salience, 3)))
+        ranked.append(
+            RankedEntity(cluster.display(kind, counts.forms), kind, count, round(salience, 3))
+        )
     ranked.sort(key=lambda e: (-e.salience, e.text))
     return ranked[:limit]

@@ -44,11 +44,13 @@ _CURRENCY_WORDS = (
     (re.compile(r"\brupees?\b"), "INR"),
     (re.compile(r"\br[ou]bles?\b"), "RUB"),
 )
-# A count the model did not see as money: "6.5 million euros".
+# What the model sometimes leaves outside the span: "6.5 million euros", "13 per cent", "£2,100".
 _CURRENCY_AFTER = re.compile(
     r"\s*(?:(?:U\.S\.|US|American)\s+)?(?:dollars?|euros?|pounds?|yuan|yen|rupees?|r[ou]bles?)\b",
     re.IGNORECASE,
 )
+_PERCENT_AFTER = re.compile(r"\s*(?:%|\bper\s?cent\b|\bpercent\b)", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])\s?$")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 _TOKEN = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
@@ -86,15 +88,18 @@ class RankedFigure:
     salience: float
 
 
-def parse_value(text: str) -> float | None:
-    """Return the number ``text`` states, scale words applied ("1.5 million" -> 1500000.0)."""
+def parse_value(text: str, *, money: bool = False) -> float | None:
+    """Return the number ``text`` states, scale words applied ("1.5 million" -> 1500000.0).
+
+    The one-letter scales ("£600m", "$5k", "$2b") count only for money: "5,000m" is metres.
+    """
     value: float | None = None
     for token in _TOKEN.findall(text.lower()):
         if token[0].isdigit():
             if value is not None:
                 break
             value = float(token.replace(",", ""))
-        elif token in _SCALES and value is not None:
+        elif token in _SCALES and value is not None and (money or len(token) > 1):
             value *= _SCALES[token]
         elif token in _WORD_NUMBERS:
             number = _WORD_NUMBERS[token]
@@ -175,6 +180,9 @@ def describe(sentence: str, start: int, end: int) -> str:
     # "its monthly sales have surpassed 1.5 million": the clause before it names it, with what
     # it went into if a preposition follows ("invested … into the program").
     left = " ".join(_trim(_HEDGES.sub("", before).split()[-6:]))
+    if not left and not after_words:
+        # "(3.7 miles)": the clause is the figure alone; the words before it say what it is.
+        left = " ".join(_trim(sentence[:start].split()[-6:]))
     right = ""
     if after_words and after_words[0].lower() in _FUNCTION_WORDS - {"and", "or", "but"}:
         right = " ".join(_trim(after_words[:5], leading=False))
@@ -184,8 +192,8 @@ def describe(sentence: str, start: int, end: int) -> str:
 
 
 def _trim(words: list[str], *, leading: bool = True) -> list[str]:
-    """Drop function words from the ends of a phrase ("the power used by the town of")."""
-    words = list(words)
+    """Drop function words and stray punctuation from the ends of a phrase."""
+    words = [w for w in (w.strip("()[]") for w in words) if any(c.isalnum() for c in w)]
     while leading and words and words[0].lower().strip(_STRIP) in _FUNCTION_WORDS:
         words.pop(0)
     while words and words[-1].lower().strip(_STRIP) in _FUNCTION_WORDS:
@@ -210,20 +218,22 @@ def rank_figures(
         kind = FIGURE_LABELS.get(mention.label)
         if kind is None:
             continue
-        written, end = mention.text, mention.end
-        currency = _CURRENCY_AFTER.match(text, end) if kind == "count" else None
-        if currency:
-            kind, written, end = "money", text[mention.start : currency.end()], currency.end()
-        value = parse_value(written)
+        kind, start, end = _widen(kind, text, mention.start, mention.end)
+        written = text[start:end]
+        if kind in ("count", "money") and _PERCENT_AFTER.search(written):
+            kind = "percent"  # the small model tags "13 per cent" as money
+        value = parse_value(written, money=kind == "money")
         if value is None or (kind == "count" and not _is_count(written, value)):
             continue
         unit = _unit(kind, written)
-        if (value, unit) in seen:
+        # "6,000 metres" and "6,000-metre" are one figure.
+        key = (value, unit.lower().rstrip("s") if unit else None)
+        if key in seen:
             continue
-        seen.add((value, unit))
+        seen.add(key)
         index = _sentence_index(sentence_spans, mention.start)
-        start, stop = sentence_spans[index] if index is not None else (mention.start, end)
-        about = describe(text[start:stop], mention.start - start, end - start)
+        first, stop = sentence_spans[index] if index is not None else (start, end)
+        about = describe(text[first:stop], start - first, end - first)
         salience = (
             _KIND_WEIGHT[kind]
             + (1.0 if index in in_summary else 0.0)
@@ -233,6 +243,21 @@ def rank_figures(
         ranked.append(RankedFigure(written, value, unit, kind, about, round(salience, 3)))
     ranked.sort(key=lambda f: -f.salience)
     return ranked[:limit]
+
+
+def _widen(kind: str, text: str, start: int, end: int) -> tuple[str, int, int]:
+    """Take in a currency or percent sign the model left outside the span, and say what it is."""
+    before = _CURRENCY_BEFORE.search(text, max(0, start - 4), start)
+    if before and kind in ("count", "money"):
+        return "money", before.start(), end
+    if kind == "count":
+        currency = _CURRENCY_AFTER.match(text, end)
+        if currency:
+            return "money", start, currency.end()
+        percent = _PERCENT_AFTER.match(text, end)
+        if percent:
+            return "percent", start, percent.end()
+    return kind, start, end
 
 
 def _is_count(text: str, value: float) -> bool:

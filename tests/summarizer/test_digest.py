@@ -36,6 +36,7 @@ def test_wire_story_digest() -> None:
     figures = {f.text: f for f in digest.figures}
     assert (figures["6.5 million euros"].value, figures["6.5 million euros"].unit) == (6.5e6, "EUR")
     assert figures["30 percent"].unit == "%"
+    assert (figures["about 5 percent"].kind, figures["about 5 percent"].unit) == ("percent", "%")
     assert figures["12,000"].about == "panels"
     assert figures["8,500 tonnes"].unit == "tonnes"
     assert not any(f.text in ("2027", "eight") for f in digest.figures)

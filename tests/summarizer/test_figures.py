@@ -14,7 +14,6 @@ from summarizer.figures import describe, parse_value, rank_figures
         ("1.5 million", 1_500_000.0),
         ("more than 50 billion U.S. dollars", 50e9),
         ("$1.13bn", 1.13e9),
-        ("£600m", 600e6),
         ("over 7,000", 7000.0),
         ("more than eight million", 8e6),
         ("a dozen", 12.0),
@@ -24,6 +23,12 @@ from summarizer.figures import describe, parse_value, rank_figures
 )
 def test_parse_value(text: str, value: float) -> None:
     assert parse_value(text) == pytest.approx(value)
+
+
+def test_one_letter_scales_count_only_for_money() -> None:
+    assert parse_value("£600m", money=True) == pytest.approx(600e6)
+    assert parse_value("$5k", money=True) == pytest.approx(5e3)
+    assert parse_value("5,000m") == pytest.approx(5000.0)  # a distance, not five billion
 
 
 def test_describe_takes_the_noun_after_or_the_clause_before() -> None:
@@ -100,3 +105,10 @@ def test_the_same_figure_twice_is_listed_once() -> None:
         mentions, text=text, sentence_spans=[(0, 23), (23, len(text))], summary_indices=[], limit=5
     )
     assert len(figures) == 1
+
+
+def test_signs_and_percent_words_the_model_left_out_or_mislabelled() -> None:
+    text = "Pensions pay £2,100 more, and homes cost 12 per cent more than in 2019."
+    figures = figures_of(text, [("2,100", "MONEY"), ("12 per cent", "MONEY")])
+    got = {(f.text, f.value, f.unit, f.kind) for f in figures}
+    assert got == {("£2,100", 2100.0, "GBP", "money"), ("12 per cent", 12.0, "%", "percent")}
