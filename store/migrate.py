@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -46,28 +47,28 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(_current)
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | None, str | None]:
-    """Apply pending migrations; returns (revision before, revision after)."""
+async def _migrate(
+    engine: AsyncEngine, step: Callable[[Config, str], None], revision: str
+) -> tuple[str | None, str | None]:
+    """Run an Alembic step in one transaction; returns (revision before, revision after)."""
 
     def run(connection: Connection) -> tuple[str | None, str | None]:
         before = _current(connection)
-        command.upgrade(alembic_config(connection), revision)
+        step(alembic_config(connection), revision)
         return before, _current(connection)
 
     async with engine.begin() as connection:
         return await connection.run_sync(run)
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Apply pending migrations; returns (revision before, revision after)."""
+    return await _migrate(engine, command.upgrade, revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> tuple[str | None, str | None]:
     """Revert to ``revision`` ("base" for an empty schema); returns (before, after)."""
-
-    def run(connection: Connection) -> tuple[str | None, str | None]:
-        before = _current(connection)
-        command.downgrade(alembic_config(connection), revision)
-        return before, _current(connection)
-
-    async with engine.begin() as connection:
-        return await connection.run_sync(run)
+    return await _migrate(engine, command.downgrade, revision)
 
 
 async def ensure_schema(engine: AsyncEngine) -> str | None:

@@ -43,6 +43,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
+from jobs.fetch.addresses import parse_ip
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "feeds"
 TLS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tls"
 TEST_CA = TLS_FIXTURES / "ca.pem"
@@ -54,6 +56,15 @@ _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".opml": "text/x-opml; charset=utf-8",
 }
+
+
+async def loopback_only(host: str, port: int) -> list[str]:
+    """Tests reach nothing beyond 127.0.0.1: other names fail loudly instead of hitting DNS."""
+    if host == "localhost":
+        return ["127.0.0.1"]
+    if parse_ip(host) is not None:
+        return [host.strip("[]")]
+    raise OSError(f"test resolver: {host} is not on this machine")
 
 
 class _Server(ThreadingHTTPServer):

@@ -16,20 +16,10 @@ from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, FloodLimits, SentMessage
 from bot.services import Services, fetch_policy, ingest_options
 from bot.settings import CatalogFeed, Limits, Secret, Settings
 from jobs.fetch import SafeFetcher
-from jobs.fetch.addresses import parse_ip
 from jobs.summarizing import SummarizerPool
 from store import migrate
 from store.database import create_engine, create_sessionmaker
-from tests.feedserver import FeedServer
-
-
-async def loopback_only(host: str, port: int) -> list[str]:
-    """Tests reach nothing beyond 127.0.0.1: other names fail loudly instead of hitting DNS."""
-    if host == "localhost":
-        return ["127.0.0.1"]
-    if parse_ip(host) is not None:
-        return [host.strip("[]")]
-    raise OSError(f"test resolver: {host} is not on this machine")
+from tests.feedserver import FeedServer, loopback_only
 
 
 def catalog(server: FeedServer) -> tuple[CatalogFeed, ...]:

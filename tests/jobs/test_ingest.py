@@ -12,24 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.fetch import FetchPolicy, SafeFetcher
-from jobs.fetch.addresses import parse_ip
 from jobs.ingest import IngestOptions, Ingestor, NewArticle
 from jobs.summarizing import SummarizerPool
 from store import feeds as feed_store
 from store.models import Article, Feed, FeedEntry, Summary
-from tests.feedserver import FeedServer, Route
+from tests.feedserver import FeedServer, Route, loopback_only
 
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
 INTERVAL = 900
-
-
-async def loopback_only(host: str, port: int) -> list[str]:
-    """Tests reach nothing beyond 127.0.0.1: other names fail loudly instead of hitting DNS."""
-    if host == "localhost":
-        return ["127.0.0.1"]
-    if parse_ip(host) is not None:
-        return [host.strip("[]")]
-    raise OSError(f"test resolver: {host} is not on this machine")
 
 
 @pytest.fixture(scope="module")
