@@ -8,6 +8,7 @@ from jobs.fetch.errors import (
     FetchRefused,
     FetchTimeout,
     FetchTooLarge,
+    FetchUnreadable,
     TooManyRedirects,
 )
 from jobs.fetch.fetcher import FEED_ACCEPT, PAGE_ACCEPT, FetchResult, SafeFetcher, parse_retry_after
@@ -27,6 +28,7 @@ __all__ = [
     "FetchResult",
     "FetchTimeout",
     "FetchTooLarge",
+    "FetchUnreadable",
     "GuardedClient",
     "Resolver",
     "SafeFetcher",

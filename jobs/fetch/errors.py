@@ -3,6 +3,7 @@
 FetchError
 ├── FetchRefused          the address or scheme is not allowed; nothing was sent
 ├── FetchTooLarge         the body passed the size cap
+├── FetchUnreadable       the body is corrupt or in an encoding we did not ask for
 ├── FetchTimeout          the whole fetch, or one read, took too long
 ├── TooManyRedirects      more hops than the cap, or a loop
 ├── FetchConnectionError  DNS, TCP or TLS failed
@@ -29,6 +30,10 @@ class FetchRefused(FetchError):
 
 class FetchTooLarge(FetchError):
     """The response is bigger than the configured cap."""
+
+
+class FetchUnreadable(FetchError):
+    """The body's compression is corrupt, or is one we did not offer to accept."""
 
 
 class FetchTimeout(FetchError):

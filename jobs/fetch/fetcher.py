@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -14,12 +15,14 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from jobs.fetch.addresses import Resolver
+from jobs.fetch.decoding import BoundedDecoder, UnsupportedEncoding
 from jobs.fetch.errors import (
     FetchConnectionError,
     FetchHTTPError,
     FetchRefused,
     FetchTimeout,
     FetchTooLarge,
+    FetchUnreadable,
     TooManyRedirects,
 )
 from jobs.fetch.policy import FetchPolicy
@@ -244,10 +247,26 @@ class SafeFetcher:
                 f"too large: {response.url} is {int(declared):,} bytes, the limit is {cap:,}",
                 url=str(response.url),
             )
+        encoding = response.headers.get("content-encoding", "")
+        try:
+            decoder = BoundedDecoder(encoding, cap)
+        except UnsupportedEncoding as exc:
+            raise FetchUnreadable(
+                f"unreadable: {response.url} is compressed as {encoding!r}, which was not asked for",
+                url=str(response.url),
+            ) from exc
         chunks: list[bytes] = []
         size = 0
-        # Counted after decompression, so a small gzip bomb stops at the cap too.
-        async for chunk in response.aiter_bytes():
+        # Counted after decompression, and inflated no further than the cap, so a small gzip
+        # bomb stops at the cap without ever taking more memory than it.
+        async for raw in response.aiter_raw():
+            try:
+                chunk = decoder.feed(raw)
+            except zlib.error as exc:
+                raise FetchUnreadable(
+                    f"unreadable: {response.url} sent corrupt {encoding} data",
+                    url=str(response.url),
+                ) from exc
             size += len(chunk)
             if size > cap:
                 raise FetchTooLarge(

@@ -24,6 +24,7 @@ import httpcore
 import httpx
 
 from jobs.fetch.addresses import AddressGuard, Resolver, resolve_with_system
+from jobs.fetch.decoding import ACCEPT_ENCODING
 from jobs.fetch.errors import FetchConnectionError, FetchRefused
 from jobs.fetch.policy import FetchPolicy
 
@@ -126,7 +127,8 @@ class GuardedClient(httpx.AsyncClient):
             transport=_guarded_transport(
                 policy, resolver or resolve_with_system, ssl_context or ssl.create_default_context()
             ),
-            headers={"User-Agent": policy.user_agent},
+            # Only encodings BoundedDecoder can inflate within the size cap (no br or zstd).
+            headers={"User-Agent": policy.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(
                 policy.total_timeout,
                 read=policy.read_timeout,

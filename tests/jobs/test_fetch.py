@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 import ssl
-from collections.abc import AsyncIterator, Sequence
+import tracemalloc
+import zlib
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import httpx
 import pytest
@@ -16,11 +19,12 @@ from jobs.fetch import (
     FetchRefused,
     FetchTimeout,
     FetchTooLarge,
+    FetchUnreadable,
     GuardedClient,
     SafeFetcher,
     TooManyRedirects,
 )
-from tests.feedserver import ETAG, LAST_MODIFIED, TEST_CA, TLS_HOST, FeedServer
+from tests.feedserver import ETAG, LAST_MODIFIED, TEST_CA, TLS_HOST, FeedServer, Route
 
 LOCAL = ("127.0.0.1",)
 
@@ -360,3 +364,57 @@ async def test_a_certificate_for_another_name_is_rejected(
         await fetcher.fetch(f"https://other.test:{server.port}/rss2.xml")
 
     assert server.requests == []
+
+
+async def test_a_gzip_bomb_is_never_inflated_past_the_cap(feed_server: FeedServer) -> None:
+    # httpx's own decoder inflated each ~64 KB network chunk whole: tens of MB for a bomb.
+    policy = FetchPolicy(LOCAL, max_bytes=1_000_000)
+    async with SafeFetcher(policy) as fetcher:
+        tracemalloc.start()
+        try:
+            with pytest.raises(FetchTooLarge):
+                await fetcher.fetch(feed_server.url("/gzip-bomb"))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+
+    assert peak < 8 * policy.max_bytes, f"peak {peak:,} bytes"
+
+
+@pytest.mark.parametrize(
+    "compress",
+    [
+        gzip.compress,
+        zlib.compress,
+        # Raw deflate without the zlib header, which some servers send for "deflate".
+        lambda data: zlib.compress(data, wbits=-zlib.MAX_WBITS),
+    ],
+    ids=["gzip", "deflate", "raw-deflate"],
+)
+async def test_compressed_bodies_are_inflated(
+    fetcher: SafeFetcher, feed_server: FeedServer, compress: Callable[[bytes], bytes]
+) -> None:
+    feed = feed_server.fixture("rss2.xml")
+    encoding = "gzip" if compress is gzip.compress else "deflate"
+    feed_server.route("/packed.xml", Route(compress(feed), headers={"Content-Encoding": encoding}))
+
+    result = await fetcher.fetch(feed_server.url("/packed.xml"))
+
+    assert result.body == feed
+    assert feed_server.requests[-1].headers["accept-encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding", "message"),
+    [
+        (b"\x1f\x8b\x08\x00 not really gzip", "gzip", "sent corrupt gzip data"),
+        (b"whatever", "br", "compressed as 'br', which was not asked for"),
+    ],
+)
+async def test_unreadable_bodies_are_a_fetch_error(
+    fetcher: SafeFetcher, feed_server: FeedServer, body: bytes, encoding: str, message: str
+) -> None:
+    feed_server.route("/odd.xml", Route(body, headers={"Content-Encoding": encoding}))
+
+    with pytest.raises(FetchUnreadable, match=re.escape(message)):
+        await fetcher.fetch(feed_server.url("/odd.xml"))
