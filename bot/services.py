@@ -29,6 +29,7 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         total_timeout=limits.fetch_timeout,
         read_timeout=limits.fetch_read_timeout,
         max_redirects=limits.fetch_max_redirects,
+        per_host=limits.fetch_per_host,
         user_agent=f"newsdigest/{package_version()} (news digest bot; reads feeds politely)",
     )
 

@@ -98,6 +98,7 @@ class Limits:
     fetch_timeout: float = 20.0
     fetch_read_timeout: float = 10.0
     fetch_max_redirects: int = 5
+    fetch_per_host: int = 4
     max_entries_per_feed: int = 200
     max_article_chars: int = 200_000
     feed_failure_threshold: int = 5
@@ -285,6 +286,7 @@ _LIMITS: dict[str, Callable[[str, Any], Any]] = {
     "fetch_timeout": _parse_float(1.0),
     "fetch_read_timeout": _parse_float(0.5),
     "fetch_max_redirects": _parse_int(0, 20),
+    "fetch_per_host": _parse_int(1, 64),
     "max_entries_per_feed": _parse_int(1),
     "max_article_chars": _parse_int(1_000),
     "feed_failure_threshold": _parse_int(1),

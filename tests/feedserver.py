@@ -15,6 +15,8 @@ Routes (``@@BASE@@`` in fixtures becomes the server's base URL):
 - ``/drip`` — 200, then one byte every ``drip_interval`` seconds (only a total timeout ends it)
 - ``/huge-declared`` — a Content-Length far past any cap; ``/huge-streamed`` — chunked, endless
 - ``/gzip-bomb`` — 50 MB of spaces, gzip-compressed to about 50 KB
+- ``/held/<anything>`` — rss2.xml, but only once :attr:`FeedServer.release_held` is set; how many
+  are waiting at once is counted (:meth:`FeedServer.wait_for_held`, :attr:`FeedServer.most_held`)
 - ``/redirect/loop``, ``/redirect/chain/<n>`` (n hops, then rss2.xml), ``/redirect/to?url=<target>``
   (302, or ``&status=301`` etc.)
 - ``/bench/feed/<i>.xml`` (``bench_entries`` entries, with an ETag; 304 on If-None-Match),
@@ -107,6 +109,10 @@ class FeedServer:
         self.requests: list[RecordedRequest] = []
         self._routes: dict[str, Route] = {}
         self._lock = threading.Lock()
+        self.release_held = threading.Event()
+        self.most_held = 0
+        self._held = 0
+        self._held_changed = threading.Condition()
         # Set on stop so that slow and dripping handlers end at once instead of at their timeout.
         self._stopping = threading.Event()
         self._httpd = _Server(("127.0.0.1", 0), _make_handler(self))
@@ -167,6 +173,11 @@ class FeedServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def wait_for_held(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` requests wait under ``/held/`` at once; False after ``timeout``."""
+        with self._held_changed:
+            return self._held_changed.wait_for(lambda: self._held >= count, timeout)
 
     # --- used by the handler ------------------------------------------------------------------
 
@@ -315,6 +326,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self._huge_streamed()
             elif path == "/gzip-bomb":
                 self._send(200, _gzip_bomb(), _CONTENT_TYPES[".xml"], {"Content-Encoding": "gzip"})
+            elif path.startswith("/held/"):
+                self._held_back()
             elif path.startswith("/redirect/"):
                 self._redirect(path, parse_qs(parts.query))
             elif path.startswith("/bench/"):
@@ -344,6 +357,18 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self._send(404, b"not found", "text/plain")
                 return
             self._send(200, server.fixture(name), _CONTENT_TYPES.get(file.suffix, "text/plain"))
+
+        def _held_back(self) -> None:
+            with server._held_changed:
+                server._held += 1
+                server.most_held = max(server.most_held, server._held)
+                server._held_changed.notify_all()
+            try:
+                server.release_held.wait(timeout=10)
+                self._send(200, server.fixture("rss2.xml"), _CONTENT_TYPES[".xml"])
+            finally:
+                with server._held_changed:
+                    server._held -= 1
 
         def _conditional(self) -> None:
             if (

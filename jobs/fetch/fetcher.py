@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import zlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -104,6 +106,12 @@ def _check_scheme(url: str) -> httpx.URL:
     return parsed
 
 
+@dataclass(slots=True)
+class _HostSlot:
+    semaphore: asyncio.Semaphore
+    users: int = 0
+
+
 class SafeFetcher:
     """Fetches feeds and pages under a :class:`FetchPolicy`; one instance per application.
 
@@ -123,6 +131,7 @@ class SafeFetcher:
         self.policy = policy
         self._owns_client = client is None
         self._client = client if client is not None else GuardedClient(policy, resolver=resolver)
+        self._hosts: dict[str, _HostSlot] = {}
 
     async def aclose(self) -> None:
         if self._owns_client:
@@ -157,13 +166,34 @@ class SafeFetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            async with asyncio.timeout(self.policy.total_timeout):
+            # Waiting for a turn at a busy host does not count against the fetch's time limit.
+            async with self._turn_at(url), asyncio.timeout(self.policy.total_timeout):
                 return await self._follow(url, headers)
         except TimeoutError as exc:
             raise FetchTimeout(
                 f"timed out: {url} took longer than {self.policy.total_timeout:g} s in total",
                 url=url,
             ) from exc
+
+    @contextlib.asynccontextmanager
+    async def _turn_at(self, url: str) -> AsyncIterator[None]:
+        """Hold one of the ``per_host`` slots of the URL's host for the whole fetch.
+
+        Keyed by the first host only: redirects mostly stay on it (http to https, a trailing
+        slash), and a slot per hop could deadlock two fetches redirecting into each other's host.
+        """
+        host = (urlsplit(url).hostname or "").lower()
+        slot = self._hosts.get(host)
+        if slot is None:
+            slot = self._hosts[host] = _HostSlot(asyncio.Semaphore(self.policy.per_host))
+        slot.users += 1
+        try:
+            async with slot.semaphore:
+                yield
+        finally:
+            slot.users -= 1
+            if slot.users == 0:  # forget idle hosts, or a long-running bot collects them all
+                del self._hosts[host]
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         hops: list[str] = []

@@ -21,6 +21,9 @@ class FetchPolicy:
     read_timeout: float = 10.0
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT
+    # Requests to one host at once: a feed list often holds many feeds of one site, and their
+    # teaser entries each send us to that site's article pages.
+    per_host: int = 4
     max_connections: int = 20
     # As many kept alive as may be open: otherwise a busy tick closes and reopens connections.
     max_keepalive_connections: int = 20

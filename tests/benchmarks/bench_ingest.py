@@ -137,7 +137,11 @@ async def ingest_run(
                     now=start,
                     interval_seconds=INTERVAL,
                 )
-        policy = FetchPolicy(allow=("127.0.0.1",), total_timeout=30.0, read_timeout=20.0)
+        # Every feed is served from 127.0.0.1, but stands for a site of its own: the per-host cap
+        # would otherwise measure one very busy site instead of a feed list.
+        policy = FetchPolicy(
+            allow=("127.0.0.1",), total_timeout=30.0, read_timeout=20.0, per_host=concurrency
+        )
         try:
             async with SafeFetcher(policy) as fetcher:
                 ingestor = Ingestor(

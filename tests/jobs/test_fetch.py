@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import re
 import ssl
@@ -418,3 +419,20 @@ async def test_unreadable_bodies_are_a_fetch_error(
 
     with pytest.raises(FetchUnreadable, match=re.escape(message)):
         await fetcher.fetch(feed_server.url("/odd.xml"))
+
+
+async def test_one_host_gets_at_most_per_host_requests_at_once() -> None:
+    with FeedServer() as server:
+        async with SafeFetcher(FetchPolicy(LOCAL, per_host=2)) as fetcher:
+            fetches = [
+                asyncio.create_task(fetcher.fetch(server.url(f"/held/{i}"))) for i in range(6)
+            ]
+            assert await asyncio.to_thread(server.wait_for_held, 2, 5.0)
+            # Without the cap the other four would arrive at once; half a second is plenty.
+            assert not await asyncio.to_thread(server.wait_for_held, 3, 0.5)
+            server.release_held.set()
+            results = await asyncio.gather(*fetches)
+
+            assert [result.status for result in results] == [200] * 6
+            assert server.most_held == 2
+            assert fetcher._hosts == {}, "idle hosts are forgotten"
