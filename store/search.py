@@ -1,4 +1,4 @@
-"""Full-text search of stored articles: FTS5 on SQLite, tsvector on PostgreSQL (migration 0003)."""
+"""Full-text search of stored articles: FTS5 on SQLite, tsvector on PostgreSQL (migrations 0003-4)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def _matching_ids(
 ) -> tuple[ColumnElement[bool], ColumnElement[Any]]:
     """(a WHERE clause, an ORDER BY relevance) for the dialect in use."""
     if session.get_bind().dialect.name == "postgresql":
-        query = func.plainto_tsquery("english", " ".join(words))
+        # The configuration of the search column (migration 0004): english, accents folded.
+        query = func.plainto_tsquery("newsdigest", " ".join(words))
         search: ColumnElement[Any] = literal_column("articles.search")
         return search.op("@@")(query), func.ts_rank(search, query).desc()
     fts: Select[Any] = (

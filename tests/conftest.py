@@ -43,6 +43,9 @@ def _fresh_database(kind: str, folder: Path) -> Iterator[str]:
         pytest.skip("PostgreSQL not configured: set NEWSDIGEST_TEST_DATABASE_URL")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(_libpq_conninfo(POSTGRES_URL), autocommit=True) as conn:
+        # Once per database, outside the per-test schemas: migration 0004 would otherwise create
+        # it in the first test's schema, and dropping that schema would take it from the rest.
+        conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
         yield _postgres_schema_url(POSTGRES_URL, schema)
