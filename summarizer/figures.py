@@ -36,6 +36,12 @@ _CURRENCY_SYMBOLS = (
     ("£", "GBP"), ("€", "EUR"), ("¥", "JPY"), ("₹", "INR"), ("₽", "RUB"),
 )  # fmt: skip
 _CURRENCY_WORDS = (
+    # The named dollars first: "3.1bn Australian dollars" is not USD.
+    (re.compile(r"\baustralian\s+dollars?\b"), "AUD"),
+    (re.compile(r"\bcanadian\s+dollars?\b"), "CAD"),
+    (re.compile(r"\bhong\s+kong\s+dollars?\b"), "HKD"),
+    (re.compile(r"\bnew\s+zealand\s+dollars?\b"), "NZD"),
+    (re.compile(r"\bsingapore\s+dollars?\b"), "SGD"),
     (re.compile(r"\b(?:u\.?s\.?\s*|american\s*)?dollars?\b"), "USD"),
     (re.compile(r"\b(?:yuan|renminbi|rmb)\b"), "CNY"),
     (re.compile(r"\beuros?\b"), "EUR"),
@@ -43,12 +49,27 @@ _CURRENCY_WORDS = (
     (re.compile(r"\byen\b"), "JPY"),
     (re.compile(r"\brupees?\b"), "INR"),
     (re.compile(r"\br[ou]bles?\b"), "RUB"),
+    (re.compile(r"\bswiss\s+francs?\b"), "CHF"),
+    # Inside a money span "won" is Korea's currency, not the verb.
+    (re.compile(r"\bwon\b"), "KRW"),
 )
-# What the model sometimes leaves outside the span: "6.5 million euros", "13 per cent", "£2,100".
+# What the model sometimes leaves outside the span: "6.5 million euros", "790m euros",
+# "13 per cent", "£2,100", and the scale letters of "$960m" (it tags only "960").
 _CURRENCY_AFTER = re.compile(
-    r"\s*(?:(?:U\.S\.|US|American)\s+)?(?:dollars?|euros?|pounds?|yuan|yen|rupees?|r[ou]bles?)\b",
+    r"(?:m|bn|mn)?\s*(?:(?:U\.S\.|US|American)\s+)?"
+    r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|r[ou]bles?)\b",
     re.IGNORECASE,
 )
+# "$960m (£499m)", "3.1bn Australian dollars, or A$2.6bn": the same sum in another currency.
+_CONVERSION = re.compile(r"\s*(?:\(|/|,?\s*or\s+)")
+_WON_AFTER = re.compile(r"\s*won\b")
+_SCALE_AFTER = re.compile(r"(?:bn|mn|m|k|tn)\b")
+# Units written against the number ("100m", "6.6km", "40kg"), case-sensitive so "5G" stays out.
+_UNIT_AFTER = re.compile(r"(?:km|cm|mm|m|kg|mg|g|t|ft|mph|kph|mw|MW|GW|kW|kWh|GB|MB|TB|ha)\b")
+_GLUED_UNIT = re.compile(r"\d(" + _UNIT_AFTER.pattern + ")$")
+# "31:41", "10.30am", "1200 GMT": clock times and race times, not figures.
+_CLOCK = re.compile(r"\d:\d\d|\d\.\d\d\s*[ap]\.?m\.?(?!\w)")
+_CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.?m\.?(?!\w)|(?:GMT|BST|UTC|CET|CEST|[ECMP][SD]T|hrs)\b)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|\bper\s?cent\b|\bpercent\b)", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])\s?$")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
@@ -94,6 +115,8 @@ def parse_value(text: str, *, money: bool = False) -> float | None:
     The one-letter scales ("£600m", "$5k", "$2b") count only for money: "5,000m" is metres.
     """
     value: float | None = None
+    for symbol, _code in _CURRENCY_SYMBOLS:
+        text = text.replace(symbol, " ")  # the "A" of "A$2.6bn" is not the number one
     for token in _TOKEN.findall(text.lower()):
         if token[0].isdigit():
             if value is not None:
@@ -125,6 +148,9 @@ def _unit(kind: str, text: str) -> str | None:
                 return code
         return None
     if kind == "quantity":
+        glued = _GLUED_UNIT.search(text)
+        if glued:
+            return glued.group(1)
         words = [
             w
             for w in re.findall(r"[A-Za-z]+", text)
@@ -198,6 +224,8 @@ def _trim(words: list[str], *, leading: bool = True) -> list[str]:
         words.pop(0)
     while words and words[-1].lower().strip(_STRIP) in _FUNCTION_WORDS:
         words.pop()
+    if words:
+        words[-1] = words[-1].rstrip(_STRIP)  # "… last year," ends without its comma
     return words
 
 
@@ -213,6 +241,7 @@ def rank_figures(
     length = max(len(text), 1)
     in_summary = set(summary_indices)
     seen: set[tuple[float, str | None]] = set()
+    last_money_end = -1
     ranked: list[RankedFigure] = []
     for mention in mentions:
         kind = FIGURE_LABELS.get(mention.label)
@@ -223,12 +252,17 @@ def rank_figures(
         if kind in ("count", "money") and _PERCENT_AFTER.search(written):
             kind = "percent"  # the small model tags "13 per cent" as money
         value = parse_value(written, money=kind == "money")
-        if value is None or (kind == "count" and not _is_count(written, value)):
+        if value is None or (
+            kind == "count" and (not _is_count(written, value) or _is_clock(text, start, end))
+        ):
             continue
         unit = _unit(kind, written)
         # "6,000 metres" and "6,000-metre" are one figure.
         key = (value, unit.lower().rstrip("s") if unit else None)
-        if key in seen:
+        converted = kind == "money" and _CONVERSION.fullmatch(text, last_money_end, start)
+        if kind == "money":
+            last_money_end = end
+        if key in seen or converted:
             continue
         seen.add(key)
         index = _sentence_index(sentence_spans, mention.start)
@@ -246,18 +280,33 @@ def rank_figures(
 
 
 def _widen(kind: str, text: str, start: int, end: int) -> tuple[str, int, int]:
-    """Take in a currency or percent sign the model left outside the span, and say what it is."""
+    """Take in a sign, scale or unit the model left outside the span, and say what it is."""
     before = _CURRENCY_BEFORE.search(text, max(0, start - 4), start)
     if before and kind in ("count", "money"):
-        return "money", before.start(), end
+        kind, start = "money", before.start()
+    if kind == "money":
+        # Only where the model already said money: after a bare count, "won" is the verb.
+        tail = next(
+            (m for p in (_CURRENCY_AFTER, _WON_AFTER, _SCALE_AFTER) if (m := p.match(text, end))),
+            None,
+        )
+        return kind, start, tail.end() if tail else end
     if kind == "count":
-        currency = _CURRENCY_AFTER.match(text, end)
-        if currency:
-            return "money", start, currency.end()
-        percent = _PERCENT_AFTER.match(text, end)
-        if percent:
-            return "percent", start, percent.end()
+        # Currency first: the "m" of "790m euros" is a scale, not metres.
+        for pattern, widened in (
+            (_CURRENCY_AFTER, "money"),
+            (_PERCENT_AFTER, "percent"),
+            (_UNIT_AFTER, "quantity"),
+        ):
+            match = pattern.match(text, end)
+            if match:
+                return widened, start, match.end()
     return kind, start, end
+
+
+def _is_clock(text: str, start: int, end: int) -> bool:
+    """A clock or race time ("31:41", "10.30am", "1200 GMT"), which the model calls a number."""
+    return bool(_CLOCK.search(text, start, end) or _CLOCK_AFTER.match(text, end))
 
 
 def _is_count(text: str, value: float) -> bool:

@@ -112,3 +112,79 @@ def test_signs_and_percent_words_the_model_left_out_or_mislabelled() -> None:
     figures = figures_of(text, [("2,100", "MONEY"), ("12 per cent", "MONEY")])
     got = {(f.text, f.value, f.unit, f.kind) for f in figures}
     assert got == {("£2,100", 2100.0, "GBP", "money"), ("12 per cent", 12.0, "%", "percent")}
+
+
+def test_scale_letters_and_units_written_against_the_number() -> None:
+    # The spans are the small model's own: it tags "960" of "$960m" and "790" of "790m euros".
+    text = (
+        "The firm lost $960m here and £499m there after a charge of 790m euros; "
+        "she won the 100m title and the 10,500m race carrying 40kg."
+    )
+    figures = figures_of(
+        text,
+        [
+            ("960", "MONEY"),
+            ("499", "MONEY"),
+            ("790", "CARDINAL"),
+            ("100", "CARDINAL"),
+            ("10,500", "CARDINAL"),
+            ("40kg", "QUANTITY"),
+        ],
+    )
+    got = {(f.text, f.value, f.unit, f.kind) for f in figures}
+    assert got == {
+        ("$960m", 960e6, "USD", "money"),
+        ("£499m", 499e6, "GBP", "money"),
+        ("790m euros", 790e6, "EUR", "money"),
+        ("100m", 100.0, "m", "quantity"),
+        ("10,500m", 10500.0, "m", "quantity"),
+        ("40kg", 40.0, "kg", "quantity"),
+    }
+
+
+def test_named_dollars_and_other_currencies() -> None:
+    text = "An offer of 3.1bn Australian dollars, later A$2.6bn, then one trillion won."
+    figures = figures_of(
+        text,
+        [("3.1bn Australian dollars", "MONEY"), ("2.6bn", "MONEY"), ("one trillion", "MONEY")],
+    )
+    got = {(f.text, f.value, f.unit) for f in figures}
+    assert got == {
+        ("3.1bn Australian dollars", 3.1e9, "AUD"),
+        ("A$2.6bn", 2.6e9, "AUD"),  # the "A" of the sign is not the number one
+        ("one trillion won", 1e12, "KRW"),
+    }
+
+
+def test_clock_and_race_times_are_not_figures() -> None:
+    text = "He ran it in 31:41, polls close at 1200 GMT, the talks start at 10.30am, 5,000 came."
+    figures = figures_of(
+        text,
+        [
+            ("31:41", "CARDINAL"),
+            ("1200", "CARDINAL"),
+            ("10.30am", "CARDINAL"),
+            ("5,000", "CARDINAL"),
+        ],
+    )
+    assert [f.text for f in figures] == ["5,000"]
+
+
+def test_what_a_figure_measures_ends_without_stray_punctuation() -> None:
+    sentence = "The firm made a loss of $960m last year, or £499m, after a charge."
+    start = sentence.index("£499m")
+    assert describe(sentence, start, start + len("£499m")) == "loss of $960m last year"
+
+
+def test_the_same_sum_in_another_currency_is_not_a_second_figure() -> None:
+    text = "Profits rose to $16.2bn (£8.7bn), and an offer of 3.1bn Australian dollars, or A$2.6bn."
+    figures = figures_of(
+        text,
+        [
+            ("16.2bn", "MONEY"),
+            ("8.7bn", "MONEY"),
+            ("3.1bn Australian dollars", "MONEY"),
+            ("2.6bn", "MONEY"),
+        ],
+    )
+    assert [f.text for f in figures] == ["$16.2bn", "3.1bn Australian dollars"]
