@@ -90,6 +90,10 @@ _FUNCTION_WORDS = frozenset((
     "about", "after", "before", "during", "since", "until", "per", "across", "through", "within",
     "without", "between", "against", "toward", "towards", "up", "down", "out", "off",
 ))  # fmt: skip
+_PREPOSITIONS = frozenset((
+    "to", "into", "for", "in", "on", "at", "from", "by", "with", "over", "under", "across",
+    "through", "within", "against", "toward", "towards", "during", "after", "before", "since",
+))  # fmt: skip
 _LINKING = frozenset({"of", "on", "in", "for", "from"})
 # Words that end the noun phrase after a number ("7,000 patents globally last year").
 _NOT_NOUNS = frozenset((
@@ -210,7 +214,8 @@ def describe(sentence: str, start: int, end: int) -> str:
         # "(3.7 miles)": the clause is the figure alone; the words before it say what it is.
         left = " ".join(_trim(sentence[:start].split()[-6:]))
     right = ""
-    if after_words and after_words[0].lower() in _FUNCTION_WORDS - {"and", "or", "but"}:
+    # Only a preposition continues the phrase: "an hour" after "140 kilometres" is its unit.
+    if after_words and after_words[0].lower() in _PREPOSITIONS:
         right = " ".join(_trim(after_words[:5], leading=False))
     if left and right:
         return f"{left} … {right}"

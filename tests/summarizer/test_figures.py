@@ -42,6 +42,10 @@ def test_describe_takes_the_noun_after_or_the_clause_before() -> None:
     start = sentence.index("more")
     end = start + len("more than 50 billion U.S. dollars")
     assert describe(sentence, start, end) == "China has invested … into the program"
+    # An article after the figure starts its unit ("an hour"), not what it went into.
+    sentence = "A storm with gusts of up to 140 kilometres an hour damaged the cable."
+    start = sentence.index("up to")
+    assert describe(sentence, start, start + len("up to 140 kilometres")) == "storm with gusts"
 
 
 def figures_of(text: str, tagged: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
