@@ -51,6 +51,7 @@ def register_handlers(app: BotApplication) -> None:
     }
     for pattern, callback in buttons.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, admin.group_migrated))
     # After every command above: anything else that looks like a command gets a hint.
     app.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGE, basics.unknown_command))
     # Links and long texts are summarized unasked only in private chats; in a group that would

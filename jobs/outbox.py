@@ -4,7 +4,7 @@ Delivery errors, from what the transport raises:
 
     SendError
     ├── RetryLater      429: wait retry_after, then this chat again; other chats go on
-    ├── TransientError  5xx or network: exponential back-off with a cap, then give up
+    ├── TransientError  5xx or network: exponential back-off with a cap; given up after a day
     ├── ChatGone        403: blocked, kicked, deactivated; the chat is marked inactive
     ├── ChatMoved       the group became a supergroup; the chat id is updated and resent
     └── Rejected        400: recorded as failed, never retried
@@ -71,9 +71,12 @@ class SenderOptions:
     private_chat_interval: float = 1.0
     group_chat_interval: float = 3.0
     batch: int = 100
-    max_attempts: int = 8
     backoff_base: float = 2.0
     backoff_cap: timedelta = timedelta(minutes=10)
+    # Transient errors are retried (at the cap once reached) until a message is this old: an
+    # outage of Telegram or of our network loses nothing shorter, and a day-old digest or
+    # alert is news no more.
+    give_up_after: timedelta = timedelta(hours=24)
     idle_wait: float = 5.0
 
 
@@ -266,11 +269,10 @@ class OutboxSender:
                 await deliveries.migrate_chat(session, item.chat_id, exc.new_chat_id)
                 await deliveries.retry_later(session, item.id, at=now, error=str(exc))
                 report.retried += 1
-            elif isinstance(exc, TransientError) and item.attempts < self.options.max_attempts:
-                backoff = min(
-                    timedelta(seconds=self.options.backoff_base**item.attempts),
-                    self.options.backoff_cap,
-                )
+            elif isinstance(exc, TransientError) and now - item.queued_at < self.options.give_up_after:
+                # The exponent is capped too: past ~2**20 s a float power overflows timedelta.
+                seconds = self.options.backoff_base ** min(item.attempts, 20)
+                backoff = min(timedelta(seconds=seconds), self.options.backoff_cap)
                 await deliveries.retry_later(session, item.id, at=now + backoff, error=str(exc))
                 report.retried += 1
             else:

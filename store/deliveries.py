@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import upsert_insert
-from store.models import Chat, Delivery, DeliveryKind, DeliveryStatus
+from store.models import AlertRule, Chat, Delivery, DeliveryKind, DeliveryStatus, Subscription
 
 # Alerts go before digests; notices (a feed broke) and summaries in between.
 PRIORITY = {
@@ -33,6 +33,7 @@ class OutboxItem:
     item_key: str
     payload: dict[str, Any]
     attempts: int
+    queued_at: datetime
 
 
 async def enqueue(
@@ -135,6 +136,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int) -> list
                 delivery.item_key,
                 dict(delivery.payload),
                 delivery.attempts,
+                delivery.created_at,
             )
         )
     await session.flush()
@@ -195,11 +197,47 @@ async def deactivate_chat(session: AsyncSession, chat_id: int, *, reason: str) -
 
 async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
     """A group became a supergroup with a new id: move the chat (foreign keys cascade)."""
-    if await session.get(Chat, new_id) is not None:
-        # Both ids known (the supergroup wrote to us already): keep the new one, retire the old.
-        await session.execute(update(Chat).where(Chat.id == old_id).values(active=False))
+    if await session.get(Chat, new_id) is None:
+        await session.execute(
+            update(Chat).where(Chat.id == old_id).values(id=new_id, type="supergroup")
+        )
         return
-    await session.execute(update(Chat).where(Chat.id == old_id).values(id=new_id))
+    # Both ids known (someone used the bot in the supergroup first): the new row stays, and
+    # what the group had (sources, alerts, queued messages) moves to it, except what it has.
+    new_feeds = select(Subscription.feed_id).where(Subscription.chat_id == new_id)
+    new_queries = select(AlertRule.query).where(AlertRule.chat_id == new_id)
+    new_items = select(Delivery.kind, Delivery.item_key).where(Delivery.chat_id == new_id)
+    queued = Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING])
+    await session.execute(
+        delete(Subscription).where(
+            Subscription.chat_id == old_id, Subscription.feed_id.in_(new_feeds)
+        )
+    )
+    await session.execute(
+        update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id)
+    )
+    await session.execute(
+        delete(AlertRule).where(AlertRule.chat_id == old_id, AlertRule.query.in_(new_queries))
+    )
+    await session.execute(
+        update(AlertRule).where(AlertRule.chat_id == old_id).values(chat_id=new_id)
+    )
+    # A row keeps its status when moved, so a message being sent is requeued for the new id.
+    await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.chat_id == old_id,
+            queued,
+            tuple_(Delivery.kind, Delivery.item_key).not_in(new_items),
+        )
+        .values(chat_id=new_id)
+    )
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.chat_id == old_id, queued)
+        .values(status=DeliveryStatus.DROPPED, last_error=f"chat migrated to {new_id}")
+    )
+    await session.execute(update(Chat).where(Chat.id == old_id).values(active=False))
 
 
 async def requeue_interrupted(session: AsyncSession, *, now: datetime) -> int:

@@ -256,7 +256,10 @@ class World:
         return chat
 
     def migrate_group(self, group: Chat) -> Chat:
-        """Upgrade a group to a supergroup; the old id then answers with migrate_to_chat_id."""
+        """Upgrade a group to a supergroup; the old id then answers with migrate_to_chat_id.
+
+        Like Telegram, both chats get a service message naming the other id.
+        """
         new = self.create_group(group.title or "", kind="supergroup")
         new.owner_id, new.admins, new.members = (
             group.owner_id,
@@ -264,6 +267,21 @@ class World:
             set(group.members),
         )
         group.migrated_to = new.id
+        # Telegram tells the bot in both chats, with a service message from whoever upgraded.
+        owner = self.users.get(group.owner_id) if group.owner_id is not None else None
+        for chat, key, other in (
+            (group, "migrate_to_chat_id", new),
+            (new, "migrate_from_chat_id", group),
+        ):
+            message: dict[str, Any] = {
+                "message_id": chat.next_message_id(),
+                "chat": chat.to_api(),
+                "date": int(time.time()),
+                key: other.id,
+            }
+            if owner is not None:
+                message["from"] = owner.to_api()
+            self.push_update("message", message)
         return new
 
     # --- updates and waiting ------------------------------------------------------------------

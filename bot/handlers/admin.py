@@ -24,6 +24,7 @@ from bot.handlers.common import (
 from jobs.digests import next_digest_time
 from jobs.messages import escape
 from store import chats as chat_store
+from store import deliveries
 from store.models import utcnow
 from store.stats import collect_stats
 
@@ -165,3 +166,26 @@ async def channel(update: Update, context: Context) -> None:
         f"{plural(len(sources), 'source')}. Send /channel {escape(name)} again after changing your sources; "
         f"/channel off {escape(name)} to stop.",
     )
+
+
+async def group_migrated(update: Update, context: Context) -> None:
+    """Follow a group that became a supergroup: sources, alerts and queue move to the new id."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id is not None:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    # Telegram sends both messages; whichever comes second finds the move done and does nothing.
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        await deliveries.migrate_chat(session, old, new)
+        sources = len(await chat_store.chat_sources(session, new))
+        rules = len(await chat_store.alert_rules(session, new))
+    moved = " and ".join(
+        plural(count, noun) for count, noun in ((sources, "source"), (rules, "alert")) if count
+    )
+    if message.chat_id == new and moved:
+        await reply(update, context, f"✅ This group is now a supergroup: its {moved} came along.")

@@ -233,6 +233,27 @@ async def test_group_settings_need_a_group_admin(harness: Harness) -> None:
     assert "daily at 09:00" in accepted.text
 
 
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_alerts_and_sources(
+    harness: Harness,
+) -> None:
+    owner = harness.user("Upgrader")
+    group = harness.emulator.create_group("Ferry news", admins=[owner])
+    owner.send_command("/alert ferry", chat=group)
+    await harness.emulator.wait_for_message(group.id, lambda m: "Alert added" in m.text)
+
+    supergroup = harness.emulator.migrate_group(group)
+
+    said = await harness.emulator.wait_for_message(supergroup.id)
+    assert said.text == "✅ This group is now a supergroup: its 1 alert came along."
+    async with harness.services.sessionmaker() as session:
+        moved = await session.get(Chat, supergroup.id)
+        old = await session.get(Chat, group.id)
+        rules = (await session.execute(select(AlertRule.chat_id, AlertRule.query))).all()
+    assert moved is not None and moved.type == "supergroup"
+    assert old is None
+    assert (supergroup.id, "ferry") in [tuple(rule) for rule in rules]
+
+
 async def test_channel_posting_needs_channel_admins(harness: Harness) -> None:
     owner, stranger = harness.user("Editor"), harness.user("Stranger")
     harness.emulator.create_group(

@@ -154,7 +154,7 @@ async def test_blocked_migrated_and_rejected_html(
         gone = await session.get(Chat, blocker.id)
         moved = await session.get(Chat, supergroup.id)
     assert gone is not None and gone.active is False
-    assert moved is not None and moved.type == "group"
+    assert moved is not None and moved.type == "supergroup"
     assert [m.text for m in emulator.sent_to(supergroup.id)] == ["for the group"]
     # Telegram refused the HTML: the reader still got the words, as plain text.
     assert [m.text for m in emulator.sent_to(reader.id)] == ["broken html & more"]

@@ -22,7 +22,7 @@ from jobs.outbox import (
     TransientError,
 )
 from store import deliveries
-from store.models import Chat, Delivery, DeliveryKind, Feed, Subscription
+from store.models import AlertRule, Chat, Delivery, DeliveryKind, Feed, Subscription
 
 
 class FakeClock:
@@ -228,6 +228,92 @@ async def test_transient_errors_back_off_then_give_up(
     await clock.sleep(4.5)
     await sender.send_due()
     assert await _statuses(sessionmaker) == {"a": "sent", "b": "failed"}
+    async with sessionmaker() as session:
+        rejected = (await session.scalars(select(Delivery).where(Delivery.item_key == "b"))).one()
+    assert rejected.attempts == 1 and rejected.last_error == "Bad Request: message is too long"
+
+
+async def test_a_long_outage_is_retried_at_the_cap_until_the_message_is_a_day_old(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(sessionmaker, {1: "private"}, clock, [(1, DeliveryKind.DIGEST, "d")])
+    telegram = ScriptedTelegram(clock)
+    telegram.errors[1] = [TransientError("502 Bad Gateway")] * 40
+    sender = _sender(sessionmaker, telegram, clock)
+    waits = []
+    for _ in range(20):  # about 2 hours of outage: far more tries than the old limit of 8
+        await sender.send_due()
+        async with sessionmaker() as session:
+            row = (await session.scalars(select(Delivery))).one()
+        assert row.status.value == "pending", row.last_error
+        waits.append((row.next_attempt_at - clock.now()).total_seconds())
+        await clock.sleep(waits[-1] + 0.5)
+    assert waits[:3] == [2.0, 4.0, 8.0] and max(waits) == 600.0  # capped at 10 minutes
+    telegram.errors[1] = []
+    await sender.send_due()
+    assert [text for _, _, text in telegram.sent] == ["d"]
+
+    # A message that could not go out for a day is given up, with the reason kept.
+    await _setup(sessionmaker, {2: "private"}, clock, [(2, DeliveryKind.DIGEST, "old")])
+    telegram.errors[2] = [TransientError("502 Bad Gateway")] * 400
+    for _ in range(200):
+        await sender.send_due()
+        if (await _statuses(sessionmaker))["old"] != "pending":
+            break
+        await clock.sleep(601)
+    async with sessionmaker() as session:
+        old = (await session.scalars(select(Delivery).where(Delivery.item_key == "old"))).one()
+    assert old.status.value == "failed" and old.last_error == "502 Bad Gateway"
+    assert timedelta(hours=24) <= clock.now() - old.created_at <= timedelta(hours=24, minutes=11)
+
+
+async def test_a_group_migrating_into_a_known_supergroup_brings_its_sources_alerts_and_queue(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(
+        sessionmaker,
+        {-5: "group", -1005: "supergroup"},
+        clock,
+        [
+            (-5, DeliveryKind.DIGEST, "d"),
+            (-5, DeliveryKind.ALERT, "both"),
+            (-1005, DeliveryKind.ALERT, "both"),
+        ],
+    )
+    async with sessionmaker() as session, session.begin():
+        feeds = [Feed(url=f"https://a.example/{n}") for n in range(2)]
+        session.add_all(feeds)
+        await session.flush()
+        session.add_all(
+            [
+                Subscription(chat_id=-5, feed_id=feeds[0].id),
+                Subscription(chat_id=-5, feed_id=feeds[1].id),
+                Subscription(chat_id=-1005, feed_id=feeds[1].id),
+                AlertRule(chat_id=-5, query="harbour"),
+                AlertRule(chat_id=-5, query="ferry"),
+                AlertRule(chat_id=-1005, query="ferry"),
+            ]
+        )
+    telegram = ScriptedTelegram(clock)
+    telegram.errors[-5] = [ChatMoved(-1005)]
+    await _sender(sessionmaker, telegram, clock).send_due()
+    await clock.sleep(5)
+    await _sender(sessionmaker, telegram, clock).send_due()
+
+    # The supergroup's own copy of "both" goes out once; the group's digest follows it there.
+    assert sorted(text for _, chat, text in telegram.sent if chat == -1005) == ["both", "d"]
+    assert all(chat == -1005 for _, chat, _ in telegram.sent)
+    async with sessionmaker() as session:
+        assert (await session.get(Chat, -5)).active is False  # type: ignore[union-attr]
+        subscriptions = (await session.scalars(select(Subscription))).all()
+        assert sorted((s.chat_id, s.feed_id) for s in subscriptions) == [
+            (-1005, feeds[0].id),
+            (-1005, feeds[1].id),
+        ]
+        rules = (await session.scalars(select(AlertRule))).all()
+        assert sorted((r.chat_id, r.query) for r in rules) == [(-1005, "ferry"), (-1005, "harbour")]
 
 
 async def test_restart_mid_send_repeats_at_most_the_one_in_flight(
