@@ -7,7 +7,6 @@ schedules the ticks on PTB's JobQueue, the worker on its own APScheduler: one sc
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from bot.telegram_transport import TelegramTransport
 from jobs.alerts import AlertMatcher
 from jobs.digests import DigestReport, queue_due_digests
 from jobs.ingest import Ingestor, TickReport
-from jobs.leadership import hold_role
+from jobs.leadership import serve_role
 from jobs.notices import queue_feed_broken_notices
 from jobs.outbox import OutboxSender
 from store.models import utcnow
@@ -71,26 +70,8 @@ class Pipeline:
 
     async def run_sender(self, stop: asyncio.Event) -> None:
         """Send the outbox while this process holds the sender role (others stand by)."""
-        if self.sender is None:
-            return
-        async with hold_role(self.services.engine, "newsdigest-sender") as lost:
-            either = asyncio.Event()
-            relay = [
-                asyncio.create_task(_relay(stop, either)),
-                asyncio.create_task(_relay(lost, either)),
-            ]
-            try:
-                await self.sender.run(either)
-            finally:
-                for task in relay:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-
-
-async def _relay(source: asyncio.Event, target: asyncio.Event) -> None:
-    await source.wait()
-    target.set()
+        if self.sender is not None:
+            await serve_role(self.services.engine, "newsdigest-sender", self.sender.run, stop)
 
 
 def build_pipeline(services: Services, *, bot: Bot | None) -> Pipeline:

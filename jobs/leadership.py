@@ -8,9 +8,10 @@ it takes over within one poll interval. SQLite deployments run one process, whic
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
@@ -75,3 +76,48 @@ async def _watch(conn: AsyncConnection, lost: asyncio.Event, poll_seconds: float
             log.error("lost the database connection that holds the sender role")
             lost.set()
             return
+
+
+async def serve_role(
+    engine: AsyncEngine,
+    role: str,
+    body: Callable[[asyncio.Event], Awaitable[None]],
+    stop: asyncio.Event,
+    *,
+    poll_seconds: float = 2.0,
+    retry_seconds: float = 5.0,
+) -> None:
+    """Run ``body`` whenever this process holds ``role``, until ``stop`` is set.
+
+    ``body`` gets an event that is set when it must end (stop, or the role's connection lost).
+    A lost connection or a database that is down does not end the process's part: it stands by
+    again, so after a PostgreSQL restart some process always takes the role back.
+    """
+    while not stop.is_set():
+        try:
+            async with hold_role(engine, role, poll_seconds=poll_seconds) as lost:
+                await _run_until(body, stop, lost)
+        except DBAPIError as exc:
+            log.warning("%s: database unavailable (%s); retrying in %g s", role, exc, retry_seconds)
+        if not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=retry_seconds)
+
+
+async def _run_until(
+    body: Callable[[asyncio.Event], Awaitable[None]], stop: asyncio.Event, lost: asyncio.Event
+) -> None:
+    either = asyncio.Event()
+
+    async def relay(source: asyncio.Event) -> None:
+        await source.wait()
+        either.set()
+
+    relays = [asyncio.create_task(relay(stop)), asyncio.create_task(relay(lost))]
+    try:
+        await body(either)
+    finally:
+        for task in relays:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -269,7 +269,10 @@ class OutboxSender:
                 await deliveries.migrate_chat(session, item.chat_id, exc.new_chat_id)
                 await deliveries.retry_later(session, item.id, at=now, error=str(exc))
                 report.retried += 1
-            elif isinstance(exc, TransientError) and now - item.queued_at < self.options.give_up_after:
+            elif (
+                isinstance(exc, TransientError)
+                and now - item.queued_at < self.options.give_up_after
+            ):
                 # The exponent is capped too: past ~2**20 s a float power overflows timedelta.
                 seconds = self.options.backoff_base ** min(item.attempts, 20)
                 backoff = min(timedelta(seconds=seconds), self.options.backoff_cap)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.leadership import hold_role
+from jobs.leadership import hold_role, lock_key, serve_role
 from store.database import create_engine, is_sqlite
 
 
@@ -51,3 +52,40 @@ async def test_standby_takes_over_when_the_holder_stops(
         assert order == ["first holds", "first released", "second holds"]
     finally:
         await other.dispose()
+
+
+async def test_the_role_is_taken_back_after_its_connection_is_killed(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    if is_sqlite(engine):
+        pytest.skip("SQLite runs one process, which always holds the role")
+    stop = asyncio.Event()
+    turns: list[asyncio.Event] = [asyncio.Event(), asyncio.Event()]
+    ended: list[str] = []
+
+    async def body(done: asyncio.Event) -> None:
+        turns[len(ended)].set()
+        await done.wait()
+        ended.append("stop" if stop.is_set() else "lost")
+
+    server = asyncio.create_task(
+        serve_role(engine, "killed", body, stop, poll_seconds=0.05, retry_seconds=0.05)
+    )
+    try:
+        await asyncio.wait_for(turns[0].wait(), timeout=5)
+        # What a PostgreSQL restart or a network cut does to the connection holding the lock.
+        async with engine.connect() as admin:
+            killed = await admin.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                    "WHERE locktype = 'advisory' AND objid = (:key & x'ffffffff'::bigint)::oid"
+                ),
+                {"key": lock_key("killed")},
+            )
+        assert killed == 1
+        await asyncio.wait_for(turns[1].wait(), timeout=5)
+        assert ended == ["lost"]
+    finally:
+        stop.set()
+        await asyncio.wait_for(server, timeout=5)
+    assert ended == ["lost", "stop"]
