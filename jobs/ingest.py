@@ -325,13 +325,21 @@ class Ingestor:
                     if existing is None:
                         raise
                     await _link(session, feed, entry, entry_hash, existing.id, now)
-                return
-        if created:
-            outcome.new += 1
-            if not feed.backlog:
-                outcome.new_articles.append(
-                    NewArticle(article.id, feed.id, title, text, canonical, article.story_key)
+                article, created = existing, False
+        outcome.new += int(created)
+        if not feed.backlog:
+            # A story this feed carries for the first time is news to its readers even when
+            # another feed brought it before; those readers' alerts find the story's key taken.
+            outcome.new_articles.append(
+                NewArticle(
+                    article.id,
+                    feed.id,
+                    article.title,
+                    article.text,
+                    article.canonical_url,
+                    article.story_key,
                 )
+            )
 
     async def _full_text(self, entry: FeedEntry) -> tuple[str, ExtractedArticle | None]:
         """The entry's text, or the article page's when the entry is only a teaser."""

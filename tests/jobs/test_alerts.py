@@ -125,14 +125,17 @@ async def test_same_story_from_another_outlet_does_not_alert_again(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     feeds = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        session.add(Subscription(chat_id=1, feed_id=feeds["gazette"]))  # chat 1 reads both
     matcher = AlertMatcher(sessionmaker)
     first = await _article(sessionmaker, feeds["wire"], 1, "Wind farm cut off", "Storm.", "s1")
     copy = await _article(
-        sessionmaker, feeds["wire"], 2, "North Bank wind farm loses cable", "Storm.", "s1"
+        sessionmaker, feeds["gazette"], 2, "North Bank wind farm loses cable", "Storm.", "s1"
     )
     assert await matcher.handle_new_articles([first], now=NOW) == 2
-    assert await matcher.handle_new_articles([copy], now=NOW) == 0
-    assert len(await _alerts(sessionmaker)) == 2
+    # The gazette's copy: chat 1 had the wire's alert; chat 3 reads only the gazette.
+    assert await matcher.handle_new_articles([copy], now=NOW) == 1
+    assert [a.chat_id for a in await _alerts(sessionmaker)] == [1, 2, 3]
 
 
 async def test_exclusions_and_rule_changes_are_seen(

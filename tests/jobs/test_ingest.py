@@ -167,6 +167,28 @@ async def test_same_article_in_two_feeds_is_stored_once(
     assert entries == 4 and feeds == {first, second}
 
 
+async def test_a_story_reaching_a_second_feed_goes_to_that_feeds_alerts_too(
+    harness: Harness, server: FeedServer
+) -> None:
+    for path in ("/a.xml", "/b.xml"):
+        server.route(path, Route(server.fixture("rss2.xml")))
+    first, second = await harness.add(server.url("/a.xml")), await harness.add(server.url("/b.xml"))
+    await harness.ingestor.run_tick(now=T0)  # both backlogs: seen, no alerts
+    server.route("/a.xml", Route(server.fixture("edited-v1.xml")))
+    await harness.ingestor.run_tick(now=T0 + timedelta(seconds=INTERVAL * 2))
+    server.route("/b.xml", Route(server.fixture("edited-v1.xml")))
+    report = await harness.ingestor.run_tick(now=T0 + timedelta(seconds=INTERVAL * 4))
+
+    # Stored once; handed to alerts once per feed, so readers of either feed hear of it (the
+    # alert's story key keeps a reader of both from hearing twice).
+    assert report.new == 0
+    assert [(a.feed_id, a.title) for a in harness.handed_to_alerts] == [
+        (first, "Fish auction prices fall"),
+        (second, "Fish auction prices fall"),
+    ]
+    assert len({a.article_id for a in harness.handed_to_alerts}) == 1
+
+
 async def test_not_modified_feed_costs_one_request(harness: Harness, server: FeedServer) -> None:
     feed_id = await harness.add(server.url("/conditional.xml"))
     await harness.ingestor.run_tick(now=T0)
