@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from telegram import Bot
 
-from bot.services import Services
+from bot.services import Services, digest_options
 from bot.telegram_transport import TelegramTransport
 from jobs.alerts import AlertMatcher
 from jobs.digests import DigestReport, queue_due_digests
@@ -56,7 +56,11 @@ class Pipeline:
 
     async def digest_tick(self) -> DigestReport:
         """Queue the digests that are due."""
-        report = await queue_due_digests(self.services.sessionmaker, on_enqueued=self.wake_sender)
+        report = await queue_due_digests(
+            self.services.sessionmaker,
+            options=digest_options(self.services.settings),
+            on_enqueued=self.wake_sender,
+        )
         if report.chats:
             log.info(
                 "digests: %d chats due, %d queued, %d empty",

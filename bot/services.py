@@ -6,11 +6,13 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from bot.version import package_version
+from jobs.digests import DigestOptions
 from jobs.fetch.fetcher import SafeFetcher
 from jobs.fetch.policy import FetchPolicy
 from jobs.ingest import IngestOptions
@@ -31,6 +33,13 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         max_redirects=limits.fetch_max_redirects,
         per_host=limits.fetch_per_host,
         user_agent=f"newsdigest/{package_version()} (news digest bot; reads feeds politely)",
+    )
+
+
+def digest_options(settings: Settings) -> DigestOptions:
+    return DigestOptions(
+        window=timedelta(hours=settings.digest_window_hours),
+        send_empty=settings.digest_send_empty,
     )
 
 

@@ -119,6 +119,8 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     catalog: tuple[CatalogFeed, ...] = DEFAULT_CATALOG
     poll_interval: int = 900
+    digest_window_hours: int = 48
+    digest_send_empty: bool = False
     fetch_allow: tuple[str, ...] = ()
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -149,6 +151,19 @@ def _parse_int(minimum: int, maximum: int | None = None) -> Callable[[str, objec
         return value
 
     return parse
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def _parse_bool(name: str, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise SettingsError(name, raw, "true or false (also yes/no, on/off, 1/0)")
+    return word in _TRUE
 
 
 def _parse_float(minimum: float) -> Callable[[str, object], float]:
@@ -273,6 +288,8 @@ _TOP_LEVEL: dict[str, Callable[[str, Any], Any]] = {
     "admin_ids": _parse_admin_ids,
     "catalog": _parse_catalog,
     "poll_interval": _parse_int(30, 7 * 86400),
+    "digest_window_hours": _parse_int(1, 24 * 14),
+    "digest_send_empty": lambda name, raw: _parse_bool(name, raw),
     "fetch_allow": _parse_fetch_allow,
     "webhook_url": _parse_optional_url,
     "webhook_listen": lambda name, raw: str(raw).strip(),

@@ -43,6 +43,10 @@ class DigestOptions:
     window: timedelta = timedelta(hours=48)
     send_empty: bool = False
     batch: int = 1000
+    # A digest covers articles stamped up to this long ago, and the next one starts there: an
+    # article is stamped before its transaction commits, and one committed just after a digest
+    # read must not fall between two digests.
+    settle: timedelta = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,13 +272,16 @@ async def _queue_batch(
             report.errors.append(f"chat {chat.id}: {exc}")
             next_at = None
         feed_key = tuple(feeds.get(chat.id, ()))
-        since = digest_since(chat, now=now, window=options.window)
+        until = now - options.settle
+        since = min(digest_since(chat, now=until, window=options.window), until)
         style = DigestStyle.of(chat)
         key = (feed_key, since, style)
         if key not in items_for:
             if (feed_key, since) not in candidates:
                 candidates[(feed_key, since)] = (
-                    await digest_store.digest_candidates(session, feed_key, since=since, until=now)
+                    await digest_store.digest_candidates(
+                        session, feed_key, since=since, until=until
+                    )
                     if feed_key
                     else []
                 )
@@ -309,6 +316,6 @@ async def _queue_batch(
         else:
             report.empty += 1
         digest_store.advance_schedule(
-            chat, sent_at=now if items else (chat.last_digest_at or now), next_at=next_at
+            chat, sent_at=until if items else (chat.last_digest_at or until), next_at=next_at
         )
     await deliveries.enqueue_many(session, outbox, now=now)

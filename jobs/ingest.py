@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -219,9 +220,14 @@ class Ingestor:
 
         if parsed.warning:
             log.info("feed %s parsed leniently: %s", feed.url, parsed.warning)
+        started = time.monotonic()
         for entry in parsed.entries:
+            # Each entry is stamped when its turn comes, not when the feed was fetched: page
+            # fetches and summaries of the entries before it may take minutes, and digests
+            # read by this stamp (see DigestOptions.settle).
+            at = now + timedelta(seconds=time.monotonic() - started)
             try:
-                await self._ingest_entry(feed, entry, now, outcome)
+                await self._ingest_entry(feed, entry, at, outcome)
             except Exception:
                 # One bad entry must not cost the feed's other entries.
                 log.exception("feed %s: entry %s failed", feed.url, entry.guid)

@@ -30,7 +30,6 @@ URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 # A pasted text shorter than this is a chat message, not an article to summarize.
 MIN_PASTE_WORDS = 60
-DIGEST_WINDOW = timedelta(hours=48)
 SEARCH_WINDOW = timedelta(days=30)
 TREND_DAYS = 28
 
@@ -38,8 +37,11 @@ TREND_DAYS = 28
 async def digest(update: Update, context: Context) -> None:
     """The latest digest of the chat's sources, now."""
     chat = await ensure_chat(update, context)
+    hours = context.bot_data.services.settings.digest_window_hours
     async with context.bot_data.services.sessionmaker() as session:
-        messages = await compose_for_chat(session, chat, now=utcnow(), window=DIGEST_WINDOW)
+        messages = await compose_for_chat(
+            session, chat, now=utcnow(), window=timedelta(hours=hours)
+        )
         sources = await chat_sources(session, chat.id)
     if messages:
         await send_all(context.bot, chat.id, messages)
@@ -47,7 +49,7 @@ async def digest(update: Update, context: Context) -> None:
         await reply(
             update,
             context,
-            "Nothing new from your sources in the last 48 hours. I'll keep reading.",
+            f"Nothing new from your sources in the last {hours} hours. I'll keep reading.",
         )
     else:
         await reply(

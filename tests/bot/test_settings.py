@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.services import digest_options
 from bot.settings import DEFAULT_CATALOG, Secret, SettingsError, load_settings
 
 TOKEN = "123456789:AAH-abcdefghijklmnopqrstuvwxyz0123456"
@@ -35,6 +37,19 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
     assert [(f.topic, f.url) for f in settings.catalog] == [("local", "https://town.example/feed")]
 
 
+def test_digest_options_come_from_settings() -> None:
+    settings = load_settings(
+        {
+            "NEWSDIGEST_DIGEST_SEND_EMPTY": "yes",
+            "NEWSDIGEST_DIGEST_WINDOW_HOURS": "24",
+            "HOME": "/t",
+        }
+    )
+    options = digest_options(settings)
+    assert options.send_empty is True and options.window == timedelta(hours=24)
+    assert digest_options(load_settings({"HOME": "/t"})).send_empty is False
+
+
 def test_common_token_variable_is_accepted_and_masked() -> None:
     settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "HOME": "/tmp"})
     assert settings.telegram_token == Secret(TOKEN)
@@ -55,6 +70,8 @@ def test_prefixed_token_wins_over_common_one() -> None:
     [
         ("NEWSDIGEST_POLL_INTERVAL", "often", "whole number"),
         ("NEWSDIGEST_POLL_INTERVAL", "5", "≥ 30"),
+        ("NEWSDIGEST_DIGEST_SEND_EMPTY", "maybe", "true or false"),
+        ("NEWSDIGEST_DIGEST_WINDOW_HOURS", "0", "≥ 1"),
         ("NEWSDIGEST_DATABASE_URL", "mysql://localhost/db", "postgresql://"),
         ("NEWSDIGEST_TELEGRAM_API_URL", "ftp://api", "http:// or https://"),
         ("NEWSDIGEST_ADMIN_IDS", "12,alice", "user ids"),

@@ -125,9 +125,26 @@ async def test_schedule_moves_on_and_nothing_is_queued_twice(
     async with sessionmaker() as session:
         chat = await session.get(Chat, 1)
     assert chat is not None
-    assert chat.last_digest_at == NOW
+    assert chat.last_digest_at == NOW - DigestOptions().settle
     assert chat.next_digest_at == NOW + timedelta(days=1)
     assert len((await _digests(sessionmaker))[1]) == 1
+
+
+async def test_an_article_committed_just_after_a_digest_is_in_the_next(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, *_ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire], story="a", hours_ago=1, title="Early story")
+        await _chat(session, 1, [wire])
+    await queue_due_digests(sessionmaker, now=NOW)
+    # Stamped a minute before that digest ran, but its transaction committed after it read.
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 2, [wire], story="b", hours_ago=1 / 60, title="Late story")
+    await queue_due_digests(sessionmaker, now=NOW + timedelta(days=1))
+    first, second = (await _digests(sessionmaker))[1]
+    assert "Early story" in first and "Late story" not in first
+    assert "Late story" in second and "Early story" not in second
 
 
 async def test_no_news_no_message_unless_asked(
