@@ -31,6 +31,7 @@ from bot.render import COMMANDS
 from bot.routes import register_handlers
 from bot.services import Services, open_services
 from bot.settings import Settings
+from bot.telegram_transport import sender_bot
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +75,18 @@ def build_application(
 
     async def post_init(app: BotApplication) -> None:
         opened = services or await open_services(settings)
-        pipeline = build_pipeline(opened, bot=app.bot)
+        token = settings.telegram_token
+        assert token is not None  # checked when the application was built
+        # Replies go through app.bot and its limiter; the sender has its own (see sender_bot).
+        outbox_bot = sender_bot(token.reveal(), settings.telegram_api_url) if background else None
+        if outbox_bot is not None:
+            await outbox_bot.initialize()
+        pipeline = build_pipeline(opened, bot=outbox_bot or app.bot)
         runtime = Runtime(
             services=opened,
             pipeline=pipeline,
             summaries=SlidingWindowLimiter(settings.limits.summaries_per_minute),
+            sender_bot=outbox_bot,
         )
         app.bot_data.runtime = runtime
         app.bot_data.settings = settings
@@ -109,6 +117,8 @@ def build_application(
                 await task
 
     async def post_shutdown(app: BotApplication) -> None:
+        if app.bot_data.runtime.sender_bot is not None:
+            await app.bot_data.runtime.sender_bot.shutdown()
         if owns_services:
             await app.bot_data.runtime.services.aclose()
 
@@ -120,8 +130,8 @@ def build_application(
         .context_types(ContextTypes(bot_data=BotData))
         # Updates are handled concurrently: one slow /summary never holds up another's /help.
         .concurrent_updates(True)
-        # Replies share the bot's 30 messages/s with the outbox; PTB's limiter paces them and
-        # retries a 429 after retry_after instead of failing the handler.
+        # PTB's limiter paces replies and retries a 429 after retry_after instead of failing
+        # the handler; the outbox paces itself on a Bot of its own.
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
         .post_stop(post_stop)

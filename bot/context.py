@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from telegram import Bot
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.pipeline import Pipeline
@@ -22,6 +23,8 @@ class Runtime:
     summaries: SlidingWindowLimiter
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     background: list[asyncio.Task[None]] = field(default_factory=list)
+    # The outbox's own Bot (see telegram_transport.sender_bot), shut down with the app.
+    sender_bot: Bot | None = None
 
 
 class BotData:

@@ -36,6 +36,16 @@ def _seconds(value: int | float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def sender_bot(token: str, base_url: str) -> Bot:
+    """A Bot for the outbox alone, without PTB's rate limiter.
+
+    The outbox paces itself and answers a 429 by deferring only that chat; AIORateLimiter would
+    instead sleep out ``retry_after`` inside the call and stall every chat behind it (and its
+    ``rate_limit_args=0`` cannot turn retries off: PTB reads 0 as "use the default").
+    """
+    return Bot(token, base_url=base_url)
+
+
 class TelegramTransport:
     """Sends outbox payloads with PTB's Bot; payload keys: text, buttons?, preview?"""
 

@@ -41,7 +41,12 @@ class UnsupportedLanguageError(SummarizerError):
     def __init__(self, language: str) -> None:
         self._args = (language,)
         self.language = language
-        super().__init__(f"only English text can be summarized; this looks like {language}")
+        said = (
+            "its language could not be recognised"
+            if language == "unknown"
+            else f"this looks like {language}"
+        )
+        super().__init__(f"only English text can be summarized; {said}")
 
 
 class UnknownMethodError(SummarizerError):

@@ -39,7 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _positive_int(value: str) -> int:
-    number = int(value)  # argparse reports the ValueError as "invalid _positive_int value"
+    try:
+        number = int(value)
+    except ValueError:
+        # Left to argparse, this would read "invalid _positive_int value".
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
     return number

@@ -6,11 +6,10 @@ import argparse
 import asyncio
 import sys
 
-from telegram import Bot
-
 from bot.pipeline import build_pipeline
 from bot.services import services_for
 from bot.settings import Settings
+from bot.telegram_transport import sender_bot
 from bot.worker import run_worker
 
 
@@ -33,7 +32,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     processes = max(1, args.summarizer_processes)
-    bot = Bot(settings.telegram_token.reveal(), base_url=settings.telegram_api_url)
+    bot = sender_bot(settings.telegram_token.reveal(), settings.telegram_api_url)
     async with services_for(
         settings, summarizer_workers=processes, summarizer_processes=processes > 1
     ) as services:

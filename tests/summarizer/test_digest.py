@@ -97,6 +97,11 @@ def test_every_method_is_selectable_by_name(method: str) -> None:
             "only English text can be summarized; this looks like german",
         ),
         ("<p>Video PlayerClose</p><p>KEY WORDS: none</p>", EmptyTextError, "nothing to summarize"),
+        (
+            " ".join(["Zqx vrp-4 kwt 88 jjb, mmr qtt 19; plo zzq."] * 12),
+            UnsupportedLanguageError,
+            "only English text can be summarized; its language could not be recognised",
+        ),
     ],
 )
 def test_unusable_input_raises_a_readable_error(

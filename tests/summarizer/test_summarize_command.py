@@ -77,6 +77,7 @@ def test_failures_are_one_line_each_and_the_rest_still_run(
     [
         (("--method", "magic", "x.txt"), "invalid choice: 'magic'"),
         (("--sentences", "0", "x.txt"), "--sentences: must be at least 1, got 0"),
+        (("--sentences", "abc", "x.txt"), "--sentences: must be a whole number, got 'abc'"),
     ],
 )
 def test_bad_options_are_argument_errors(
