@@ -7,8 +7,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.digests import DigestOptions, compose_for_chat, next_digest_time, queue_due_digests
+from jobs.digests import (
+    DigestOptions,
+    compose_for_chat,
+    next_digest_time,
+    pick_stories,
+    queue_due_digests,
+)
 from jobs.messages import visible_length
+from store.digests import DigestCandidate
 from store.models import Article, Chat, Delivery, Feed, FeedEntry, Subscription, Summary
 
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
@@ -235,3 +242,67 @@ async def test_digest_on_demand_includes_a_new_feeds_backlog(
         assert chat is not None
         [message] = await compose_for_chat(session, chat, now=NOW, window=timedelta(hours=48))
     assert "Backlog story" in message
+
+
+def _candidate(
+    n: int, source: str, *, hours_ago: float, story: str | None = None
+) -> DigestCandidate:
+    return DigestCandidate(
+        n,
+        f"Story {n}",
+        f"https://news.example/{n}",
+        None,
+        NOW - timedelta(hours=hours_ago),
+        story or f"s{n}",
+        1,
+        source,
+        ("One sentence.",),
+        (),
+        (),
+    )
+
+
+def test_fresher_stories_rank_first() -> None:
+    items = pick_stories(
+        [_candidate(1, "Wire", hours_ago=20), _candidate(2, "Gazette", hours_ago=1)],
+        limit=5,
+        now=NOW,
+    )
+    assert [item.title for item in items] == ["Story 2", "Story 1"]
+
+
+def test_one_busy_source_does_not_fill_the_digest() -> None:
+    # The wire's three stories are each a little fresher than the courier's one, yet the
+    # courier's story makes the top two.
+    candidates = [_candidate(n, "Wire", hours_ago=1 + n / 10) for n in range(1, 4)]
+    candidates.append(_candidate(9, "Courier", hours_ago=2))
+    items = pick_stories(candidates, limit=2, now=NOW)
+    assert [item.source for item in items] == ["Wire", "Courier"]
+    # Without the limit all four appear, the courier's second.
+    assert [item.title for item in pick_stories(candidates, limit=4, now=NOW)][:2] == [
+        "Story 1",
+        "Story 9",
+    ]
+
+
+async def test_the_autumn_night_brings_one_digest_not_two(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # Berlin leaves summer time on 25 October 2026: 02:30 local happens at 00:30 and 01:30 UTC.
+    first_0230 = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    wire, *_ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _chat(session, 1, [wire])
+        chat = await session.get(Chat, 1)
+        assert chat is not None
+        chat.digest_schedule, chat.next_digest_at = "daily 02:30", first_0230
+    sent = await queue_due_digests(
+        sessionmaker, now=first_0230, options=DigestOptions(send_empty=True)
+    )
+    again = await queue_due_digests(
+        sessionmaker, now=first_0230 + timedelta(hours=1), options=DigestOptions(send_empty=True)
+    )
+    assert (sent.chats, again.chats) == (1, 0)
+    async with sessionmaker() as session:
+        chat = await session.get(Chat, 1)
+    assert chat is not None and chat.next_digest_at == datetime(2026, 10, 26, 1, 30, tzinfo=UTC)
