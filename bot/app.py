@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -31,7 +30,8 @@ from bot.render import COMMANDS
 from bot.routes import register_handlers
 from bot.services import Services, open_services
 from bot.settings import Settings
-from bot.telegram_transport import sender_bot
+from bot.telegram_transport import SharedPaceLimiter, sender_bot
+from jobs.outbox import RateLimiter, SenderOptions
 
 log = logging.getLogger(__name__)
 
@@ -72,16 +72,17 @@ def build_application(
     if settings.telegram_token is None:
         raise ValueError("build_application needs a Telegram token (the demo brings its own)")
     owns_services = services is None
+    pace = RateLimiter(SenderOptions())
 
     async def post_init(app: BotApplication) -> None:
         opened = services or await open_services(settings)
         token = settings.telegram_token
         assert token is not None  # checked when the application was built
-        # Replies go through app.bot and its limiter; the sender has its own (see sender_bot).
-        outbox_bot = sender_bot(token.reveal(), settings.telegram_api_url) if background else None
-        if outbox_bot is not None:
-            await outbox_bot.initialize()
-        pipeline = build_pipeline(opened, bot=outbox_bot or app.bot)
+        # Replies go through app.bot and its limiter; the sender has its own Bot (see
+        # sender_bot), and both draw on one pace.
+        outbox_bot = sender_bot(token.reveal(), settings.telegram_api_url)
+        await outbox_bot.initialize()
+        pipeline = build_pipeline(opened, bot=outbox_bot, pace=pace)
         runtime = Runtime(
             services=opened,
             pipeline=pipeline,
@@ -130,9 +131,9 @@ def build_application(
         .context_types(ContextTypes(bot_data=BotData))
         # Updates are handled concurrently: one slow /summary never holds up another's /help.
         .concurrent_updates(True)
-        # PTB's limiter paces replies and retries a 429 after retry_after instead of failing
-        # the handler; the outbox paces itself on a Bot of its own.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # PTB's limiter retries a 429 after retry_after instead of failing the handler; replies
+        # and the outbox (on a Bot of its own) share one global pace.
+        .rate_limiter(SharedPaceLimiter(pace))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -19,7 +19,7 @@ from jobs.digests import DigestReport, queue_due_digests
 from jobs.ingest import Ingestor, TickReport
 from jobs.leadership import serve_role
 from jobs.notices import queue_feed_broken_notices
-from jobs.outbox import OutboxSender
+from jobs.outbox import OutboxSender, RateLimiter
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -78,10 +78,17 @@ class Pipeline:
             await serve_role(self.services.engine, "newsdigest-sender", self.sender.run, stop)
 
 
-def build_pipeline(services: Services, *, bot: Bot | None) -> Pipeline:
-    """Wire ingestion → alert matching → outbox → sender; ``bot`` None means no sending here."""
+def build_pipeline(
+    services: Services, *, bot: Bot | None, pace: RateLimiter | None = None
+) -> Pipeline:
+    """Wire ingestion → alert matching → outbox → sender; ``bot`` None means no sending here.
+
+    ``pace`` is the process's shared global pace (see telegram_transport.SharedPaceLimiter).
+    """
     sender = (
-        OutboxSender(services.sessionmaker, TelegramTransport(bot)) if bot is not None else None
+        OutboxSender(services.sessionmaker, TelegramTransport(bot), limiter=pace)
+        if bot is not None
+        else None
     )
     matcher = AlertMatcher(services.sessionmaker, on_enqueued=sender.wake if sender else None)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -19,8 +20,9 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.ext import AIORateLimiter
 
-from jobs.outbox import ChatGone, ChatMoved, Rejected, RetryLater, TransientError
+from jobs.outbox import ChatGone, ChatMoved, RateLimiter, Rejected, RetryLater, TransientError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,36 @@ def sender_bot(token: str, base_url: str) -> Bot:
     ``rate_limit_args=0`` cannot turn retries off: PTB reads 0 as "use the default").
     """
     return Bot(token, base_url=base_url)
+
+
+class SharedPaceLimiter(AIORateLimiter):
+    """PTB's limiter for replies, taking its global slots from the outbox's pace.
+
+    Telegram's 30 messages a second is per bot, not per Bot object: replies and the outbox in one
+    process must share it, or a digest fan-out at 29.5/s plus busy readers would go over and
+    collect 429s. AIORateLimiter keeps its per-group limit and its retry of a 429; only its
+    overall limit is replaced by the shared pace.
+    """
+
+    def __init__(self, pace: RateLimiter, max_retries: int = 3) -> None:
+        super().__init__(overall_max_rate=0, max_retries=max_retries)
+        self.pace = pace
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        # Only requests to a chat count towards the ceiling, as in AIORateLimiter itself.
+        if data.get("chat_id") is not None:
+            await self.pace.wait_global()
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
 
 
 class TelegramTransport:

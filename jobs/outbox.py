@@ -156,11 +156,14 @@ class OutboxSender:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         now: Callable[[], datetime] = utcnow,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.transport = transport
         self.options = options or SenderOptions()
-        self.limiter = RateLimiter(self.options, clock, sleep)
+        # A limiter passed in is shared with the process's other senders (the bot's replies),
+        # so that together they stay under the one per-bot ceiling.
+        self.limiter = limiter or RateLimiter(self.options, clock, sleep)
         self.now = now
         self._wake = asyncio.Event()
 
