@@ -60,6 +60,8 @@ def configure_logging(level: str) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     if level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        # APScheduler logs two lines per job run (every 30 s); our jobs log one line of results.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
