@@ -91,7 +91,7 @@ _CORPORATE_ROLE = (
     r"|(?:senior\s+|executive\s+)vice\s+president)"
 )
 _PRODUCT = (
-    r"(?:shares|stocks?|products?|produce|smartphones?|phones?|handsets?|devices?|chips?"
+    r"(?:shares|products?|produce|smartphones?|phones?|handsets?|devices?|chips?"
     r"|vehicles?|factory|factories|plants?|stores?|brands?|customers|subscribers|revenues?|profits?"
     r"|earnings|sales|market\s+share|apps?|platforms?)"
 )
@@ -101,7 +101,9 @@ _COMPANY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _COMPANY_AFTER = re.compile(
-    rf"(?i:['’]s\s+(?:[\w-]+\s+){{0,2}}(?:{_CORPORATE_ROLE}|{_PRODUCT})\b)"
+    # One lower-case word at most between: in "Musk's Tesla shares" the shares are Tesla's, in
+    # "Smith's appointment as chief executive" the post is not Smith's.
+    rf"['’]s\s+(?:[a-z][\w-]*\s+)?(?i:{_CORPORATE_ROLE}|{_PRODUCT})\b"
     r"|\s+(?i:group|holdings|telecom|technologies|corporation|airlines|motors)\b"
     r"|,?\s+(?:Inc|Corp|Co|Ltd|LLC|plc|PLC|AG|SA|GmbH|NV)\b(?!-)"
 )
@@ -119,7 +121,7 @@ LISTED_WEIGHT = 0.5
 
 # One cue outweighs two of the model's votes: it reads the words, the model guessed.
 CUE_VOTES = 2.0
-# A one-word "person" never given a full name is as often a brand the model does not know.
+# A one-word "person" with company cues is as often a brand the model does not know.
 MONONYM_PERSON_VOTE = 0.5
 SPREAD_WEIGHT = 1.0
 EARLINESS_WEIGHT = 2.0
@@ -150,6 +152,8 @@ class _Cluster:
     country: str | None = None
     # Nationality adjectives among the forms ("Chinese" in China's cluster).
     adjectives: set[str] = field(default_factory=set)
+    # Tagged PERSON with a given and a family name at least once ("Mike Smith").
+    named_in_full: bool = False
 
     @property
     def mentions(self) -> int:
@@ -161,9 +165,14 @@ class _Cluster:
             return None
         return "group" if set(self.forms) <= self.adjectives else "place"
 
-    def absorb(self, other: _Cluster) -> None:
+    def absorb(self, other: _Cluster, *, as_kind: str | None = None) -> None:
+        """Take in ``other``'s mentions; ``as_kind`` turns its votes into votes for that kind."""
         self.forms.update(other.forms)
-        self.kinds.update(other.kinds)
+        if as_kind is None:
+            self.kinds.update(other.kinds)
+        else:
+            self.kinds[as_kind] += other.kinds.total()
+        self.named_in_full = self.named_in_full or other.named_in_full
         self.first = min(self.first, other.first)
         self.adjectives |= other.adjectives
 
@@ -251,6 +260,7 @@ def _cluster_mentions(mentions: Sequence[Mention], text: str) -> dict[str, _Clus
         cluster = clusters.setdefault(key, _Cluster(first=mention.start, country=code))
         cluster.forms[form] += 1
         cluster.kinds[kind] += 1
+        cluster.named_in_full |= mention.label == "PERSON" and len(form.split()) > 1
         if adjective:
             cluster.adjectives.add(form)
         # "International Data Corporation (IDC)" declares an alias.
@@ -329,7 +339,9 @@ def _merge_partial_names(clusters: dict[str, _Cluster]) -> dict[str, _Cluster]:
                 and long.split()[-1] in _DESIGNATORS
             ]
         if len(homes) == 1:
-            clusters[homes[0]].absorb(clusters.pop(short))
+            # "Lei" is Lei Jun, "DaTang" is DaTang Telecom, however the model tagged them alone.
+            home = clusters[homes[0]]
+            home.absorb(clusters.pop(short), as_kind=_voted_kind(home))
     return clusters
 
 
@@ -436,7 +448,9 @@ def _count_in_text(
         paragraphs[paragraph] = max(weight, paragraphs.get(paragraph, 0.0))
         before = text[max(0, match.start() - _CONTEXT) : match.start()]
         after = text[match.end() : match.end() + _CONTEXT]
-        if _COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(after):
+        # In "CEO of Wichita-based ..." and "director of Venice's theatre" the company comes after.
+        modifies = after.startswith(("-", "'s", "’s"))
+        if (_COMPANY_BEFORE.search(before) and not modifies) or _COMPANY_AFTER.match(after):
             counts.company_cues[key] += 1
         if _PERSON_BEFORE.search(before):
             counts.person_cues[key] += 1
@@ -462,14 +476,17 @@ def _decided_kind(cluster: _Cluster, company_cues: int, person_cues: int) -> str
     if cluster.fixed_kind:
         return cluster.fixed_kind
     votes = {kind: float(n) for kind, n in cluster.kinds.items()}
-    if all(len(form.split()) == 1 for form in cluster.forms):
-        votes["person"] = MONONYM_PERSON_VOTE * votes.get("person", 0.0)
     # A designator in the name itself ("DaTang Telecom") is a company cue on each mention.
     designated = sum(n for f, n in cluster.forms.items() if f.split()[-1].lower() in _DESIGNATORS)
-    company_votes = CUE_VOTES * max(company_cues, designated)
-    votes["organisation"] = votes.get("organisation", 0.0) + company_votes
+    # Someone named in full is a person; "president of Barnard's Retail Consulting Group" is
+    # about his firm.
+    company_cues = 0 if cluster.named_in_full else max(company_cues, designated)
+    if company_cues:
+        # A one-word "person" described as a company is the brand the model did not know.
+        votes["person"] = MONONYM_PERSON_VOTE * votes.get("person", 0.0)
+    votes["organisation"] = votes.get("organisation", 0.0) + CUE_VOTES * company_cues
     votes["person"] = votes.get("person", 0.0) + CUE_VOTES * person_cues
-    # Ties go to the model's own majority.
+    # Ties go to the model's own majority, then to its first label.
     return max(votes, key=lambda kind: (votes[kind], cluster.kinds[kind]))
 
 

@@ -34,10 +34,12 @@ _IRREGULAR_DEMONYMS = {
     "Kyrgyz": "KG", "Tajik": "TJ", "Turkmen": "TM", "Afghan": "AF", "Bahamian": "BS",
     "Nigerian": "NG", "Dominican": "DO", "Mozambican": "MZ", "Montenegrin": "ME",
     "Laotian": "LA", "Ivorian": "CI", "Honduran": "HN", "Salvadoran": "SV",
-    "Panamanian": "PA", "Spanish": "ES",
+    "Panamanian": "PA", "Spanish": "ES", "German": "DE", "Somali": "SO",
 }  # fmt: skip
-# "Ecuador" + "ian", "Chin(a)" + "ese", "Kenya" + "n", "New Zealand" + "er".
+# "Ecuador" + "ian", "Kenya" + "n", "Iraq" + "i", "New Zealand" + "er"; a final vowel or y may go
+# first: "Chin(a)" + "ese", "Ital(y)" + "ian", "Mexic(o)" + "an".
 _SUFFIXES = ("n", "an", "ian", "ese", "i", "ish", "er")
+_STEM_SUFFIXES = ("an", "ian", "ese")
 _DROPPED_ENDINGS = re.compile(r"[aeiouy]$")
 _BRACKETED = re.compile(r"\s*\([^)]*\)")
 
@@ -64,10 +66,9 @@ def _country_names() -> dict[str, str]:
 
 def demonym_forms(place: str) -> set[str]:
     """Return the regular adjectives of a place name ("Africa" -> "African", ...), as candidates."""
-    stems = {place}
+    forms = {place + suffix for suffix in _SUFFIXES}
     if _DROPPED_ENDINGS.search(place):
-        stems.add(place[:-1])  # "Germany" -> "German", "Somalia" -> "Somali"
-    forms = stems | {stem + suffix for stem in stems for suffix in _SUFFIXES}
+        forms |= {place[:-1] + suffix for suffix in _STEM_SUFFIXES}
     return forms - {place}
 
 

@@ -97,6 +97,22 @@ def test_a_one_word_person_with_company_cues_is_an_organisation() -> None:
     ]
 
 
+def test_a_possessive_before_another_name_is_no_company_cue() -> None:
+    # The shares are Lumen's, not Chin's: "Chin" stays the person, and is not China either.
+    text = "Rita Chin founded Lumen. Chin's Lumen shares rose. Chin's Lumen sales grew. Chin left."
+    tagged = [
+        ("Rita Chin", "PERSON"),
+        ("Lumen", "ORG"),
+        ("Chin's", "PERSON"),
+        ("Lumen", "ORG"),
+        ("Chin's", "ORG"),
+        ("Lumen", "ORG"),
+        ("Chin", "ORG"),
+    ]
+    by_text = {e.text: (e.kind, e.mentions) for e in rank(text, tagged)}
+    assert by_text == {"Rita Chin": ("person", 4), "Lumen": ("organisation", 3)}
+
+
 def test_without_cues_the_model_majority_stands() -> None:
     text = "Neymar scored twice. Neymar ran on. Neymar's goal won it. Fans cheered Neymar."
     tagged = [("Neymar", "PERSON"), ("Neymar", "PERSON"), ("Neymar's", "ORG"), ("Neymar", "PERSON")]
