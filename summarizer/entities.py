@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from summarizer.places import country_code, demonym_country, demonym_forms
 
 # spaCy's OntoNotes labels, folded into the kinds a reader cares about; the rest are dropped.
 KIND_OF_LABEL = {
@@ -51,9 +54,83 @@ _WIRE_AGENCIES = frozenset((
     "xinhua", "reuters", "ap", "associated press", "afp", "agence france-presse", "dpa", "upi",
     "efe", "ansa", "kyodo", "tass", "pti", "ians", "press association",
 ))  # fmt: skip
+
+# Credits and datelines name reporters and the desk's city, not the story's subjects. Cleaning
+# drops them as whole paragraphs; these find them inside one ("(Reporting by Ana Costa; Editing
+# by Ben Ode)", a second story's "PORTO, March 3 (Newswire) --"). Not "written by" or "produced
+# by": in a story those credit its subjects' work.
+_CREDIT = re.compile(
+    r"\b(?:(?:additional\s+)?reporting|writing|editing|compiled|photos?|photographs?|pictures?"
+    r"|graphics?)\s+by\s+[^;()\n]*?(?=[;()\n]|\.\s|\.?$)"
+    r"|\bby\s+(?:[A-Z][\w-]*\s+)?(?:staff\s+)?(?:writers?|correspondents?|reporters?)\s+[^;()\n.]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Looked for only where "contributed" occurs: names before a word are slow to search for.
+_CONTRIBUTED = re.compile(
+    r"(?:[A-Z][\w.'-]*\s+){1,4}(?:and\s+(?:[A-Z][\w.'-]*\s+){1,4})?contributed\s+"
+    r"(?:reporting\s+)?to\s+this\s+(?:report|story|article)"
+)
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'-]+\s+){0,3}[A-Z][A-Z.'-]+"  # BEIJING, NEW YORK
+    r"(?:,\s*[A-Z][\w.]*(?:\s+[\w.]+)?)?"  # ", May 9", ", Calif."
+    r"\s*(?:\([^()\n]{2,40}\))?\s*(?:--|—|–)\s*",  # "(Xinhua) --"
+    re.MULTILINE,
+)
+
+# Words around a name that say it is a company, whatever the model voted (en_core_web_sm calls an
+# unfamiliar brand a PERSON): a company noun or a corporate role before it ("smartphone maker
+# Xiaomi", "CEO of Xiaomi"), a designator after it ("Alibaba group", "Sony Corp"), or a possessive
+# with its products, shares or executives ("Xiaomi's smartphones", "Xiaomi's chief executive").
+_COMPANY_NOUN = (
+    r"(?:maker|manufacturer|producer|vendor|supplier|retailer|carrier|operator|company|firm|giant"
+    r"|start-?up|conglomerate|lender|insurer|airline|chipmaker|carmaker|automaker)"
+)
+_CORPORATE_ROLE = (
+    r"(?:CEO|chief\s+executive|chief\s+\w+\s+officer|chair(?:man|woman|person)?|co-?founder|founder"
+    r"|board|shareholders?|subsidiary|subsidiaries|headquarters"
+    r"|(?:senior\s+|executive\s+)vice\s+president)"
+)
+_PRODUCT = (
+    r"(?:shares|products?|produce|smartphones?|phones?|handsets?|devices?|chips?"
+    r"|vehicles?|factory|factories|plants?|stores?|brands?|customers|subscribers|revenues?|profits?"
+    r"|earnings|sales|market\s+share|apps?|platforms?)"
+)
+_COMPANY_BEFORE = re.compile(
+    rf"\b(?:{_COMPANY_NOUN}(?:\s+of)?|{_CORPORATE_ROLE}\s+(?:and\s+\w+\s+)?(?:of|at)"
+    r"|(?:president|director|head|employees?|staff)\s+(?:of|at))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_COMPANY_AFTER = re.compile(
+    # One lower-case word at most between: in "Musk's Tesla shares" the shares are Tesla's, in
+    # "Smith's appointment as chief executive" the post is not Smith's.
+    rf"['’]s\s+(?:[a-z][\w-]*\s+)?(?i:{_CORPORATE_ROLE}|{_PRODUCT})\b"
+    r"|\s+(?i:group|holdings|telecom|technologies|corporation|airlines|motors)\b"
+    r"|,?\s+(?:Inc|Corp|Co|Ltd|LLC|plc|PLC|AG|SA|GmbH|NV)\b(?!-)"
+)
+# Capitalised honorifics and titles right before a name say it is a person ("Mr. Reis").
+_PERSON_BEFORE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Lord|Lady|President|Prime\s+Minister|Minister"
+    r"|Senator|Sen|Rep|Gov|Governor|General|Gen|Judge|Justice|Pope|King|Queen|Prince|Princess"
+    r"|Chairman|Vice\s+President)\.?\s+$"
+)
+_CONTEXT = 60
+# "Cambodia, Russia, Ukraine and Tanzania": names listed together are background. A run of names
+# is a list when "and" or "or" joins two of them (commas alone also join clauses: "Lei, Xiaomi").
+_LIST_GAP = re.compile(r"(?:['’]s)?\s*(?P<sep>,|,?\s+and|,?\s+or)\s+(?:the\s+)?")
+LISTED_WEIGHT = 0.5
+
+# One cue outweighs two of the model's votes: it reads the words, the model guessed.
+CUE_VOTES = 2.0
+# A one-word "person" with company cues is as often a brand the model does not know.
+MONONYM_PERSON_VOTE = 0.5
 SPREAD_WEIGHT = 1.0
-# Nationality adjectives modify everything ("Chinese companies") and would crowd out subjects.
+EARLINESS_WEIGHT = 2.0
+TITLE_WEIGHT = 2.0
+SUMMARY_WEIGHT = 1.0
+# Nationality adjectives modify everything ("Chinese companies") and would crowd out subjects:
+# a group counts half, and so does a country's adjective among that country's mentions.
 _KIND_WEIGHT = {"group": 0.5}
+ADJECTIVE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +148,42 @@ class _Cluster:
     forms: Counter[str] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
     first: int = 0
+    # The ISO code of the country this is, or whose people it names; its kind is then fixed.
+    country: str | None = None
+    # Nationality adjectives among the forms ("Chinese" in China's cluster).
+    adjectives: set[str] = field(default_factory=set)
+    # Tagged PERSON with a given and a family name at least once ("Mike Smith").
+    named_in_full: bool = False
 
     @property
     def mentions(self) -> int:
         return sum(self.forms.values())
 
-    def absorb(self, other: _Cluster) -> None:
+    @property
+    def fixed_kind(self) -> str | None:
+        if self.country is None:
+            return None
+        return "group" if set(self.forms) <= self.adjectives else "place"
+
+    def absorb(self, other: _Cluster, *, as_kind: str | None = None) -> None:
+        """Take in ``other``'s mentions; ``as_kind`` turns its votes into votes for that kind."""
         self.forms.update(other.forms)
-        self.kinds.update(other.kinds)
+        if as_kind is None:
+            self.kinds.update(other.kinds)
+        else:
+            self.kinds[as_kind] += other.kinds.total()
+        self.named_in_full = self.named_in_full or other.named_in_full
         self.first = min(self.first, other.first)
+        self.adjectives |= other.adjectives
 
     def display(self, kind: str, written: Counter[str]) -> str:
         """Pick the name to show: the form the text uses most, a person's full name."""
         # A designator in lower case describes rather than names ("Alibaba", not "Alibaba group").
         # and an acronym defers to its spelled-out name ("International Data Corporation (IDC)").
+        names = [f for f in self.forms if f not in self.adjectives] or list(self.forms)
         plain = [
-            f for f in self.forms if f.split()[-1] not in _DESIGNATORS and not _ACRONYM.fullmatch(f)
-        ] or list(self.forms)
+            f for f in names if f.split()[-1] not in _DESIGNATORS and not _ACRONYM.fullmatch(f)
+        ] or names
         if kind == "person":
             # "Marta Reis", however often the story says only "Reis".
             return max(plain, key=lambda f: (len(f.split()), written[f], self.forms[f]))
@@ -119,18 +215,54 @@ def _key(text: str) -> str:
     return text.casefold()
 
 
-def _cluster_mentions(mentions: Iterable[Mention], text: str) -> dict[str, _Cluster]:
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """Return the sorted character spans of credits and datelines in ``text``."""
+    spans = [m.span() for m in _CREDIT.finditer(text)]
+    if "contributed" in text:
+        spans += [m.span() for m in _CONTRIBUTED.finditer(text)]
+    spans += [m.span() for m in _DATELINE.finditer(text)]
+    return sorted(spans)
+
+
+def _inside(spans: Sequence[tuple[int, int]], position: int) -> bool:
+    i = bisect.bisect_right(spans, (position, sys.maxsize)) - 1
+    return i >= 0 and spans[i][0] <= position < spans[i][1]
+
+
+def _country_of(form: str, person_words: set[str]) -> tuple[str | None, bool]:
+    """Return (ISO code, is an adjective) when ``form`` names a country or its people."""
+    if form in person_words:
+        return None, False  # "Michael Jordan ... Jordan said" is the man, not the country
+    code = country_code(form)
+    if code:
+        return code, False
+    code = demonym_country(form) or demonym_country(form.removesuffix("s"))
+    return code, code is not None
+
+
+def _cluster_mentions(mentions: Sequence[Mention], text: str) -> dict[str, _Cluster]:
     clusters: dict[str, _Cluster] = {}
     aliases: dict[str, str] = {}
+    person_words = {
+        word
+        for m in mentions
+        if m.label == "PERSON" and len(m.text.split()) > 1
+        for word in normalise(m.text).split()
+    }
     for mention in mentions:
         kind = KIND_OF_LABEL.get(mention.label)
         form = normalise(mention.text)
         if kind is None or len(form) < 2 or not any(c.isalpha() for c in form):
             continue
-        key = _key(form)
-        cluster = clusters.setdefault(key, _Cluster(first=mention.start))
+        code, adjective = _country_of(form, person_words)
+        # A country's name and its adjective share a cluster once both occur (see _adopt_people).
+        key = f"country {code}{' people' if adjective else ''}" if code else _key(form)
+        cluster = clusters.setdefault(key, _Cluster(first=mention.start, country=code))
         cluster.forms[form] += 1
         cluster.kinds[kind] += 1
+        cluster.named_in_full |= mention.label == "PERSON" and len(form.split()) > 1
+        if adjective:
+            cluster.adjectives.add(form)
         # "International Data Corporation (IDC)" declares an alias.
         abbreviation = _ABBREVIATION.match(text, mention.end)
         if abbreviation:
@@ -138,38 +270,92 @@ def _cluster_mentions(mentions: Iterable[Mention], text: str) -> dict[str, _Clus
     for alias, target in aliases.items():
         if alias in clusters and target in clusters and alias != target:
             clusters[target].absorb(clusters.pop(alias))
-    return _merge_partial_names(clusters)
+    return _adopt_people(_merge_partial_names(clusters))
 
 
 def _voted_kind(cluster: _Cluster) -> str:
-    return cluster.kinds.most_common(1)[0][0]
+    return cluster.fixed_kind or cluster.kinds.most_common(1)[0][0]
+
+
+def _adopt_people(clusters: dict[str, _Cluster]) -> dict[str, _Cluster]:
+    """Count "Chinese" as a mention of China, "African" of Africa, when the story names the place."""
+    places = {
+        form.casefold(): key
+        for key, cluster in clusters.items()
+        if _voted_kind(cluster) == "place"
+        for form in cluster.forms
+        if form not in cluster.adjectives
+    }
+    adjectives = {
+        adjective.casefold(): key
+        for place, key in places.items()
+        for adjective in demonym_forms(place)
+    }
+    for key in list(clusters):
+        cluster = clusters[key]
+        if cluster.fixed_kind == "group":
+            home = f"country {cluster.country}"
+        elif cluster.country is None and _voted_kind(cluster) == "group":
+            homes = {
+                adjectives.get(f.casefold()) or adjectives.get(f.casefold().removesuffix("s"))
+                for f in cluster.forms
+            }
+            if len(homes) != 1 or None in homes:
+                continue
+            home = str(homes.pop())
+        else:
+            continue
+        if home in clusters:
+            people = clusters.pop(key)
+            # "Southeast Asian" is a NORP to the model; "Southeast Asia" stays a place.
+            people.kinds.clear()
+            people.adjectives |= set(people.forms)
+            clusters[home].absorb(people)
+    return clusters
 
 
 def _merge_partial_names(clusters: dict[str, _Cluster]) -> dict[str, _Cluster]:
     """Fold "Lei" into "Lei Jun", "Alibaba" into "Alibaba group", when unambiguous."""
-    keys = sorted(clusters, key=lambda k: len(k.split()))
-    for short in keys:
+    # Countries keep their own clusters: "China" is not short for "China Telecom".
+    names = [k for k, c in clusters.items() if c.country is None]
+    for short in sorted(names, key=lambda k: len(k.split())):
         short_tokens = short.split()
         kind = _voted_kind(clusters[short])
         homes = [
             long
-            for long in clusters
-            if long != short
+            for long in names
+            if long in clusters
+            and long != short
             and len(long.split()) > len(short_tokens)
-            and _voted_kind(clusters[long]) == kind
-            and _is_part(short_tokens, long.split(), kind)
+            and _is_part(short_tokens, long.split(), kind, _voted_kind(clusters[long]))
         ]
         if not homes:
             homes = [
                 long
-                for long in clusters
-                if long.split()[: len(short_tokens)] == short_tokens
+                for long in names
+                if long in clusters
+                and long.split()[: len(short_tokens)] == short_tokens
                 and len(long.split()) == len(short_tokens) + 1
                 and long.split()[-1] in _DESIGNATORS
             ]
         if len(homes) == 1:
-            clusters[homes[0]].absorb(clusters.pop(short))
+            # "Lei" is Lei Jun, "DaTang" is DaTang Telecom, however the model tagged them alone.
+            home = clusters[homes[0]]
+            home.absorb(clusters.pop(short), as_kind=_voted_kind(home))
     return clusters
+
+
+def _is_part(short: Sequence[str], long: Sequence[str], kind: str, long_kind: str) -> bool:
+    if len(short) == 1 and long_kind == "person" and short[0] in (long[0], long[-1]):
+        # A given or family name of someone named in full is that person, however the model
+        # tagged it alone ("said Buerkner" as ORG after "Hans-Paul Buerkner").
+        return True
+    if kind != long_kind:
+        return False
+    if list(long[: len(short)]) == list(short):
+        return True
+    # "Reis" for "Marta Reis", "Energia" for "Lumen Energia"; but "Africa" is not "South Africa".
+    return kind in ("person", "organisation") and list(long[-len(short) :]) == list(short)
 
 
 def _recurring_names(text: str, known: Iterable[Mention]) -> list[Mention]:
@@ -195,41 +381,130 @@ def _recurring_names(text: str, known: Iterable[Mention]) -> list[Mention]:
     ]
 
 
+def _short_names(clusters: dict[str, _Cluster]) -> dict[str, str]:
+    """Return names without their generic last word: "Belt and Road" for "... Initiative"."""
+    taken = {form for cluster in clusters.values() for form in cluster.forms}
+    short: dict[str, str] = {}
+    for key, cluster in clusters.items():
+        for form in cluster.forms:
+            words = form.split()
+            head = words[-1].lower()
+            if len(words) >= 3 and (head in _NAME_ENDINGS or head in _DESIGNATORS):
+                name = " ".join(words[:-1])
+                if words[-2][0].isupper() and name not in taken:
+                    short[name] = key
+    return short
+
+
 @dataclass(slots=True)
 class _TextCounts:
-    """How often each cluster and each surface form occurs in the text, and in which paragraphs."""
+    """Where each cluster and each surface form occurs in the text, and what surrounds it."""
 
     clusters: Counter[str] = field(default_factory=Counter)
+    adjectives: Counter[str] = field(default_factory=Counter)
     forms: Counter[str] = field(default_factory=Counter)
-    paragraphs: dict[str, set[int]] = field(default_factory=dict)
+    # Per cluster, each paragraph it occurs in: 1, or ADJECTIVE_WEIGHT where only as an adjective.
+    paragraphs: dict[str, dict[int, float]] = field(default_factory=dict)
+    first: dict[str, int] = field(default_factory=dict)
+    company_cues: Counter[str] = field(default_factory=Counter)
+    person_cues: Counter[str] = field(default_factory=Counter)
+    listed: Counter[str] = field(default_factory=Counter)
 
 
-def _count_in_text(clusters: dict[str, _Cluster], text: str) -> _TextCounts:
-    """Count every cluster's forms in the text, longest form first.
+def _count_in_text(
+    clusters: dict[str, _Cluster],
+    short_names: dict[str, str],
+    text: str,
+    furniture: Sequence[tuple[int, int]],
+) -> _TextCounts:
+    """Count every cluster's forms in the text, longest form first, and the cues around them.
 
     Longest first, so "South Africa" is not also "Africa". One sense per discourse: a name the
     model tagged once is the same name where it missed it.
     """
     owner = {form: key for key, cluster in clusters.items() for form in cluster.forms}
+    owner |= {name: key for name, key in short_names.items() if name not in owner}
     counts = _TextCounts()
     if not owner:
         return counts
     forms = sorted(owner, key=len, reverse=True)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
     breaks = [m.start() for m in re.finditer(r"\n\n", text)]
+    run: list[str] = []  # the names listed so far, joined by commas, "and" or "or"
+    joined, run_end = False, 0
     for match in pattern.finditer(text):
-        key = owner[match.group()]
+        if _inside(furniture, match.start()):
+            continue
+        form = match.group()
+        key = owner[form]
         counts.clusters[key] += 1
-        counts.forms[match.group()] += 1
-        counts.paragraphs.setdefault(key, set()).add(bisect.bisect(breaks, match.start()))
+        counts.forms[form] += 1
+        adjective = form in clusters[key].adjectives
+        counts.adjectives[key] += adjective
+        counts.first.setdefault(key, match.start())
+        paragraphs = counts.paragraphs.setdefault(key, {})
+        paragraph = bisect.bisect(breaks, match.start())
+        weight = ADJECTIVE_WEIGHT if adjective else 1.0
+        paragraphs[paragraph] = max(weight, paragraphs.get(paragraph, 0.0))
+        before = text[max(0, match.start() - _CONTEXT) : match.start()]
+        after = text[match.end() : match.end() + _CONTEXT]
+        # In "CEO of Wichita-based ..." and "director of Venice's theatre" the company comes after.
+        modifies = after.startswith(("-", "'s", "’s"))
+        if (_COMPANY_BEFORE.search(before) and not modifies) or _COMPANY_AFTER.match(after):
+            counts.company_cues[key] += 1
+        if _PERSON_BEFORE.search(before):
+            counts.person_cues[key] += 1
+        gap = _LIST_GAP.fullmatch(text, run_end, match.start()) if run else None
+        if gap is None:
+            _close_list(run, joined, counts.listed)
+            run, joined = [], False
+        else:
+            joined = joined or gap.group("sep") != ","
+        run.append(key)
+        run_end = match.end()
+    _close_list(run, joined, counts.listed)
     return counts
 
 
-def _is_part(short: Sequence[str], long: Sequence[str], kind: str) -> bool:
-    if list(long[: len(short)]) == list(short):
-        return True
-    # "Reis" for "Marta Reis", "Energia" for "Lumen Energia"; but "Africa" is not "South Africa".
-    return kind in ("person", "organisation") and list(long[-len(short) :]) == list(short)
+def _close_list(run: Sequence[str], joined: bool, listed: Counter[str]) -> None:
+    if joined and len(run) > 1:
+        listed.update(run)
+
+
+def _decided_kind(cluster: _Cluster, company_cues: int, person_cues: int) -> str:
+    """Vote on the kind: the model's labels, corrected by the words around the name."""
+    if cluster.fixed_kind:
+        return cluster.fixed_kind
+    votes = {kind: float(n) for kind, n in cluster.kinds.items()}
+    # A designator in the name itself ("DaTang Telecom") is a company cue on each mention.
+    designated = sum(n for f, n in cluster.forms.items() if f.split()[-1].lower() in _DESIGNATORS)
+    # Someone named in full is a person; "president of Barnard's Retail Consulting Group" is
+    # about his firm.
+    company_cues = 0 if cluster.named_in_full else max(company_cues, designated)
+    if company_cues:
+        # A one-word "person" described as a company is the brand the model did not know.
+        votes["person"] = MONONYM_PERSON_VOTE * votes.get("person", 0.0)
+    votes["organisation"] = votes.get("organisation", 0.0) + CUE_VOTES * company_cues
+    votes["person"] = votes.get("person", 0.0) + CUE_VOTES * person_cues
+    # Ties go to the model's own majority, then to its first label.
+    return max(votes, key=lambda kind: (votes[kind], cluster.kinds[kind]))
+
+
+def _word_in(forms: Iterable[str], text: str) -> bool:
+    """Return whether any form occurs in ``text`` as whole words (str.find: a regex per form and
+    article cost more than the rest of the ranking)."""
+    for form in forms:
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not (_is_word_char(text, start - 1) or _is_word_char(text, end)):
+                return True
+            start = text.find(form, start + 1)
+    return False
+
+
+def _is_word_char(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 def rank_entities(
@@ -241,27 +516,37 @@ def rank_entities(
     limit: int,
 ) -> list[RankedEntity]:
     """Merge mentions into entities; rank by mentions, spread, earliness, title and summary."""
-    mentions = list(mentions)
+    furniture = furniture_spans(text)
+    mentions = [m for m in mentions if not _inside(furniture, m.start)]
     clusters = _cluster_mentions([*mentions, *_recurring_names(text, mentions)], text)
     length = max(len(text), 1)
-    title_key = _key(title or "")
+    # "Belt&Road" in a headline is "Belt and Road".
+    title_key = _key(re.sub(r"(?<=\w)&(?=\w)", " and ", title or ""))
     summary_key = _key(" ".join(summary))
+    short_names = _short_names(clusters)
     ranked: list[RankedEntity] = []
-    counts = _count_in_text(clusters, text)
+    counts = _count_in_text(clusters, short_names, text, furniture)
     for key, cluster in clusters.items():
         if key in _WIRE_AGENCIES:
             continue
-        forms = [_key(f) for f in cluster.forms]
+        forms = [_key(f) for f in cluster.forms] + [
+            _key(name) for name, owner in short_names.items() if owner == key
+        ]
         count = max(cluster.mentions, counts.clusters[key])
-        kind = _voted_kind(cluster)
+        kind = _decided_kind(cluster, counts.company_cues[key], counts.person_cues[key])
+        weighted: float = count
+        if kind != "group":
+            weighted -= ADJECTIVE_WEIGHT * counts.adjectives[key]
+        weighted -= LISTED_WEIGHT * counts.listed[key]
         # A subject of the story recurs across its paragraphs, not only within one.
-        spread = len(counts.paragraphs.get(key, ()))
+        spread = sum(counts.paragraphs.get(key, {}).values())
+        first = min(cluster.first, counts.first.get(key, cluster.first))
         salience = _KIND_WEIGHT.get(kind, 1.0) * (
-            count
+            weighted
             + SPREAD_WEIGHT * spread
-            + 2.0 * (1.0 - cluster.first / length)
-            + (2.0 if any(f in title_key for f in forms) else 0.0)
-            + (1.0 if any(f in summary_key for f in forms) else 0.0)
+            + EARLINESS_WEIGHT * (1.0 - first / length)
+            + (TITLE_WEIGHT if _word_in(forms, title_key) else 0.0)
+            + (SUMMARY_WEIGHT if _word_in(forms, summary_key) else 0.0)
         )
         ranked.append(
             RankedEntity(cluster.display(kind, counts.forms), kind, count, round(salience, 3))

@@ -61,3 +61,23 @@ GERMAN_STORY = (
 )
 
 SHORT_STORY = "Markets rose on Monday as investors welcomed the news from the central bank today."
+
+# A company the model does not know, countries and their adjectives, a listed run of countries,
+# a second dateline and a credit line; the names are invented.
+MAKER_STORY = """\
+Quill phones reach Kenya
+
+NAIROBI, June 4 (Newswire) -- Quill, the Estonian handset maker, will sell its phones in Kenya \
+from July, its chief executive Liis Tamm said on Tuesday.
+
+Quill's smartphones cost about half as much as rival models, and the company expects to sell \
+200,000 of them in the first year. Quill plans to open two stores in Nairobi this year.
+
+Kenyan buyers have waited months for the launch, Tamm said. Quill already sells in Latvia, \
+Finland and Sweden, and Estonian officials called the deal a model for other firms.
+
+TARTU, June 4 (Newswire) -- Separately, the Tartu city council approved a new tram line.
+
+Quill Group also runs a repair service, which it will bring to Kenya next year. (Reporting by \
+Ana Costa in Nairobi; Editing by Ben Ode)
+"""
