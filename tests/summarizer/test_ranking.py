@@ -5,16 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
 
 from summarizer.cleaning import clean_paragraphs, split_title
 from summarizer.errors import UnknownMethodError
 from summarizer.ranking import (
     METHODS,
+    NEWS_WEIGHTS,
     FastLexRank,
     _stemmer,
     _stop_words,
     build_article,
+    select_news,
     select_sentences,
+    textrank_centrality,
+    word_counts,
 )
 from tests.summarizer.articles import WIRE_STORY
 
@@ -104,3 +109,21 @@ def test_two_sentence_texts_rank_without_dividing_by_zero() -> None:
         warnings.simplefilter("error")
         digest = summarize(text, extract=False)
     assert len(digest.sentences) == 2
+
+
+def test_textrank_centrality_matches_sumy(article) -> None:  # type: ignore[no-untyped-def]
+    theirs = TextRankSummarizer(_stemmer())
+    theirs.stop_words = _stop_words()
+    expected = list(theirs.rate_sentences(article.document).values())
+    words = [theirs._to_words_set(s) for s in article.document.sentences]
+    np.testing.assert_allclose(textrank_centrality(words), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_news_passes_over_a_sentence_that_would_overrun_the_word_budget(article) -> None:  # type: ignore[no-untyped-def]
+    counts = word_counts(article)
+    unlimited = select_news(article, NEWS_WEIGHTS, max_sentences=3, max_chars=None)
+    budget = sum(counts[i] for i in unlimited) - 1
+    tight = NEWS_WEIGHTS.__class__(max_words=budget)
+    chosen = select_news(article, tight, max_sentences=3, max_chars=None)
+    assert chosen != unlimited
+    assert sum(counts[i] for i in chosen) <= budget
