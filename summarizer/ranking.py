@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -174,23 +175,10 @@ def select_sentences(
     if method == "lead":
         ranked: Sequence[int] = range(len(lengths))
     elif method == "news":
-        return select_news(article, NEWS_WEIGHTS, max_sentences=max_sentences, max_chars=max_chars)
+        return select_news(news_signals(article), NEWS_WEIGHTS, max_sentences, max_chars)
     else:
         ranked = _rank_with_sumy(article, method)
     return _within_budget(ranked, lengths, max_sentences, max_chars)
-
-
-def select_news(
-    article: Article, weights: NewsWeights, *, max_sentences: int, max_chars: int | None
-) -> list[int]:
-    """The news method's pick: its ranking within the character and word budgets."""
-    return _within_budget(
-        rank_news(article, weights),
-        [len(s) for s in article.sentences],
-        max_sentences,
-        max_chars,
-        (word_counts(article), weights.max_words),
-    )
 
 
 def _rank_with_sumy(article: Article, method: str) -> list[int]:
@@ -238,6 +226,8 @@ class NewsWeights:
     # A Telegram reader gets about 90 words (20 seconds); a sentence that would overrun it is
     # passed over for a shorter one further down the ranking.
     max_words: int = 90
+    # Caption-like sentences (see _CAPTION) keep this share of their score.
+    caption_factor: float = 0.5
 
 
 NEWS_WEIGHTS = NewsWeights()
@@ -273,33 +263,75 @@ def textrank_centrality(sentences_words: Sequence[Sequence[str]]) -> NDArray[np.
     return scores
 
 
-def rank_news(article: Article, weights: NewsWeights = NEWS_WEIGHTS) -> list[int]:
-    """Rank sentences by a lead prior blended with TextRank centrality, minus repeats."""
-    count = len(article.sentences)
-    if count == 0:
-        return []
+@dataclass(frozen=True, slots=True)
+class NewsSignals:
+    """What the news ranking knows of each sentence, computed once per article."""
+
+    similarity: NDArray[np.float64]  # LexRank's idf-modified cosine, to spot repeats
+    centrality: NDArray[np.float64]  # TextRank, scaled so the most central sentence is 1
+    words: NDArray[np.float64]  # words as a reader counts them (whitespace-separated)
+    chars: tuple[int, ...]
+    captions: NDArray[np.bool_]
+
+
+# Daily Mail picture captions run into the story without a full stop ("Tragic: The man, only
+# named as Mr Zhang, was ...", "Scroll down for video"); a reader should not get them as summary.
+_CAPTION = re.compile(
+    r"Scroll down for video|\bCLICK HERE\b|\bREAD MORE\b|\(pictured"
+    r"|\bpictured (?:above|below|left|right|centre|center|here)"
+    r"|^[A-Z][\w'’-]*(?: [\w'’-]+){0,3}: (?=[A-Z‘'\"“])"
+)
+
+
+def news_signals(article: Article) -> NewsSignals:
+    """Compute the per-sentence signals the news ranking weighs."""
     lexrank = _sumy_summarizer("lexrank")
     words = [lexrank._to_words_set(s) for s in article.document.sentences]
-    similarity = lexrank.similarity(words)
+    if not words:
+        empty = np.zeros(0)
+        return NewsSignals(np.zeros((0, 0)), empty, empty, (), np.zeros(0, dtype=bool))
     centrality = textrank_centrality(words)
-    centrality = centrality / max(float(centrality.max()), 1e-12)
+    return NewsSignals(
+        similarity=lexrank.similarity(words),
+        centrality=centrality / max(float(centrality.max()), 1e-12),
+        words=np.array([len(s.split()) for s in article.sentences], dtype=np.float64),
+        chars=tuple(len(s) for s in article.sentences),
+        captions=np.array([bool(_CAPTION.search(s)) for s in article.sentences]),
+    )
+
+
+def rank_news(signals: NewsSignals, weights: NewsWeights = NEWS_WEIGHTS) -> list[int]:
+    """Rank sentences by a lead prior blended with TextRank centrality, minus repeats."""
+    count = len(signals.chars)
+    if count == 0:
+        return []
+    centrality = signals.centrality
     lead = float(np.clip(weights.lead_weight - weights.lead_adapt * (centrality[0] - 0.5), 0, 1))
     position = 1.0 / (1.0 + np.arange(count)) ** weights.position_decay
-    lengths = np.array(word_counts(article), dtype=np.float64)
-    length_fit = np.clip(lengths / weights.short_words, 0.0, 1.0) * np.clip(
-        weights.long_words / np.maximum(lengths, 1), 0.0, 1.0
+    length_fit = np.clip(signals.words / weights.short_words, 0.0, 1.0) * np.clip(
+        weights.long_words / np.maximum(signals.words, 1), 0.0, 1.0
     )
-    score = (lead * position + (1 - lead) * centrality) * length_fit
-    order = [int(i) for i in np.argsort(-score, kind="stable")]
+    caption = np.where(signals.captions, weights.caption_factor, 1.0)
+    caption[0] = 1.0  # the lead is the story's opening even when a caption ran into it
+    score = (lead * position + (1 - lead) * centrality) * length_fit * caption
     ranked: list[int] = []
-    for index in order:
-        if any(similarity[index, j] > weights.redundancy for j in ranked):
+    for index in (int(i) for i in np.argsort(-score, kind="stable")):
+        if any(signals.similarity[index, j] > weights.redundancy for j in ranked):
             continue
         ranked.append(index)
     # Near-repeats are left out altogether: a shorter digest beats one that says a thing twice.
     return ranked
 
 
-def word_counts(article: Article) -> list[int]:
-    """Words per sentence as a reader counts them (whitespace-separated)."""
-    return [len(s.split()) for s in article.sentences]
+def select_news(
+    signals: NewsSignals, weights: NewsWeights, max_sentences: int, max_chars: int | None
+) -> list[int]:
+    """The news method's pick: its ranking within the character and word budgets."""
+    words = [int(n) for n in signals.words]
+    return _within_budget(
+        rank_news(signals, weights),
+        signals.chars,
+        max_sentences,
+        max_chars,
+        (words, weights.max_words),
+    )

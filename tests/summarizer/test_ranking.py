@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -16,10 +18,11 @@ from summarizer.ranking import (
     _stemmer,
     _stop_words,
     build_article,
+    news_signals,
+    rank_news,
     select_news,
     select_sentences,
     textrank_centrality,
-    word_counts,
 )
 from tests.summarizer.articles import WIRE_STORY
 
@@ -120,10 +123,26 @@ def test_textrank_centrality_matches_sumy(article) -> None:  # type: ignore[no-u
 
 
 def test_news_passes_over_a_sentence_that_would_overrun_the_word_budget(article) -> None:  # type: ignore[no-untyped-def]
-    counts = word_counts(article)
-    unlimited = select_news(article, NEWS_WEIGHTS, max_sentences=3, max_chars=None)
-    budget = sum(counts[i] for i in unlimited) - 1
-    tight = NEWS_WEIGHTS.__class__(max_words=budget)
-    chosen = select_news(article, tight, max_sentences=3, max_chars=None)
+    signals = news_signals(article)
+    unlimited = select_news(signals, NEWS_WEIGHTS, 3, None)
+    budget = int(sum(signals.words[i] for i in unlimited)) - 1
+    chosen = select_news(signals, dataclasses.replace(NEWS_WEIGHTS, max_words=budget), 3, None)
     assert chosen != unlimited
-    assert sum(counts[i] for i in chosen) <= budget
+    assert sum(signals.words[i] for i in chosen) <= budget
+
+
+def test_news_passes_over_picture_captions_but_not_the_lead() -> None:
+    paragraphs = [
+        "Pictured: The mayor opened the new bridge over the river on Saturday morning with a speech.",
+        "The bridge links the two halves of the town for the first time in forty years of debate.",
+        "Scroll down for video The mayor opened the bridge over the river, pictured above with crowds.",
+        "Engineers said the bridge over the river would carry ten thousand cars a day by next spring.",
+    ]
+    signals = news_signals(build_article(paragraphs))
+    assert list(signals.captions) == [True, False, True, False]
+    ranked = rank_news(signals)
+    assert ranked[0] == 0
+    assert ranked.index(3) < ranked.index(2)
+    assert ranked.index(2) > rank_news(
+        signals, dataclasses.replace(NEWS_WEIGHTS, caption_factor=1.0)
+    ).index(2)
