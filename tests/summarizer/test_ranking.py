@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
 
 from summarizer.cleaning import clean_paragraphs, split_title
 from summarizer.errors import UnknownMethodError
 from summarizer.ranking import (
     METHODS,
+    NEWS_WEIGHTS,
     FastLexRank,
     _stemmer,
     _stop_words,
     build_article,
+    news_signals,
+    rank_news,
+    select_news,
     select_sentences,
+    textrank_centrality,
 )
 from tests.summarizer.articles import WIRE_STORY
 
@@ -104,3 +112,37 @@ def test_two_sentence_texts_rank_without_dividing_by_zero() -> None:
         warnings.simplefilter("error")
         digest = summarize(text, extract=False)
     assert len(digest.sentences) == 2
+
+
+def test_textrank_centrality_matches_sumy(article) -> None:  # type: ignore[no-untyped-def]
+    theirs = TextRankSummarizer(_stemmer())
+    theirs.stop_words = _stop_words()
+    expected = list(theirs.rate_sentences(article.document).values())
+    words = [theirs._to_words_set(s) for s in article.document.sentences]
+    np.testing.assert_allclose(textrank_centrality(words), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_news_passes_over_a_sentence_that_would_overrun_the_word_budget(article) -> None:  # type: ignore[no-untyped-def]
+    signals = news_signals(article)
+    unlimited = select_news(signals, NEWS_WEIGHTS, 3, None)
+    budget = int(sum(signals.words[i] for i in unlimited)) - 1
+    chosen = select_news(signals, dataclasses.replace(NEWS_WEIGHTS, max_words=budget), 3, None)
+    assert chosen != unlimited
+    assert sum(signals.words[i] for i in chosen) <= budget
+
+
+def test_news_passes_over_picture_captions_but_not_the_lead() -> None:
+    paragraphs = [
+        "Pictured: The mayor opened the new bridge over the river on Saturday morning with a speech.",
+        "The bridge links the two halves of the town for the first time in forty years of debate.",
+        "Scroll down for video The mayor opened the bridge over the river, pictured above with crowds.",
+        "Engineers said the bridge over the river would carry ten thousand cars a day by next spring.",
+    ]
+    signals = news_signals(build_article(paragraphs))
+    assert list(signals.captions) == [True, False, True, False]
+    ranked = rank_news(signals)
+    assert ranked[0] == 0
+    assert ranked.index(3) < ranked.index(2)
+    assert ranked.index(2) > rank_news(
+        signals, dataclasses.replace(NEWS_WEIGHTS, caption_factor=1.0)
+    ).index(2)
