@@ -56,6 +56,12 @@ def test_terms_match_whole_words_only() -> None:
     assert index.match("AI-made art", "") == {1: [1, 2]}
 
 
+def test_other_scripts_match_by_whole_words_too() -> None:
+    index = AlertIndex.build([(1, 1, parse("Москва")), (2, 2, parse('"東京 大学"'))])
+    assert index.match("МОСКВА: новости", "東京 大学") == {1: [1], 2: [2]}
+    assert index.match("Москвариум", "東京大学") == {}
+
+
 def test_phrases_do_not_span_title_and_text() -> None:
     index = AlertIndex.build([(1, 1, parse('"prime minister"'))])
     assert index.match("Meet the prime", "Minister of nothing") == {}
