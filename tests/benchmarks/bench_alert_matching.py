@@ -120,8 +120,9 @@ def match_naive(
 @dataclass(frozen=True)
 class Row:
     build_seconds: float
-    indexed_us: float  # per article, normalisation included
-    matching_us: float  # per article, on text already normalised
+    indexed_us: float  # per article, normalisation included, each result dropped when done
+    matching_us: float  # the same on text already normalised
+    kept_us: float  # as indexed_us, with every article's result kept until the end
     naive_us: float  # per article, normalisation included
     hits_per_article: float
 
@@ -130,6 +131,17 @@ def match_indexed(
     index: AlertIndex, articles: Sequence[Article]
 ) -> list[dict[ChatId, list[RuleId]]]:
     return [index.match(article.title, article.text) for article in articles]
+
+
+def alert_each(match: Callable[[str, str], object], articles: Sequence[Article]) -> None:
+    """Match article after article, each result dropped once used, as jobs/alerts.py does."""
+    for article in articles:
+        match(article.title, article.text)
+
+
+def alert_each_searchable(match: Callable[[str], object], searchable: Sequence[str]) -> None:
+    for text in searchable:
+        match(text)
 
 
 def per_article_us(work: Callable[[], object], count: int) -> float:
@@ -157,17 +169,25 @@ def measure_all(
     searchable = [searchable_text(a.title, a.text) for a in articles]
     indexed_us = [float("inf")] * len(indexes)
     matching_us = [float("inf")] * len(indexes)
+    kept_us = [float("inf")] * len(indexes)
     for _ in range(rounds):
         for position, index in enumerate(indexes):
             indexed_us[position] = min(
                 indexed_us[position],
-                per_article_us(partial(match_indexed, index, articles), len(articles)),
+                per_article_us(partial(alert_each, index.match, articles), len(articles)),
             )
             matching_us[position] = min(
                 matching_us[position],
                 per_article_us(
-                    partial(list, map(index.match_searchable, searchable)), len(articles)
+                    partial(alert_each_searchable, index.match_searchable, searchable),
+                    len(articles),
                 ),
+            )
+            # How this benchmark used to measure: 1,000 results alive at once make the
+            # garbage collector's passes longer, a cost the bot never pays.
+            kept_us[position] = min(
+                kept_us[position],
+                per_article_us(partial(match_indexed, index, articles), len(articles)),
             )
 
     rows = []
@@ -184,7 +204,14 @@ def measure_all(
             raise SystemExit(f"the index and the naive loop disagree at {len(rules)} rules")
         hits = sum(len(ids) for result in indexed for ids in result.values()) / len(articles)
         rows.append(
-            Row(builds[position], indexed_us[position], matching_us[position], naive_us, hits)
+            Row(
+                builds[position],
+                indexed_us[position],
+                matching_us[position],
+                kept_us[position],
+                naive_us,
+                hits,
+            )
         )
     return rows
 
@@ -225,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     header = (
         f"{'rules':>8} {'build s':>8} {'index':>8} {'(matching)':>11} {'naive loop':>11} "
-        f"{'speed-up':>9} {'vs smallest':>12} {'rules hit':>10}"
+        f"{'speed-up':>9} {'vs smallest':>12} {'rules hit':>10} {'(kept)':>8} {'(vs smallest)':>14}"
     )
     print(header)
     print("-" * len(header))
@@ -234,10 +261,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{label:>8} {row.build_seconds:>8.2f} {row.indexed_us:>8.0f} "
             f"{row.matching_us:>11.0f} {row.naive_us:>11.0f} "
             f"{row.naive_us / row.indexed_us:>8.0f}× "
-            f"{row.indexed_us / rows[0][1].indexed_us:>11.2f}× {row.hits_per_article:>10.1f}"
+            f"{row.indexed_us / rows[0][1].indexed_us:>11.2f}× {row.hits_per_article:>10.1f} "
+            f"{row.kept_us:>8.0f} {row.kept_us / rows[0][1].kept_us:>13.2f}×"
         )
     print(
-        "index = normalising title and text + matching; (matching) = on normalised text.\n"
+        "index = normalising title and text + matching, each article's result dropped when done "
+        "as the bot does;\n(matching) = the same on normalised text; (kept) = index with all "
+        f"{len(articles)} results kept alive until the end (this benchmark's former measure).\n"
         f"* the {smallest:,} rules of the first row and {largest - smallest:,} that match no "
         "article.\nTargets at the largest size: speed-up ≥ 100×, ≤ 2× the index time at the "
         "smallest."

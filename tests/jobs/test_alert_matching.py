@@ -35,10 +35,31 @@ def test_conjunctions_need_all_terms_anywhere_in_title_or_text() -> None:
     assert index.match("Bank to cut", "Interest-rates fall") == {1: [1]}
 
 
+def test_a_clause_needs_every_one_of_its_terms() -> None:
+    # The shortest term is the one checked last: leave it out.
+    index = AlertIndex.build([(1, 1, parse('wildfire drought "smoke plume" ash'))])
+    assert index.match("Wildfire and drought", "a smoke plume and ashes") == {}
+    assert index.match("Wildfire and drought", "a smoke plume and ash") == {1: [1]}
+
+
+def test_an_exclusion_vetoes_every_clause_of_its_rule() -> None:
+    index = AlertIndex.build(
+        [(1, 1, parse("flood OR storm warning -opinion")), (2, 1, parse("flood"))]
+    )
+    assert index.match("Opinion", "flood; storm warning") == {1: [2]}
+    assert index.match("Storm", "warning, flood") == {1: [1, 2]}
+
+
 def test_terms_match_whole_words_only() -> None:
     index = AlertIndex.build([(1, 1, parse("ai")), (2, 1, parse("art"))])
     assert index.match("Said the artist", "Painted in Spain") == {}
     assert index.match("AI-made art", "") == {1: [1, 2]}
+
+
+def test_other_scripts_match_by_whole_words_too() -> None:
+    index = AlertIndex.build([(1, 1, parse("Москва")), (2, 2, parse('"東京 大学"'))])
+    assert index.match("МОСКВА: новости", "東京 大学") == {1: [1], 2: [2]}
+    assert index.match("Москвариум", "東京大学") == {}
 
 
 def test_phrases_do_not_span_title_and_text() -> None:
