@@ -38,14 +38,17 @@ ChatId: TypeAlias = int
 _PACKED = "I"
 
 # Filed under one term, each as packed integers:
-# - direct: positions of rules with a clause of this term alone (the common case);
+# - single: (chat id, rule id) pairs, 64-bit, of rules that are this term and nothing else (the
+#   common case): a hit on the term is their result as it stands, with no look-up per rule;
+# - direct: positions of the other rules with a clause of this term alone;
 # - conjunctions: (second term, clause number) pairs of the longer clauses anchored on this
 #   term, so that a clause is only looked at when its first two terms are both present;
 # - excluding: positions of rules that exclude this term.
-_Postings: TypeAlias = tuple[bytes, bytes, bytes]
-_direct = itemgetter(0)
-_conjunctions = itemgetter(1)
-_excluding = itemgetter(2)
+_Postings: TypeAlias = tuple[bytes, bytes, bytes, bytes]
+_single = itemgetter(0)
+_direct = itemgetter(1)
+_conjunctions = itemgetter(2)
+_excluding = itemgetter(3)
 # A hit is (pattern index, start, end); the pattern index is the term id.
 _term_of_hit = itemgetter(0)
 
@@ -83,6 +86,7 @@ class AlertIndex:
         chats: array[int] = array("q")
         rule_ids: array[int] = array("q")
         clauses: list[tuple[tuple[int, ...], int]] = []
+        single: dict[int, array[int]] = {}
         direct: dict[int, array[int]] = {}
         conjunctions: dict[int, array[int]] = {}
         excluding: dict[int, array[int]] = {}
@@ -90,12 +94,17 @@ class AlertIndex:
         def term_id(term: str) -> int:
             return term_ids.setdefault(term, len(term_ids))
 
-        def file_under(postings: dict[int, array[int]], term: str, *values: int) -> None:
-            postings.setdefault(term_id(term), array(_PACKED)).extend(values)
+        def file_under(
+            postings: dict[int, array[int]], term: str, *values: int, code: str = _PACKED
+        ) -> None:
+            postings.setdefault(term_id(term), array(code)).extend(values)
 
         for position, (rule_id, chat_id, query) in enumerate(rules):
             chats.append(chat_id)
             rule_ids.append(rule_id)
+            if not query.excluded and len(query.clauses) == 1 and len(query.clauses[0]) == 1:
+                file_under(single, query.clauses[0][0], chat_id, rule_id, code="q")
+                continue
             for term in query.excluded:
                 file_under(excluding, term, position)
             for clause in query.clauses:
@@ -123,6 +132,7 @@ class AlertIndex:
         empty = array(_PACKED)
         postings = [
             (
+                single.get(ident, empty).tobytes(),
                 direct.get(ident, empty).tobytes(),
                 conjunctions.get(ident, empty).tobytes(),
                 excluding.get(ident, empty).tobytes(),
@@ -156,16 +166,18 @@ class AlertIndex:
                 positions.add(position)
         positions.difference_update(_unpack(b"".join(map(_excluding, postings))))
 
+        singles = array("q", b"".join(map(_single, postings)))
+        chats = [*singles[0::2], *map(self._chats.__getitem__, positions)]
+        rule_ids = [*singles[1::2], *map(self._rule_ids.__getitem__, positions)]
         matched: dict[ChatId, list[RuleId]] = {}
-        ordered = sorted(positions)
-        for chat_id, rule_id in zip(
-            map(self._chats.__getitem__, ordered),
-            map(self._rule_ids.__getitem__, ordered),
-            strict=True,
-        ):
+        several: list[list[RuleId]] = []
+        for chat_id, rule_id in zip(chats, rule_ids, strict=True):
             chat_rules = matched.get(chat_id)
             if chat_rules is None:
                 matched[chat_id] = [rule_id]
             else:
                 chat_rules.append(rule_id)
+                several.append(chat_rules)
+        for chat_rules in several:
+            chat_rules.sort()  # hits come in term order; a chat reads its rules in id order
         return matched

@@ -50,6 +50,22 @@ def test_an_exclusion_vetoes_every_clause_of_its_rule() -> None:
     assert index.match("Storm", "warning, flood") == {1: [1, 2]}
 
 
+def test_one_word_rules_and_the_others_come_together_in_id_order() -> None:
+    # One-word rules are filed as ready (chat, rule) pairs, the rest by position: both reach
+    # the chat's one list, whatever order the terms were hit in.
+    index = AlertIndex.build(
+        [
+            (9, 1, parse("storm OR flood")),
+            (2, 1, parse("flood")),
+            (5, 1, parse("storm")),
+            (4, 2, parse("flood -opinion")),
+            (3, 2, parse("storm")),
+        ]
+    )
+    assert index.match("Storm", "then a flood") == {1: [2, 5, 9], 2: [3, 4]}
+    assert index.match("Opinion: storm", "") == {1: [5, 9], 2: [3]}
+
+
 def test_terms_match_whole_words_only() -> None:
     index = AlertIndex.build([(1, 1, parse("ai")), (2, 1, parse("art"))])
     assert index.match("Said the artist", "Painted in Spain") == {}
