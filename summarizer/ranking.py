@@ -80,6 +80,22 @@ def _stop_words() -> frozenset[str]:
     return frozenset(get_stop_words("english"))
 
 
+def term_counts(sentences_words: Sequence[Sequence[str]]) -> NDArray[np.float64]:
+    """A sentences × vocabulary matrix of how often each word occurs in each sentence.
+
+    Both centralities of the news method start from it, so an article's is built once.
+    """
+    vocabulary: dict[str, int] = {}
+    for words in sentences_words:
+        for word in words:
+            vocabulary.setdefault(word, len(vocabulary))
+    counts = np.zeros((len(sentences_words), max(len(vocabulary), 1)))
+    for row, words in enumerate(sentences_words):
+        for word in words:
+            counts[row, vocabulary[word]] += 1
+    return counts
+
+
 class FastLexRank(LexRankSummarizer):  # type: ignore[misc]
     """sumy's LexRank with its similarity matrix computed in numpy instead of nested Python loops.
 
@@ -106,17 +122,13 @@ class FastLexRank(LexRankSummarizer):  # type: ignore[misc]
         return scores
 
     def similarity(self, sentences_words: list[list[str]]) -> NDArray[np.float64]:
-        vocabulary: dict[str, int] = {}
-        for words in sentences_words:
-            for word in words:
-                vocabulary.setdefault(word, len(vocabulary))
-        tf = np.zeros((len(sentences_words), max(len(vocabulary), 1)))
-        for row, words in enumerate(sentences_words):
-            for word in words:
-                tf[row, vocabulary[word]] += 1
-        tf /= np.maximum(tf.max(axis=1, keepdims=True), 1)
+        return self.similarity_of_counts(term_counts(sentences_words))
+
+    def similarity_of_counts(self, counts: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The idf-modified cosine of every pair of sentences, from their term counts."""
+        tf = counts / np.maximum(counts.max(axis=1, keepdims=True), 1)
         document_frequency = (tf > 0).sum(axis=0)
-        idf = np.log(len(sentences_words) / (1 + document_frequency))
+        idf = np.log(len(counts) / (1 + document_frequency))
         weighted = tf * idf
         norms = np.sqrt((weighted**2).sum(axis=1))
         norms[norms == 0] = math.inf
@@ -240,17 +252,14 @@ def textrank_centrality(sentences_words: Sequence[Sequence[str]]) -> NDArray[np.
     edges included), row normalisation, damping 0.85 and power method; sumy's own loop costs
     as much as the rest of a summary. TextRank rewards long, well-connected sentences.
     """
-    count = len(sentences_words)
-    vocabulary: dict[str, int] = {}
-    for words in sentences_words:
-        for word in words:
-            vocabulary.setdefault(word, len(vocabulary))
-    tf = np.zeros((count, max(len(vocabulary), 1)))
-    for row, words in enumerate(sentences_words):
-        for word in words:
-            tf[row, vocabulary[word]] += 1
-    shared = tf @ tf.T
-    logs = np.log(np.maximum([len(words) for words in sentences_words], 1))
+    return _textrank_of_counts(term_counts(sentences_words))
+
+
+def _textrank_of_counts(counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    count = len(counts)
+    shared = counts @ counts.T
+    # A sentence's length in words, repeats included, is its row of counts summed.
+    logs = np.log(np.maximum(counts.sum(axis=1), 1))
     norm = logs[:, None] + logs[None, :]
     # sumy: a shared count over a zero norm (two one-word sentences) is the count itself.
     weights = np.divide(shared, norm, out=shared.copy(), where=~np.isclose(norm, 0.0))
@@ -290,9 +299,10 @@ def news_signals(article: Article) -> NewsSignals:
     if not words:
         empty = np.zeros(0)
         return NewsSignals(np.zeros((0, 0)), empty, empty, (), np.zeros(0, dtype=bool))
-    centrality = textrank_centrality(words)
+    counts = term_counts(words)
+    centrality = _textrank_of_counts(counts)
     return NewsSignals(
-        similarity=lexrank.similarity(words),
+        similarity=lexrank.similarity_of_counts(counts),
         centrality=centrality / max(float(centrality.max()), 1e-12),
         words=np.array([len(s.split()) for s in article.sentences], dtype=np.float64),
         chars=tuple(len(s) for s in article.sentences),
