@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
@@ -55,3 +55,35 @@ async def send_all(
 ) -> None:
     for text in texts:
         await send_html(bot, chat_id, text, preview=preview)
+
+
+async def _unless_unchanged(edit: Awaitable[object]) -> None:
+    """Run an edit; Telegram's "message is not modified" means the message already shows it."""
+    try:
+        await edit
+    except BadRequest as exc:
+        # A repeated tap (the same option, Next twice, Cancel twice) asks for what is shown.
+        if "message is not modified" not in str(exc).lower():
+            raise
+
+
+async def edit_text(
+    query: CallbackQuery, text: str, *, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the text (HTML) and keyboard of the message whose button was tapped."""
+    message = query.message
+    if message is None or not hasattr(message, "edit_text"):
+        return  # too old for Telegram to hand over: nothing to edit
+    await _unless_unchanged(
+        message.edit_text(
+            text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+        )
+    )
+
+
+async def edit_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace only the keyboard of the message whose button was tapped."""
+    message = query.message
+    if message is None or not hasattr(message, "edit_reply_markup"):
+        return
+    await _unless_unchanged(message.edit_reply_markup(reply_markup=markup))

@@ -21,6 +21,7 @@ from bot.handlers.common import (
     reply,
     reply_usage,
 )
+from bot.replies import edit_text
 from jobs.digests import next_digest_time
 from jobs.messages import escape
 from store import chats as chat_store
@@ -79,17 +80,13 @@ async def stop_button(update: Update, context: Context) -> None:
     query, data = tapped
     await query.answer()
     if data != "stop:yes":
-        await _edit(query, "Nothing was deleted.")
+        await edit_text(query, "Nothing was deleted.")
         return
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         await chat_store.delete_chat(session, chat_id_of(update))
-    await _edit(query, "Done: everything stored about this chat is deleted. /start to begin again.")
-
-
-async def _edit(query: object, text: str) -> None:
-    message = getattr(query, "message", None)
-    if message is not None and hasattr(message, "edit_text"):
-        await message.edit_text(text)
+    await edit_text(
+        query, "Done: everything stored about this chat is deleted. /start to begin again."
+    )
 
 
 async def channel(update: Update, context: Context) -> None:

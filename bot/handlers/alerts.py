@@ -16,6 +16,7 @@ from bot.handlers.common import (
     reply_usage,
 )
 from bot.render import render_alerts
+from bot.replies import edit_text
 from jobs.alert_query import AlertQueryError, parse_alert_query
 from jobs.messages import escape
 from store import chats as chat_store
@@ -95,9 +96,4 @@ async def alert_button(update: Update, context: Context) -> None:
         removed = await chat_store.remove_alert_rule(session, chat_id, rule_id)
         rules = await chat_store.alert_rules(session, chat_id)
     await query.answer("Alert removed" if removed else "Already removed")
-    if query.message is not None and hasattr(query.message, "edit_text"):
-        await query.message.edit_text(
-            render_alerts(rules),
-            parse_mode="HTML",
-            reply_markup=_keyboard(rules) if rules else None,
-        )
+    await edit_text(query, render_alerts(rules), markup=_keyboard(rules) if rules else None)

@@ -14,6 +14,7 @@ from bot.handlers.common import (
     reply_usage,
 )
 from bot.render import render_settings
+from bot.replies import edit_text
 from jobs.digests import next_digest_time
 from jobs.messages import escape
 from jobs.quiet_hours import QuietHoursError, parse_quiet_hours
@@ -155,12 +156,11 @@ async def settings_button(update: Update, context: Context) -> None:
                 changes["show_figures"] = not current.show_figures
             chat = await chat_store.update_chat(session, chat_id, **changes)
     await query.answer("Saved")
-    if query.message is not None and hasattr(query.message, "edit_text"):
-        await query.message.edit_text(
-            render_settings(chat, _describe(chat), chat.next_digest_at),
-            parse_mode="HTML",
-            reply_markup=settings_keyboard(chat),
-        )
+    await edit_text(
+        query,
+        render_settings(chat, _describe(chat), chat.next_digest_at),
+        markup=settings_keyboard(chat),
+    )
 
 
 async def timezone(update: Update, context: Context) -> None:

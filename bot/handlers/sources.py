@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
 from bot.handlers.common import (
@@ -16,6 +16,7 @@ from bot.handlers.common import (
     reply_usage,
 )
 from bot.render import render_sources
+from bot.replies import edit_keyboard
 from bot.settings import CatalogFeed
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError
@@ -121,12 +122,7 @@ async def catalog_button(update: Update, context: Context) -> None:
                 await chat_store.unsubscribe(session, chat_id, feed_id)
                 note = f"Unsubscribed from {item.title}"
     await query.answer(note)
-    await _refresh(query, await catalog_keyboard(context, chat_id, page))
-
-
-async def _refresh(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
-    if query.message is not None and hasattr(query.message, "edit_reply_markup"):
-        await query.message.edit_reply_markup(reply_markup=markup)
+    await edit_keyboard(query, await catalog_keyboard(context, chat_id, page))
 
 
 async def topic_button(update: Update, context: Context) -> None:
@@ -235,4 +231,4 @@ async def remove_button(update: Update, context: Context) -> None:
     rows = [
         [InlineKeyboardButton(f"✖ {s.title}"[:60], callback_data=f"rm:{s.feed_id}")] for s in left
     ]
-    await _refresh(query, InlineKeyboardMarkup(rows))
+    await edit_keyboard(query, InlineKeyboardMarkup(rows))

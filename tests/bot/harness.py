@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.app import BotApplication, Webhook, build_application, running
 from bot.context import Context
@@ -43,6 +44,7 @@ class Harness:
 
     admin: User
     errors: list[BaseException] = field(default_factory=list)
+    handled_queries: set[str] = field(default_factory=set)
 
     def user(self, name: str = "Ada") -> User:
         return self.emulator.create_user(name)
@@ -63,8 +65,12 @@ class Harness:
                 f"no button with {label!r} in {[b.get('text') for b in message.buttons]}"
             )
         query_id = user.press_button(message, matching[0]["callback_data"])
-        await self.emulator.wait_until(lambda: query_id in self.emulator.callback_answers)
+        await self.handled(query_id)
         return message
+
+    async def handled(self, *query_ids: str) -> None:
+        """Wait until the bot has handled these taps to the end, error handlers included."""
+        await self.emulator.wait_until(lambda: self.handled_queries.issuperset(query_ids))
 
     async def ingest(self) -> None:
         await self.app.bot_data.runtime.pipeline.ingest_tick()
@@ -112,6 +118,14 @@ async def bot_harness(
                 harness.errors.append(context.error)
 
             app.add_error_handler(record)
+
+            async def finished(update: Update, context: Context) -> None:
+                # A later group runs after the handler of group 0 and its error handlers.
+                if update.callback_query is not None:
+                    harness.handled_queries.add(update.callback_query.id)
+                    emulator.notify()
+
+            app.add_handler(TypeHandler(Update, finished), group=99)
             try:
                 hook = _local_webhook() if webhook else None
                 async with running(app, webhook=hook):

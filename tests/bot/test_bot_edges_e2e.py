@@ -1,5 +1,6 @@
 """Edge cases of the bot end to end: group rules on buttons and deep links, escaping of echoed input,
-and lists as long as the limits allow, through the real Application and the emulator."""
+lists as long as the limits allow, and repeated taps Telegram answers with "message is not
+modified", through the real Application and the emulator."""
 
 from __future__ import annotations
 
@@ -211,3 +212,82 @@ async def test_summary_in_reply_to_a_short_message_with_a_link_reads_the_link(
     user.send_text("/summary", entities=entity, reply_to_message=shared)
     answer = await harness.emulator.wait_for_message(user.id, lambda m: "min read" in m.text)
     assert "Storm cuts power cable to offshore wind farm" in answer.text
+
+
+def _unchanged_edits(harness: Harness) -> int:
+    """Edits the emulator refused as Telegram does: 400 "message is not modified"."""
+    return sum(
+        1
+        for call in harness.emulator.calls
+        if call.method.startswith("editMessage") and call.status == 400
+    )
+
+
+def _data(message: SentMessage, label: str) -> str:
+    return next(str(b["callback_data"]) for b in message.buttons if label in b.get("text", ""))
+
+
+async def _double_tap(harness: Harness, user: User, message: SentMessage, label: str) -> None:
+    """Two taps on one button before the bot has answered the first, as an impatient thumb does."""
+    data = _data(message, label)
+    first, second = user.press_button(message, data), user.press_button(message, data)
+    await harness.handled(first, second)
+
+
+def _assert_no_apology(harness: Harness, user: User) -> None:
+    assert not [m.text for m in harness.emulator.sent_to(user.id) if "Sorry" in m.text]
+
+
+async def test_tapping_the_selected_setting_answers_saved_without_an_apology(
+    harness: Harness,
+) -> None:
+    user = harness.user("Settler")
+    panel = await harness.ask(user, "/settings")
+    refused = _unchanged_edits(harness)
+    query_id = user.press_button(panel, _data(panel, "Daily 08:00"))  # already selected
+    await harness.handled(query_id)
+    assert _unchanged_edits(harness) == refused + 1
+    answer = harness.emulator.callback_answers[query_id]
+    assert answer is not None and answer["text"] == "Saved"
+    _assert_no_apology(harness, user)
+
+
+async def test_double_next_in_sources_turns_the_page_once(harness: Harness) -> None:
+    user = harness.user("Pager")
+    catalog = await harness.ask(user, "/sources")
+    refused = _unchanged_edits(harness)
+    await _double_tap(harness, user, catalog, "Next")
+    assert _unchanged_edits(harness) == refused + 1
+    assert any("Previous" in b["text"] for b in catalog.buttons)
+    _assert_no_apology(harness, user)
+
+
+async def test_double_tap_on_remove_removes_once(harness: Harness) -> None:
+    user = harness.user("Remover")
+    catalog = await harness.ask(user, "/sources")
+    await harness.press(user, catalog, "Energy Wire")
+    listing = await harness.ask(user, "/remove")
+    await _double_tap(harness, user, listing, "Energy Wire")
+    assert listing.buttons == []
+    _assert_no_apology(harness, user)
+
+
+async def test_double_tap_on_an_alert_remove_button(harness: Harness) -> None:
+    user = harness.user("Unalerter")
+    await harness.ask(user, "/alert harbour")
+    listing = await harness.ask(user, "/alerts")
+    await _double_tap(harness, user, listing, "harbour")
+    assert listing.text.startswith("You have no alerts")
+    _assert_no_apology(harness, user)
+
+
+async def test_cancel_twice_in_stop_deletes_nothing_and_apologises_for_nothing(
+    harness: Harness,
+) -> None:
+    user = harness.user("Hesitant")
+    await harness.ask(user, "/alert quay")
+    question = await harness.ask(user, "/stop")
+    await _double_tap(harness, user, question, "Cancel")
+    assert question.text == "Nothing was deleted."
+    _assert_no_apology(harness, user)
+    assert "quay" in (await harness.ask(user, "/alerts")).text
