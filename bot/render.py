@@ -15,6 +15,7 @@ from jobs.messages import (
     utf16_length,
     visible_length,
 )
+from jobs.user_input import quoted
 from store.chats import ChatSource
 from store.models import AlertRule, Article, Chat
 from summarizer import Digest
@@ -181,7 +182,7 @@ def render_alerts(rules: Sequence[AlertRule]) -> str:
 
 def render_search(query: str, articles: Sequence[Article]) -> list[str]:
     if not articles:
-        return [f"Nothing in the last 30 days matches <b>{escape(query)}</b>."]
+        return [f"Nothing in the last 30 days matches <b>{escape(quoted(query))}</b>."]
     items = []
     for article in articles:
         item = link(article.canonical_url, article.title or article.canonical_url)
@@ -190,4 +191,5 @@ def render_search(query: str, articles: Sequence[Article]) -> list[str]:
         if article.summary and article.summary.sentences:
             item += "\n" + escape(" ".join(article.summary.sentences[:2]))
         items.append(item)
-    return split_message(f"🔎 <b>{escape(query)}</b>: {len(articles)} recent stories", items)
+    head = f"🔎 <b>{escape(quoted(query))}</b>: {len(articles)} recent stories"
+    return split_message(head, items)

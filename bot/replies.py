@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.telegram_transport import html_to_plain
+from jobs.messages import MESSAGE_LIMIT, escape, truncate_visible, visible_length, visible_text
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ async def send_html(
 ) -> Message:
     """Send ``text`` as HTML; if Telegram cannot parse it, send the same words as plain text."""
     options = None if preview else NO_PREVIEW
+    text = capped(text)
     try:
         return await bot.send_message(
             chat_id,
@@ -48,6 +50,18 @@ async def send_html(
             reply_markup=markup,
             reply_to_message_id=reply_to,
         )
+
+
+def capped(text: str) -> str:
+    """``text`` within Telegram's length limit: the last guard, where every reply passes.
+
+    Renderers fit their own texts; one that did not is cut here (as plain text, since a cut
+    could fall inside a tag) rather than refused by Telegram and answered with an apology.
+    """
+    if visible_length(text) <= MESSAGE_LIMIT:
+        return text
+    log.warning("a reply of %d characters was cut to Telegram's limit", visible_length(text))
+    return escape(truncate_visible(visible_text(text), MESSAGE_LIMIT))
 
 
 async def send_all(
@@ -76,7 +90,10 @@ async def edit_text(
         return  # too old for Telegram to hand over: nothing to edit
     await _unless_unchanged(
         message.edit_text(
-            text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+            capped(text),
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_markup=markup,
         )
     )
 

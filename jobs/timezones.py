@@ -9,7 +9,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from jobs.normalization import normalize_text
-from jobs.user_input import UserInputError
+from jobs.user_input import UserInputError, quoted
 
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 # Real offsets run from -12:00 (Baker Island) to +14:00 (Kiribati).
@@ -111,7 +111,9 @@ def _fixed_offset(text: str, found: re.Match[str]) -> tzinfo:
     hours, minutes = int(found[2]), int(found[3] or 0)
     size = timedelta(hours=hours, minutes=minutes)
     if minutes > 59 or size > _LARGEST_OFFSET[sign]:
-        raise TimezoneError(f"'{text}' is not a UTC offset in use; they run from -12:00 to +14:00.")
+        raise TimezoneError(
+            f"{quoted(text)} is not a UTC offset in use; they run from -12:00 to +14:00."
+        )
     if not size:
         return ZoneInfo("UTC")
     name = f"UTC{sign}{hours:02d}:{minutes:02d}"
@@ -143,8 +145,8 @@ def _unknown_message(text: str) -> str:
     names = _known_names()
     close = difflib.get_close_matches(normalize_text(text), names, n=1, cutoff=0.75)
     if close:
-        return f"Unknown time zone '{text}'; did you mean {names[close[0]]}?"
+        return f"Unknown time zone {quoted(text)}; did you mean {names[close[0]]}?"
     return (
-        f"Unknown time zone '{text}'; send a city such as Berlin, a zone such as "
+        f"Unknown time zone {quoted(text)}; send a city such as Berlin, a zone such as "
         "Europe/Berlin, or an offset such as +05:30."
     )

@@ -1,5 +1,16 @@
-"""The error raised for chat input we refuse, carrying a message fit to send back to the user."""
+"""The error raised for chat input we refuse, carrying a message fit to send back to the user,
+and the one way such a message quotes what the user typed."""
+
+from jobs.messages import truncate_visible
+
+# Enough to recognise what one typed; a reply never repeats a 4,000-character argument.
+QUOTE_LIMIT = 40
 
 
 class UserInputError(ValueError):
     """Input from a chat that cannot be used; ``str(exc)`` is the reply for the user."""
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` as a reply may echo it: in quotes, cut to ``limit`` characters (still plain text)."""
+    return f"'{truncate_visible(text.strip(), limit)}'"

@@ -21,6 +21,7 @@ from jobs.feeds import FeedError
 from jobs.fetch import FetchError
 from jobs.messages import escape
 from jobs.on_demand import LinkError, summarize_link
+from jobs.user_input import quoted
 from store.chats import chat_sources
 from store.models import utcnow
 from store.search import mentions_per_day, search_articles, search_words
@@ -175,5 +176,5 @@ async def trend(update: Update, context: Context) -> None:
     png = await asyncio.to_thread(trend_png, query, counts, first=first, last=now.date())
     total = sum(count for _, count in counts)
     await context.bot.send_photo(
-        chat_id, png, caption=f"“{query[:100]}”: {total} stories in the last {TREND_DAYS} days"
+        chat_id, png, caption=f"{quoted(query)}: {total} stories in the last {TREND_DAYS} days"
     )

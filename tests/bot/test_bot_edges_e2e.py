@@ -12,6 +12,7 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from bot.emulator import SentMessage, User, parse_html, utf16_len
+from bot.replies import send_html
 from store.models import AlertRule, Chat, Subscription
 from tests.bot.harness import Harness, bot_harness
 
@@ -291,3 +292,31 @@ async def test_cancel_twice_in_stop_deletes_nothing_and_apologises_for_nothing(
     assert question.text == "Nothing was deleted."
     _assert_no_apology(harness, user)
     assert "quay" in (await harness.ask(user, "/alerts")).text
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/timezone", "/settings", "/search", "/quiet", "/alert", "/add", "/trend", "/start"],
+)
+async def test_a_long_argument_is_echoed_only_as_a_short_excerpt(
+    harness: Harness, command: str
+) -> None:
+    user = harness.user("Verbose")
+    # Words Telegram keeps as they are, 4,000 characters of them: more than a reply can hold
+    # once the reply's own words are added.
+    argument = " ".join(f"zq{n:03d}x" for n in range(572))[:4000]
+    user.send_command(f"{command} {argument}")
+    answer = await harness.emulator.wait_for_message(user.id, timeout=20)
+    assert answer.text and utf16_len(answer.text) <= 4096
+    assert "zq000x" not in answer.text or "zq010x" not in answer.text  # an excerpt at most
+    assert "Sorry" not in answer.text
+
+
+async def test_a_reply_too_long_for_telegram_is_cut_where_replies_are_sent(
+    harness: Harness,
+) -> None:
+    user = harness.user("Reader")
+    await send_html(harness.app.bot, user.id, "<b>Long</b> " + "word &amp; " * 700)
+    answer = await harness.emulator.wait_for_message(user.id)
+    assert utf16_len(answer.text) <= 4096 and answer.text.endswith("…")
+    assert answer.text.startswith("Long word & word")
