@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.database import insert_or_ignore
 from store.models import AlertRule, Chat, Feed, Subscription
 
 
@@ -33,28 +34,33 @@ async def get_or_create_chat(
 ) -> tuple[Chat, bool]:
     """The chat's row, created with default settings on first contact; returns (chat, created).
 
-    A chat that had blocked the bot and writes again is active again.
+    A chat that had blocked the bot and writes again is active again. Insert first, then read:
+    a new user's first two commands arrive together, and read-then-insert lets both insert.
     """
-    chat = await session.get(Chat, chat_id)
-    if chat is not None:
+    created = await insert_or_ignore(
+        session,
+        Chat,
+        {
+            "id": chat_id,
+            "type": chat_type,
+            "title": title,
+            "username": username,
+            "language": language,
+            "created_at": now,
+            "active": True,
+        },
+        keys=["id"],
+    )
+    chat = await session.get(Chat, chat_id, populate_existing=True)
+    assert chat is not None  # inserted above, or there already; rows are deleted only by /stop
+    if not created:
         chat.active = True
         if title and chat.title != title:
             chat.title = title
         if username and chat.username != username:
             chat.username = username
-        return chat, False
-    chat = Chat(
-        id=chat_id,
-        type=chat_type,
-        title=title,
-        username=username,
-        language=language,
-        created_at=now,
-        active=True,
-    )
-    session.add(chat)
-    await session.flush()
-    return chat, True
+        await session.flush()
+    return chat, created
 
 
 async def update_chat(session: AsyncSession, chat_id: int, **values: Any) -> Chat:
@@ -74,12 +80,13 @@ async def delete_chat(session: AsyncSession, chat_id: int) -> bool:
 
 
 async def subscribe(session: AsyncSession, chat_id: int, feed_id: int, *, now: datetime) -> bool:
-    """Subscribe; False if the chat already was."""
-    if await session.get(Subscription, (chat_id, feed_id)) is not None:
-        return False
-    session.add(Subscription(chat_id=chat_id, feed_id=feed_id, created_at=now))
-    await session.flush()
-    return True
+    """Subscribe; False if the chat already was (a double tap arrives as two concurrent taps)."""
+    return await insert_or_ignore(
+        session,
+        Subscription,
+        {"chat_id": chat_id, "feed_id": feed_id, "created_at": now},
+        keys=["chat_id", "feed_id"],
+    )
 
 
 async def unsubscribe(session: AsyncSession, chat_id: int, feed_id: int) -> bool:
@@ -120,15 +127,17 @@ async def add_alert_rule(
     session: AsyncSession, chat_id: int, query: str, *, now: datetime
 ) -> tuple[AlertRule, bool]:
     """Add the rule unless the chat has the same one; returns (rule, created)."""
-    existing = await session.scalar(
+    created = await insert_or_ignore(
+        session,
+        AlertRule,
+        {"chat_id": chat_id, "query": query, "created_at": now},
+        keys=["chat_id", "query"],
+    )
+    rule = await session.scalar(
         select(AlertRule).where(AlertRule.chat_id == chat_id, AlertRule.query == query)
     )
-    if existing is not None:
-        return existing, False
-    rule = AlertRule(chat_id=chat_id, query=query, created_at=now)
-    session.add(rule)
-    await session.flush()
-    return rule, True
+    assert rule is not None
+    return rule, created
 
 
 async def alert_rules(session: AsyncSession, chat_id: int) -> list[AlertRule]:

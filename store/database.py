@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 
 # How long a SQLite writer waits for another before "database is locked" (ms).
@@ -82,3 +83,23 @@ def upsert_insert(session: AsyncSession) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return pg_insert
     return sqlite_insert
+
+
+async def insert_or_ignore(
+    session: AsyncSession, model: type[DeclarativeBase], values: dict[str, Any], *, keys: list[str]
+) -> bool:
+    """Insert a row unless one with the same ``keys`` exists (or is being inserted): True if new.
+
+    ON CONFLICT DO NOTHING on both dialects: a concurrent insert of the same row waits for the
+    other transaction and then does nothing, where a read-then-insert raises a unique violation.
+    """
+    table: Table = model.__table__  # type: ignore[assignment]
+    statement = (
+        upsert_insert(session)(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        # RETURNING, not rowcount: drivers disagree on rowcount for a skipped ON CONFLICT.
+        .returning(*(table.c[key] for key in keys))
+    )
+    result = await session.execute(statement)
+    return result.first() is not None

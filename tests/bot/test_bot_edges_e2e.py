@@ -320,3 +320,21 @@ async def test_a_reply_too_long_for_telegram_is_cut_where_replies_are_sent(
     answer = await harness.emulator.wait_for_message(user.id)
     assert utf16_len(answer.text) <= 4096 and answer.text.endswith("…")
     assert answer.text.startswith("Long word & word")
+
+
+async def test_a_new_users_first_commands_arriving_together_both_work(harness: Harness) -> None:
+    for name in ("Eager", "Keen", "Prompt"):
+        user = harness.user(name)
+        # One batch of updates, handled concurrently: each finds no chat row and creates one.
+        user.send_command("/start")
+        user.send_command("/alert harbour")
+        user.send_command("/settings")
+        chat = harness.emulator.sent_to(user.id)
+        await harness.emulator.wait_until(lambda chat=chat: len(chat) >= 3)
+        assert harness.errors == []
+        async with harness.services.sessionmaker() as session:
+            rules = await session.scalars(
+                select(AlertRule.query).where(AlertRule.chat_id == user.id)
+            )
+            assert list(rules) == ["harbour"]
+            assert await session.get(Chat, user.id) is not None
