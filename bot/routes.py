@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.handlers import admin, alerts, basics, preferences, reading, sources
+from bot.handlers.buttons import checks_buttons, stale_button
 
 if TYPE_CHECKING:
     from bot.app import BotApplication
@@ -40,17 +41,20 @@ def register_handlers(app: BotApplication) -> None:
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
+    # Patterns pick the handler by prefix; each handler checks its fields against what it
+    # offered (bot.handlers.buttons), so forged data is answered, never trusted.
     buttons = {
-        r"^(cat:\d+:\d+|catp:\d+)$": sources.catalog_button,
+        r"^catp?:": sources.catalog_button,
         r"^topic:": sources.topic_button,
-        r"^rm:\d+$": sources.remove_button,
-        r"^set:": preferences.settings_button,  # it checks the exact values itself
-        r"^al:rm:\d+$": alerts.alert_button,
+        r"^rm:": sources.remove_button,
+        r"^set:": preferences.settings_button,
+        r"^al:rm:": alerts.alert_button,
         r"^stop:(yes|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,
     }
     for pattern, callback in buttons.items():
-        app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+        app.add_handler(CallbackQueryHandler(checks_buttons(callback), pattern=pattern))
+    app.add_handler(CallbackQueryHandler(stale_button))  # data none of our buttons carries
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, admin.group_migrated))
     # After every command above: anything else that looks like a command gets a hint.
     app.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGE, basics.unknown_command))

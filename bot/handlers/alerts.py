@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
+from bot.handlers.buttons import offered_id
 from bot.handlers.common import (
     args_text,
+    button_data,
     chat_id_of,
     ensure_chat,
     may_change_settings,
@@ -86,12 +88,14 @@ async def alerts(update: Update, context: Context) -> None:
 
 
 async def alert_button(update: Update, context: Context) -> None:
+    chat_id = chat_id_of(update)
+    async with context.bot_data.services.sessionmaker() as session:
+        offered = {rule.id for rule in await chat_store.alert_rules(session, chat_id)}
+    rule_id = offered_id(button_data(update).split(":", 2)[2], offered)
     tapped = await permitted_button(update, context)
     if tapped is None:
         return
-    query, data = tapped
-    rule_id = int(data.rsplit(":", 1)[1])
-    chat_id = chat_id_of(update)
+    query, _ = tapped
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         removed = await chat_store.remove_alert_rule(session, chat_id, rule_id)
         rules = await chat_store.alert_rules(session, chat_id)

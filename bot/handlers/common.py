@@ -81,6 +81,13 @@ async def may_change_settings(update: Update, context: Context) -> bool:
     return False
 
 
+def button_data(update: Update) -> str:
+    """The tapped button's callback data (the route matched it, so there is some)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    return query.data
+
+
 async def permitted_button(update: Update, context: Context) -> tuple[CallbackQuery, str] | None:
     """The tapped button and its data, or None (the tap answered) when the user may not act."""
     query = update.callback_query

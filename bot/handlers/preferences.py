@@ -5,11 +5,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
+from bot.handlers.buttons import offered_choice
 from bot.handlers.common import (
     args_text,
+    button_data,
     chat_id_of,
     ensure_chat,
     may_change_settings,
+    permitted_button,
     reply,
     reply_usage,
 )
@@ -126,18 +129,14 @@ async def settings(update: Update, context: Context) -> None:
 
 
 async def settings_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if query.data not in SETTINGS_BUTTONS:
-        # Clients can send any callback data; a made-up value must not become a setting.
-        await query.answer("That button is out of date: send /settings again.")
+    data = offered_choice(button_data(update), SETTINGS_BUTTONS)
+    tapped = await permitted_button(update, context)
+    if tapped is None:
         return
-    if not await may_change_settings(update, context):
-        await query.answer()
-        return
+    query, _ = tapped
     chat_id = chat_id_of(update)
     await ensure_chat(update, context)
-    _, what, *rest = query.data.split(":", 2)
+    _, what, *rest = data.split(":", 2)
     value = rest[0] if rest else ""
     if what == "sched":
         chat = await _apply_schedule(context, chat_id, value)

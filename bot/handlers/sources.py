@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
+from bot.handlers.buttons import StaleButton, offered_choice, offered_id, offered_index
 from bot.handlers.common import (
     args_text,
+    button_data,
     chat_id_of,
     ensure_chat,
     may_change_settings,
@@ -61,10 +65,14 @@ async def _subscribed_urls(context: Context, chat_id: int) -> set[str]:
         return {source.url for source in await chat_store.chat_sources(session, chat_id)}
 
 
+def _pages(catalog: Sequence[CatalogFeed]) -> int:
+    return max(1, -(-len(catalog) // PAGE_SIZE))
+
+
 async def catalog_keyboard(context: Context, chat_id: int, page: int) -> InlineKeyboardMarkup:
     catalog = context.bot_data.services.settings.catalog
     subscribed = await _subscribed_urls(context, chat_id)
-    pages = max(1, -(-len(catalog) // PAGE_SIZE))
+    pages = _pages(catalog)
     page = min(max(page, 0), pages - 1)
     rows = []
     for index in range(page * PAGE_SIZE, min(len(catalog), (page + 1) * PAGE_SIZE)):
@@ -98,20 +106,19 @@ async def sources(update: Update, context: Context) -> None:
 
 async def catalog_button(update: Update, context: Context) -> None:
     """A tap in the catalog: toggle the subscription, or turn the page."""
+    catalog = context.bot_data.services.settings.catalog
+    kind, *values = button_data(update).split(":")
+    if len(values) != (2 if kind == "cat" else 1):
+        raise StaleButton(kind)
+    page = offered_index(values[-1], _pages(catalog))
+    index = offered_index(values[0], len(catalog)) if kind == "cat" else None
     tapped = await permitted_button(update, context)
     if tapped is None:
         return
-    query, data = tapped
+    query, _ = tapped
     chat_id = chat_id_of(update)
-    kind, *values = data.split(":")
-    page = int(values[-1])
     note = None
-    if kind == "cat":
-        catalog = context.bot_data.services.settings.catalog
-        index = int(values[0])
-        if index >= len(catalog):
-            await query.answer("That source is no longer in the catalog.")
-            return
+    if index is not None:
         item = catalog[index]
         await ensure_chat(update, context)
         feed_id = await _catalog_feed_id(context, item)
@@ -127,11 +134,12 @@ async def catalog_button(update: Update, context: Context) -> None:
 
 async def topic_button(update: Update, context: Context) -> None:
     """A topic tapped under /start: subscribe to all its catalog sources."""
+    topics = {item.topic for item in context.bot_data.services.settings.catalog}
+    topic = offered_choice(button_data(update).split(":", 1)[1], topics)
     tapped = await permitted_button(update, context)
     if tapped is None:
         return
-    query, data = tapped
-    topic = data.split(":", 1)[1]
+    query, _ = tapped
     await ensure_chat(update, context)
     added = await subscribe_topic(update, context, topic)
     await query.answer(f"{topic.title()}: {plural(added, 'new source')}")
@@ -218,12 +226,14 @@ async def remove(update: Update, context: Context) -> None:
 
 
 async def remove_button(update: Update, context: Context) -> None:
+    chat_id = chat_id_of(update)
+    async with context.bot_data.services.sessionmaker() as session:
+        offered = {source.feed_id for source in await chat_store.chat_sources(session, chat_id)}
+    feed_id = offered_id(button_data(update).split(":", 1)[1], offered)
     tapped = await permitted_button(update, context)
     if tapped is None:
         return
-    query, data = tapped
-    feed_id = int(data.split(":", 1)[1])
-    chat_id = chat_id_of(update)
+    query, _ = tapped
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         removed = await chat_store.unsubscribe(session, chat_id, feed_id)
         left = await chat_store.chat_sources(session, chat_id)

@@ -167,34 +167,52 @@ async def test_made_up_settings_buttons_change_nothing(harness: Harness) -> None
     panel = await harness.ask(user, "/settings")
     for data in ("set:items:100000", "set:sched:garbage", "set:sent:x"):
         answer = await _press_made_up(harness, user, panel, data)
-        assert "out of date" in answer["text"]
+        assert answer["text"].startswith("That button is out of date")
     async with harness.services.sessionmaker() as session:
         chat = await session.get(Chat, user.id)
     assert chat is not None
     assert (chat.items_per_digest, chat.digest_schedule) == (8, "daily 08:00")
 
 
-async def test_made_up_catalog_and_topic_buttons_are_harmless(harness: Harness) -> None:
+async def test_forged_buttons_are_answered_as_out_of_date_and_change_nothing(
+    harness: Harness,
+) -> None:
+    other = harness.user("Victim")
+    catalog = await harness.ask(other, "/sources")
+    await harness.press(other, catalog, "Energy Wire")
+    await harness.ask(other, "/alert lighthouse")
+    async with harness.services.sessionmaker() as session:
+        others_feed = await session.scalar(
+            select(Subscription.feed_id).where(Subscription.chat_id == other.id)
+        )
+        others_rule = await session.scalar(
+            select(AlertRule.id).where(AlertRule.chat_id == other.id)
+        )
     user = harness.user("Tinkerer")
     welcome = await harness.ask(user, "/start")
-    await _press_made_up(harness, user, welcome, "topic:<b>nope")
-    reply = await harness.emulator.wait_for_message(user.id, lambda m: "subscribed to" in m.text)
-    assert reply.html is not None and "<B>Nope" in reply.text  # escaped, not refused markup
-    user.send_command("/sources")
-    catalog = await harness.emulator.wait_for_message(user.id, lambda m: "Sources" in m.text)
-    # Not data our buttons carry: no handler takes it, so nothing fails and nothing changes.
-    harness.emulator.push_update(
-        "callback_query",
-        {
-            "id": "forged-1",
-            "from": user.to_api(),
-            "chat_instance": str(user.id),
-            "message": harness.emulator.message_to_api(catalog),
-            "data": "cat:x:0",
-        },
-    )
-    await harness.ask(user, "/mysources")
+    forged = [
+        "topic:<b>nope",
+        "cat:x:0",
+        "cat:0:999999999999999999999999",
+        "cat:99:0",
+        "catp:99999999999999999999999",
+        "catp:",
+        "rm:99999999999999999999999",
+        f"rm:{others_feed}",
+        "rm:-1",
+        "al:rm:99999999999999999999999",
+        f"al:rm:{others_rule}",
+        "set:items:100000",
+        "stop:maybe",
+        "no-such-button",
+    ]
+    for data in forged:
+        answer = await _press_made_up(harness, user, welcome, data)
+        assert answer["text"].startswith("That button is out of date"), data
     assert await _subscriptions(harness, user.id) == 0
+    assert await _subscriptions(harness, other.id) == 1
+    assert "lighthouse" in (await harness.ask(other, "/alerts")).text
+    assert [m.text for m in harness.emulator.sent_to(user.id)] == [welcome.text]  # nothing more
 
 
 async def test_summary_in_reply_to_a_short_message_with_a_link_reads_the_link(
