@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, available_timezones
 from jobs.normalization import normalize_text
 from jobs.user_input import UserInputError, quoted
 
+# A sign before a digit (Etc/GMT+3) is meaning that normalising would drop.
+_SIGNED = re.compile(r"[+\-−]\s*\d")
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 # Real offsets run from -12:00 (Baker Island) to +14:00 (Kiribati).
 _LARGEST_OFFSET = {"+": timedelta(hours=14), "-": timedelta(hours=12)}
@@ -90,10 +92,11 @@ def parse_timezone(text: str) -> tzinfo:
     offset = _OFFSET.fullmatch(stripped)
     if offset is not None:
         return _fixed_offset(stripped, offset)
-    # Exact names first: normalising drops the sign that tells Etc/GMT+3 from Etc/GMT-3.
-    key = _keys_by_casefold().get(stripped.casefold()) or _known_names().get(
-        normalize_text(stripped)
-    )
+    # Exact names first: normalising drops the sign that tells Etc/GMT+3 from Etc/GMT-3, so a
+    # signed name is only ever taken exactly (Etc/GMT+13 does not exist; Etc/GMT-13 is not it).
+    key = _keys_by_casefold().get(stripped.casefold())
+    if key is None and not _SIGNED.search(stripped):
+        key = _known_names().get(normalize_text(stripped))
     if key is not None:
         return ZoneInfo(key)
     raise TimezoneError(_unknown_message(stripped))
@@ -133,6 +136,8 @@ def _known_names() -> dict[str, str]:
     # Shortest keys first and setdefault: where links share a city (America/Buenos_Aires and
     # America/Argentina/Buenos_Aires, the same clock), the simpler key wins.
     for key in keys:
+        if _SIGNED.search(key):
+            continue  # Etc/GMT+3 and Etc/GMT-3 normalise alike: only their exact names count
         names.setdefault(normalize_text(key), key)
         if key.split("/")[0] in _CITY_AREAS:
             names.setdefault(normalize_text(key.rsplit("/", 1)[1]), key)

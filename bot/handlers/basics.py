@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.context import Context
@@ -65,9 +66,15 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    """A command we do not have: say so and point at /help."""
+    """A command we do not have: say so and point at /help, unless it was for another bot."""
     text = update.effective_message.text if update.effective_message else ""
-    command = (text or "").split()[0].split("@")[0][:32] if text else "that"
+    command, _, addressee = (text or "/").split()[0].partition("@")
+    private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+    # /digest@otherbot is another bot's; in a group, a bare unknown command may be too.
+    for_us = addressee.lower() == context.bot.username.lower() if addressee else private
+    if not for_us:
+        return
+    command = command[:32]
     await reply(update, context, f"I don't know {escape(command)}. /help lists what I can do.")
 
 

@@ -13,7 +13,14 @@ from telegram.error import TelegramError
 
 from bot.charts import trend_png
 from bot.context import Context
-from bot.handlers.common import args_text, chat_id_of, ensure_chat, reply, reply_usage
+from bot.handlers.common import (
+    args_text,
+    chat_id_of,
+    ensure_chat,
+    reader_reason,
+    reply,
+    reply_usage,
+)
 from bot.render import render_link_digest, render_search
 from bot.replies import send_all
 from jobs.digests import compose_for_chat
@@ -136,7 +143,7 @@ async def _summary_text(context: Context, target: str) -> str:
         )
         return render_link_digest(None, None, digest)
     except (FetchError, FeedError, LinkError) as exc:
-        return f"I could not read that link: {escape(str(exc))}"
+        return f"I could not read that link: {escape(reader_reason(exc))}"
     except SummarizerError as exc:
         return f"I could not summarize that: {escape(str(exc))}"
 

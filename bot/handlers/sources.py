@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,6 +17,7 @@ from bot.handlers.common import (
     may_change_settings,
     permitted_button,
     plural,
+    reader_reason,
     reply,
     reply_usage,
 )
@@ -31,6 +33,8 @@ from store import feeds as feed_store
 from store.models import utcnow
 
 PAGE_SIZE = 6
+# A scheme as RFC 3986 writes it; "example.org:8080/news" is a host and port, not a scheme.
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):(?!\d)", re.IGNORECASE)
 
 
 async def _catalog_feed_id(context: Context, item: CatalogFeed) -> int:
@@ -171,15 +175,19 @@ async def add(update: Update, context: Context) -> None:
             f"You have {personal} sources of your own, the most allowed ({limit}). /remove one first.",
         )
         return
-    if not url.startswith(("http://", "https://")):
+    scheme = _SCHEME.match(url)
+    if scheme is None:
         url = "https://" + url
+    elif scheme[1].lower() not in ("http", "https"):
+        await reply(update, context, "I can only add http and https addresses.")
+        return
     await context.bot.send_chat_action(chat.id, "typing")
     try:
         resolved = await resolve_feed(
             services.fetcher, url, max_entries=services.settings.limits.max_entries_per_feed
         )
     except (FetchError, FeedError) as exc:
-        await reply(update, context, f"I could not add that source: {escape(str(exc))}")
+        await reply(update, context, f"I could not add that source: {escape(reader_reason(exc))}")
         return
     async with services.sessionmaker() as session, session.begin():
         feed, _ = await feed_store.add_feed(

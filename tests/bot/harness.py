@@ -45,6 +45,7 @@ class Harness:
     admin: User
     errors: list[BaseException] = field(default_factory=list)
     handled_queries: set[str] = field(default_factory=set)
+    handled_messages: set[tuple[int, int]] = field(default_factory=set)
 
     def user(self, name: str = "Ada") -> User:
         return self.emulator.create_user(name)
@@ -71,6 +72,10 @@ class Harness:
     async def handled(self, *query_ids: str) -> None:
         """Wait until the bot has handled these taps to the end, error handlers included."""
         await self.emulator.wait_until(lambda: self.handled_queries.issuperset(query_ids))
+
+    async def handled_message(self, chat_id: int, message_id: int) -> None:
+        """Wait until the bot has handled this message to the end, whether it answered or not."""
+        await self.emulator.wait_until(lambda: (chat_id, message_id) in self.handled_messages)
 
     async def ingest(self) -> None:
         await self.app.bot_data.runtime.pipeline.ingest_tick()
@@ -123,7 +128,10 @@ async def bot_harness(
                 # A later group runs after the handler of group 0 and its error handlers.
                 if update.callback_query is not None:
                     harness.handled_queries.add(update.callback_query.id)
-                    emulator.notify()
+                elif update.effective_message is not None:
+                    message = update.effective_message
+                    harness.handled_messages.add((message.chat_id, message.message_id))
+                emulator.notify()
 
             app.add_handler(TypeHandler(Update, finished), group=99)
             try:

@@ -356,3 +356,48 @@ async def test_a_new_users_first_commands_arriving_together_both_work(harness: H
             )
             assert list(rules) == ["harbour"]
             assert await session.get(Chat, user.id) is not None
+
+
+async def test_a_time_zone_that_does_not_exist_is_refused_not_replaced(harness: Harness) -> None:
+    user = harness.user("Islander")
+    refused = await harness.ask(user, "/timezone Etc/GMT+13")
+    assert refused.text.startswith("Unknown time zone 'Etc/GMT+13'")
+    accepted = await harness.ask(user, "/timezone etc/gmt+12")
+    assert "Etc/GMT+12" in accepted.text
+    async with harness.services.sessionmaker() as session:
+        chat = await session.get(Chat, user.id)
+    assert chat is not None and chat.timezone == "Etc/GMT+12"
+
+
+@pytest.mark.parametrize(
+    "address", ["file:///etc/passwd", "gopher://example.org/1", "FTP://example.org/feed.xml"]
+)
+async def test_add_refuses_schemes_other_than_http(harness: Harness, address: str) -> None:
+    user = harness.user("Schemer")
+    answer = await harness.ask(user, f"/add {address}")
+    assert answer.text == "I can only add http and https addresses."
+
+
+async def test_add_of_a_private_address_does_not_mention_server_settings(
+    harness: Harness,
+) -> None:
+    user = harness.user("Prober")
+    answer = await harness.ask(user, "/add 10.1.2.3:8080/feed.xml", timeout=20)
+    assert answer.text == "I could not add that source: this address is not allowed"
+
+
+async def test_commands_for_another_bot_are_ignored(harness: Harness) -> None:
+    user = harness.user("Multibot")
+    group = harness.emulator.create_group("Bots", admins=[user])
+    sent = [
+        (group.id, user.send_command("/digest@otherbot", chat=group)),
+        (group.id, user.send_command("/poll", chat=group)),
+        (group.id, user.send_command("/poll@otherbot", chat=group)),
+        (user.id, user.send_command("/poll@otherbot")),
+    ]
+    for chat_id, message_id in sent:
+        await harness.handled_message(chat_id, message_id)
+    assert harness.emulator.sent_to(group.id) == []
+    assert harness.emulator.sent_to(user.id) == []
+    mine = await harness.ask(user, "/poll@newsdigest_test_bot")
+    assert mine.text.startswith("I don't know /poll")
