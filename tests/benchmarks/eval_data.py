@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
+from typing import Any
 
 _REPO = Path(__file__).resolve().parents[2]
+TRAIN_FILE = "cnn_train.jsonl"
+# The seeded split of cnn_train: the news scorer learns from the first, everything reports the
+# second. Both the training script and the quality benchmark take it from here, so they agree.
+SPLIT_SEED = 14
+HELD_OUT = 200
 
 
 def shared_dir() -> Path:
@@ -14,8 +21,20 @@ def shared_dir() -> Path:
     return beside if beside.is_dir() else Path("/work/shared")
 
 
-def load_eval(name: str) -> list[dict[str, str]]:
-    """Read ``eval/NAME`` (JSON Lines: id, article, reference, source)."""
-    path = shared_dir() / "eval" / name
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Read one JSON Lines file (id, article, reference; cnn_train adds title and more)."""
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
+
+
+def load_eval(name: str) -> list[dict[str, Any]]:
+    """Read ``eval/NAME`` from the shared folder."""
+    return read_jsonl(shared_dir() / "eval" / name)
+
+
+def train_split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The (training, held-out) rows of cnn_train: a seeded shuffle, the last HELD_OUT held out."""
+    order = list(range(len(rows)))
+    random.Random(SPLIT_SEED).shuffle(order)
+    cut = len(order) - HELD_OUT
+    return [rows[i] for i in sorted(order[:cut])], [rows[i] for i in sorted(order[cut:])]

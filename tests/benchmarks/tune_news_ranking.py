@@ -26,7 +26,7 @@ from summarizer.ranking import (
     news_signals,
     select_news,
 )
-from tests.benchmarks.bench_summarizer_quality import SCORES, SENTENCES, SETS, pick_lines
+from tests.benchmarks.bench_summarizer_quality import SCORES, SENTENCES
 from tests.benchmarks.eval_data import load_eval
 
 GRID: dict[str, tuple[float, ...]] = {
@@ -39,6 +39,12 @@ GRID: dict[str, tuple[float, ...]] = {
 }
 
 Scores = dict[str, tuple[float, float, float]]
+SETS = {"CNN/DM": "cnndm_dev.jsonl", "BBC": "bbc_dev.jsonl"}
+
+
+def pick_lines(rows: list[dict[str, str]], lines: str) -> list[dict[str, str]]:
+    """Every row, or the even (tuning) or odd (held-out) lines counted from 0."""
+    return rows if lines == "all" else rows[{"even": 0, "odd": 1}[lines] :: 2]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
