@@ -119,6 +119,8 @@ async def _summarize(update: Update, context: Context, target: str) -> None:
             )
             return
     chat_id = chat_id_of(update)
+    # The first "typing…" is awaited, so a summary faster than a task's first step still shows it.
+    await _show_typing(context, chat_id)
     typing = asyncio.create_task(_keep_typing(context, chat_id))
     try:
         text = await _summary_text(context, target)
@@ -148,13 +150,17 @@ async def _summary_text(context: Context, target: str) -> str:
         return f"I could not summarize that: {escape(str(exc))}"
 
 
+async def _show_typing(context: Context, chat_id: int) -> None:
+    # A refused chat action must not end in an unretrieved task error: the summary matters.
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+
 async def _keep_typing(context: Context, chat_id: int) -> None:
-    """Show "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
+    """Renew "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
     while True:
-        # A refused chat action must not end in an unretrieved task error: the summary matters.
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         await asyncio.sleep(4.5)
+        await _show_typing(context, chat_id)
 
 
 async def search(update: Update, context: Context) -> None:
