@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -80,15 +82,20 @@ class SenderOptions:
     idle_wait: float = 5.0
 
 
-# Missed global slots a sender may make up in a row (a burst of at most this many extra).
+# Missed global slots a sender may make up in a row (a burst of at most this many extra), and
+# only while no one-second window goes over the ceiling.
 CATCH_UP_SLOTS = 3
+# Telegram counts messages in any one-second window, not an average.
+WINDOW_SECONDS = 1.0
 
 
 class RateLimiter:
     """Paces sends: one global slot every 1/rate seconds, and a minimum interval per chat.
 
     Pacing (no bursts) rather than a token bucket: Telegram's windows are not documented
-    exactly, and an even stream at just under the limit never trips them.
+    exactly, and an even stream at just under the limit never trips them. On top of the pace,
+    the last ``ceil(rate)`` send times are kept, so that no one-second window ever holds more
+    than that many sends, catch-up slots included.
     """
 
     def __init__(
@@ -101,6 +108,7 @@ class RateLimiter:
         self.clock = clock
         self.sleep = sleep
         self._next_global = 0.0
+        self._recent: deque[float] = deque(maxlen=max(1, math.ceil(options.messages_per_second)))
         self._next_for_chat: dict[int, float] = {}
 
     def chat_delay(self, chat_id: int) -> float:
@@ -113,14 +121,24 @@ class RateLimiter:
         )
 
     async def wait_global(self) -> None:
+        """Wait for this caller's own global slot.
+
+        The slot is reserved before sleeping: callers that arrive together (replies run as
+        concurrent updates) each get the next free slot instead of all waking at the same one.
+        """
         interval = 1.0 / self.options.messages_per_second
         now = self.clock()
         # A send slower than one interval costs its slot; up to CATCH_UP_SLOTS of those are
         # taken back at once, so the long-run rate stays the setting instead of drifting below.
         start = max(self._next_global, now - CATCH_UP_SLOTS * interval)
-        if start > now:
-            await self.sleep(start - now)
-        self._next_global = start + interval
+        send_at = max(start, now)
+        if len(self._recent) == self._recent.maxlen:
+            send_at = max(send_at, self._recent[0] + WINDOW_SECONDS)
+        # Pushed back by the window, the pace restarts from the pushed slot: no catch-up after it.
+        self._next_global = (send_at if send_at > max(start, now) else start) + interval
+        self._recent.append(send_at)
+        if send_at > now:
+            await self.sleep(send_at - now)
 
     def record(self, chat_id: int, chat_type: str) -> None:
         interval = (

@@ -356,7 +356,7 @@ async def test_restart_mid_send_repeats_at_most_the_one_in_flight(
 
 
 async def test_slow_sends_do_not_drag_the_rate_below_the_setting() -> None:
-    """Sends that take longer than a slot are made up, a few at a time, never in a flood."""
+    """Sends that take longer than a slot are made up, a few at a time, never past the window."""
     from jobs.outbox import RateLimiter
 
     clock = FakeClock()
@@ -369,4 +369,5 @@ async def test_slow_sends_do_not_drag_the_rate_below_the_setting() -> None:
         clock.seconds += 0.3 if n % 5 == 0 else 0.01
     duration = sent_at[-1] - sent_at[0]
     assert 99 / duration > 9.5  # the long-run rate holds at the setting
-    assert max(sum(1 for u in sent_at if t <= u < t + 1) for t in sent_at) <= 10 + 3
+    # Catch-up never puts more than the rate's worth of sends in any one-second window.
+    assert max(sum(1 for u in sent_at if t <= u < t + 1) for t in sent_at) <= 10
