@@ -112,6 +112,8 @@ def extractor(module: types.ModuleType) -> Extractor:
             sentence_spans=article.spans,
             summary_indices=chosen,
             limit=LIMIT,
+            # Main's rank_figures takes no title; ours ranks the title's figures first.
+            **({"title": row["title"]} if module is ours else {}),
         )
         return [Found(f.value, f.unit, f.about or None) for f in figures]
 
