@@ -53,6 +53,9 @@ def label_from_parse(doc: Any, start: int, end: int) -> str | None:
                     return _phrase(changed, inside)
             return _subject_of(head, inside)  # "profit rose to $204m", "prices rose 2.6 percent"
         if head.pos_ in _NOUNS and token.dep_ != "pobj":
+            if head.lower_ in _VESSELS and _of_phrase(head, inside) is None:
+                token = head  # "took an average of 36 minutes": what took it, not "average"
+                continue
             if token.dep_ in ("prep", "npadvmod", "amod"):
                 return _phrase(head, inside)  # "a contract worth £300,000", "gusts of 140 km/h"
             return None  # an apposition or a list: no noun of its own

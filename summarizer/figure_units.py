@@ -19,8 +19,11 @@ _PER_WORDS = (
 )  # fmt: skip
 _PER_SYMBOLS = {"h": "hour", "hr": "hour", "yr": "year", "d": "day"}
 _PER = "|".join(_PER_WORDS)
+# Not "15 percent a year earlier": that is a time, not a rate.
 RATE_AFTER = re.compile(
-    rf"\s*(?:(?:an?|per|each|every)\s+({_PER})|/\s*({_PER}|h|hr|yr|d))\b", re.IGNORECASE
+    rf"\s*(?:(?:an?|per|each|every)\s+({_PER})|/\s*({_PER}|h|hr|yr|d))\b"
+    r"(?!\s+(?:earlier|ago|later|before|after)\b)",
+    re.IGNORECASE,
 )
 RATE_INSIDE = re.compile(
     rf"(?:\s(?:an?|per|each|every)\s+({_PER})|/\s*({_PER}|h|hr|yr|d))$", re.IGNORECASE

@@ -94,11 +94,21 @@ _CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.?m\.?(?!\w)|(?:GMT|BST|UTC|CET|CEST|[ECM
 _PERCENT_AFTER = re.compile(r"\s*(?:%|\bper\s?cent\b|\bpercent\b)", re.IGNORECASE)
 _SUBUNIT = re.compile(r"\b(?:cents?|pence)\b", re.IGNORECASE)
 _SUBUNIT_AFTER = re.compile(r"\s*(?:cents?|pence)\b", re.IGNORECASE)
-_CURRENCY_BEFORE_ANY = re.compile(r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])")
+# One currency sign; the sums written with one are money whatever the model calls them.
+_SIGN = r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])"
+_CURRENCY_BEFORE_ANY = re.compile(_SIGN)
+_SIGNED_MONEY = re.compile(_SIGN + r"\d[\d,]*(?:\.\d+)?(?:bn|mn|m|k|tn)?\b")
+_DURATION = re.compile(r"(?:about |some |more than )?\d[\d,]*(?:\.\d+)? (?:seconds|minutes|hours)")
+# Unit words the model leaves out of a number's span: "4.2 billion gigabytes", "50 gigawatts".
+_UNIT_WORD_AFTER = re.compile(
+    r"\s+(?:(?:giga|mega|tera|kilo)(?:bytes|watts)|hectares|acres|tonnes|litres|barrels"
+    r"|kilometres|kilometers|miles|metres|meters|(?:square )?(?:km|miles))\b",
+    re.IGNORECASE,
+)
 _TITLE_NUMBER = re.compile(
     r"[$£€]?\d[\d,]*(?:\.\d+)?\s?(?:bn|m|k|million|billion|thousand|trillion)?\b"
 )
-_CURRENCY_BEFORE = re.compile(r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])\s?$")
+_CURRENCY_BEFORE = re.compile(_SIGN + r"\s?$")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 _TOKEN = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
@@ -197,11 +207,9 @@ def rank_figures(
     last_money_end = -1
     found: list[tuple[str, float, str | None, str, int, int, int | None]] = []
     widened = [
-        _widen(kind, text, m.start, m.end)
-        for m in mentions
-        if (kind := FIGURE_LABELS.get(m.label)) is not None
+        _widen(kind, text, m.start, m.end) for m in mentions if (kind := _kind_of(m)) is not None
     ]
-    for kind, start, end in join_ranges(text, widened):
+    for kind, start, end in join_ranges(text, _with_missed_money(text, widened)):
         written = text[start:end]
         if kind in ("count", "money") and _PERCENT_AFTER.search(written):
             kind = "percent"  # the small model tags "13 per cent" as money
@@ -242,6 +250,24 @@ def rank_figures(
         ranked.append(RankedFigure(written, value, unit, kind, about, round(salience, 3)))
     ranked.sort(key=lambda f: -f.salience)
     return ranked[:limit]
+
+
+def _kind_of(mention: Mention) -> str | None:
+    kind = FIGURE_LABELS.get(mention.label)
+    if kind is None and mention.label in ("TIME", "DATE") and _DURATION.fullmatch(mention.text):
+        return "quantity"  # "36 minutes", "7,000 hours": a length of time, not a date
+    return kind
+
+
+def _with_missed_money(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Add the sums with a currency sign the model did not tag ("£67bn" as an ordinal, or not
+    at all): a sign before digits is money whatever the model says."""
+    missed = [
+        _widen("money", text, m.start(), m.end())
+        for m in _SIGNED_MONEY.finditer(text)
+        if not any(start < m.end() and m.start() < end for _, start, end in spans)
+    ]
+    return sorted(spans + missed, key=lambda span: span[1])
 
 
 def figure_value(written: str, kind: str) -> float | None:
@@ -294,6 +320,7 @@ def _widen_unit(kind: str, text: str, start: int, end: int) -> tuple[str, int, i
             (_CURRENCY_AFTER, "money"),
             (_PERCENT_AFTER, "percent"),
             (_UNIT_AFTER, "quantity"),
+            (_UNIT_WORD_AFTER, "quantity"),
         ):
             match = pattern.match(text, end)
             if match:

@@ -278,3 +278,16 @@ def test_a_digest_shows_at_most_three_figures() -> None:
     )  # fmt: skip
     digest = summarize("Plants report output\n\n" + text)
     assert len(digest.figures) == MAX_FIGURES == 3
+
+
+def test_sums_with_a_sign_the_model_missed_and_unit_words_it_left_out() -> None:
+    # The small model tags "67bn" of "£67bn" as an ordinal and misses "$12bn" altogether;
+    # "4.2 billion gigabytes" it tags as a bare number and "a year earlier" is no rate.
+    text = (
+        "The high-speed rail line will cost £67bn, a committee of MPs said. "
+        "It plans to invest $12bn in two battery plants. "
+        "Mobile data use grew to 4.2 billion gigabytes. "
+        "Electric models made up 22 percent of deliveries, up from 15 percent a year earlier."
+    )
+    got = {(f.value, f.unit) for f in figures_in(text)}
+    assert got >= {(67e9, "GBP"), (12e9, "USD"), (4.2e9, "gigabytes"), (15.0, "%")}
