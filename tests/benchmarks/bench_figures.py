@@ -3,8 +3,10 @@
 Run from the repository root: ``python -m tests.benchmarks.bench_figures [--show]``.
 The baseline is ``summarizer/figures.py`` as it was where this branch left main (``git
 merge-base HEAD main``), loaded from git into a module of its own and fed the same spaCy spans,
-sentences and summary picks as ours. ``figures_dev.jsonl`` is the part the fixes were tuned on;
-``figures_holdout.jsonl`` was written with it and not looked at while tuning.
+sentences and summary picks as ours. ``figures_dev.jsonl`` is the part the fixes were tuned on.
+``figures_holdout.jsonl`` was written with it; its misses were seen while tuning the third round
+of fixes, so it is no longer blind. ``figures_holdout_fresh.jsonl`` was written after the last
+fix and only ever scored; ``--show`` prints the misses of the dev part alone, to keep it so.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from summarizer.entities import Mention
 from summarizer.ranking import build_article, select_sentences
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-PARTS = ("figures_dev.jsonl", "figures_holdout.jsonl")
+PARTS = ("figures_dev.jsonl", "figures_holdout.jsonl", "figures_holdout_fresh.jsonl")
+TUNING_PART = PARTS[0]
 # Every figure an implementation finds is scored, not only the few a digest shows.
 LIMIT = 100
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "that"})
@@ -188,7 +191,7 @@ def _same_value(found: float, expected: float) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", action="store_true", help="print each miss of ours")
+    parser.add_argument("--show", action="store_true", help="print each miss of ours on dev")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         baseline = load_baseline(Path(scratch))
@@ -199,7 +202,8 @@ def main() -> None:
         rows = [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
         count = sum(len(r["figures"]) for r in rows)
         for name, module in (("baseline (main)", baseline), ("ours", ours)):
-            result = score(rows, extractor(module), show=args.show and module is ours)
+            show = args.show and module is ours and part == TUNING_PART
+            result = score(rows, extractor(module), show=show)
             print(f"| {part} | {count} | {name} | " + " | ".join(result.cells()) + " |")
 
 
