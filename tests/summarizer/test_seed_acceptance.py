@@ -55,12 +55,12 @@ def test_alibaba_is_an_organisation_among_the_entities(digest: Digest) -> None:
 
 
 def test_figures(digest: Digest) -> None:
+    # Three at most; none of the summary's sentences (the fan's story) holds one, so the
+    # article's money and shares come first, each named by a noun phrase, never a clause.
     by_value = {(f.value, f.unit): f for f in digest.figures}
-    assert by_value[(1.5e6, None)].about == "monthly sales have surpassed"
-    assert by_value[(7000.0, None)].about == "patents"
+    assert len(digest.figures) == 3
     assert by_value[(50e9, "USD")].text == "more than 50 billion U.S. dollars"
-    assert by_value[(30.0, "%")].about == "tariffs on coffee products"
-    assert by_value[(11000.0, None)].about == "registered members"
+    assert by_value[(30.0, "%")].about == "tariffs"
 
 
 def test_no_page_furniture_anywhere(digest: Digest) -> None:

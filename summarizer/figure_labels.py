@@ -1,0 +1,141 @@
+"""What a figure measures: a short noun phrase read off the dependency parse of its sentence.
+
+A phrase is built from a noun and its left modifiers only (compounds, adjectives, possessors),
+so it cannot run on into a clause; where the parse names no noun the figure gets no label,
+which reads better under a story than a fragment of the sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_VERBS = frozenset({"VERB", "AUX"})
+_MODIFIERS = frozenset({"compound", "amod", "poss", "nmod", "case"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+# Nouns that only stand for the thing after "of": "the number of 4G connections".
+_VESSELS = frozenset({"number", "total", "amount", "level", "average"})
+# Nouns a figure can modify that are its unit or time, not what it measures.
+_NOT_LABELS = frozenset((
+    "percent", "cent", "%", "year", "years", "month", "months", "week", "weeks", "day", "days",
+    "hour", "hours", "time", "times", "one", "lot", "half", "quarter",
+))  # fmt: skip
+MAX_LABEL_WORDS = 5
+_CLIMB_LIMIT = 5
+
+
+def label_from_parse(doc: Any, start: int, end: int) -> str | None:
+    """Name what the figure at characters [start, end) of the parsed sentence ``doc`` measures."""
+    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    if not tokens:
+        return None
+    inside = {t.i for t in tokens}
+    if _is_fact_box(doc):
+        return _fact_box_label(doc, tokens[0].i)
+    root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+    owned = _of_phrase(root, inside)
+    if owned is not None:
+        return owned  # "25 percent of their costs", "12,000 hectares of forest"
+    token = root
+    for _ in range(_CLIMB_LIMIT):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if head.pos_ in _NOUNS and token.dep_ in ("nummod", "quantmod", "compound", "amod"):
+            return _phrase(head, inside)  # the counted noun: "7,000 patents"
+        if head.pos_ in _VERBS:
+            if token.dep_ in _SUBJECTS:
+                return None  # the figure is the subject; what it measures is inside it
+            if token.dep_ == "prep" and token.lower_ == "by":
+                # "raises their output by 5 percent": what grew is the object, not the subject.
+                changed = next((c for c in head.children if c.dep_ == "dobj"), None)
+                if changed is not None and changed.pos_ in _NOUNS:
+                    return _phrase(changed, inside)
+            return _subject_of(head, inside)  # "profit rose to $204m", "prices rose 2.6 percent"
+        if head.pos_ in _NOUNS and token.dep_ != "pobj":
+            if head.lower_ in _VESSELS and _of_phrase(head, inside) is None:
+                token = head  # "took an average of 36 minutes": what took it, not "average"
+                continue
+            if token.dep_ in ("prep", "npadvmod", "amod"):
+                return _phrase(head, inside)  # "a contract worth £300,000", "gusts of 140 km/h"
+            return None  # an apposition or a list: no noun of its own
+        # Through prepositions, adjectives and adverbs ("rose to $204m", "2 percent lower") to
+        # the verb or noun they hang from.
+        token = head
+    return None
+
+
+def _subject_of(verb: Any, inside: set[int]) -> str | None:
+    for _ in range(_CLIMB_LIMIT):
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None and subject.tag_ == "WDT" and verb.dep_ == "relcl":
+            return _phrase(verb.head, inside)  # "a plan that will cost $18m": the plan
+        if subject is not None:
+            if subject.pos_ not in _NOUNS and subject.tag_ != "VBG":
+                return None  # "it", "they": the parse cannot say what they stand for
+            return _phrase(subject, inside)
+        if verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head.i == verb.i:
+            return None
+        verb = verb.head  # "... and built 1,400 masts": the subject of the first verb
+    return None
+
+
+def _of_phrase(token: Any, inside: set[int]) -> str | None:
+    """The noun after "of" when the figure's own noun is a unit or share of it."""
+    if token.pos_ not in _NOUNS or (token.i not in inside and token.lower_ not in _VESSELS):
+        return None
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [c for c in child.children if c.dep_ == "pobj" and c.pos_ in _NOUNS]
+            if objects and objects[0].i not in inside:
+                return _phrase(objects[0], inside)
+    return None
+
+
+def _phrase(noun: Any, inside: set[int]) -> str | None:
+    """The noun with its compounds, adjectives and possessors; pronouns, numbers and the figure
+    itself ("up to 30 percent tariffs") left out."""
+    if noun.lower_ in _VESSELS:
+        owned = _of_phrase(noun, inside)
+        if owned is not None:
+            return owned
+    if noun.lower_ in _NOT_LABELS or noun.like_num:
+        return None
+    words: list[Any] = []
+    for child in noun.lefts:
+        if child.dep_ in _MODIFIERS or (child.like_num and not child.whitespace_):
+            words.extend(t for t in child.subtree if _keep(t) and t.i not in inside)
+    words.append(noun)
+    words.sort(key=lambda t: t.i)
+    text = "".join(t.text + t.whitespace_ for t in words).strip()
+    if len(text.split()) > MAX_LABEL_WORDS:
+        return str(noun.text)
+    return text
+
+
+def _keep(token: Any) -> bool:
+    if token.pos_ in ("DET", "PRON", "SYM", "PUNCT", "ADV", "ADP", "CCONJ"):
+        return False
+    # A number glued to a word is part of a name: the "4" of "4G connections".
+    glued = token.like_num and not token.whitespace_
+    return glued or (not token.like_num and token.dep_ in _MODIFIERS)
+
+
+def _is_fact_box(doc: Any) -> bool:
+    """A line of label–value pairs ("Age 22 Goals 37"): two numbers or more and no verb."""
+    numbers = sum(1 for t in doc if t.like_num)
+    return numbers >= 2 and not any(t.pos_ in _VERBS for t in doc)
+
+
+def _fact_box_label(doc: Any, first: int) -> str | None:
+    """In a fact box each label comes just before its number; the words after belong to the next."""
+    words: list[str] = []
+    for token in reversed(doc[:first]):
+        if token.like_num or token.text in ("|", ":", ";", ","):
+            if words or token.like_num:
+                break
+            continue
+        words.insert(0, token.text)
+    if not words or len(words) > 3:
+        return None
+    return " ".join(words)
