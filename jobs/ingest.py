@@ -38,6 +38,10 @@ MAX_BACKOFF = timedelta(hours=12)
 JITTER = 0.1
 
 
+class FeedCrashed(Exception):
+    """An unexpected error while ingesting one feed; recorded as that feed's failure."""
+
+
 @dataclass(frozen=True, slots=True)
 class IngestOptions:
     """The knobs of ingestion; the composition root builds this from settings."""
@@ -120,12 +124,19 @@ def next_poll_at(now: datetime, interval: int, rng: random.Random) -> datetime:
 def backoff_until(
     now: datetime, interval: int, failures: int, retry_after: float | None, rng: random.Random
 ) -> datetime:
-    """When to try a failing feed again: exponential back-off, never before Retry-After."""
-    delay: timedelta = min(timedelta(seconds=interval) * 2 ** max(failures - 1, 0), MAX_BACKOFF)
+    """When to try a failing feed again: exponential back-off, never before Retry-After.
+
+    Retry-After is honoured up to :data:`MAX_BACKOFF` only: a server asking for years (or for
+    more seconds than a timedelta holds) would otherwise park the feed where no further failure
+    is ever counted, and its subscribers would never learn that it is down.
+    """
+    # Seconds as floats, capped before they become a timedelta, which overflows past ~2.7e6 years.
+    cap = MAX_BACKOFF.total_seconds()
+    delay = min(interval * 2.0 ** min(max(failures - 1, 0), 64), cap)
     delay *= rng.uniform(1 - JITTER, 1 + JITTER)
     if retry_after is not None:
-        delay = max(delay, timedelta(seconds=retry_after))
-    return now + delay
+        delay = max(delay, min(retry_after, cap))
+    return now + timedelta(seconds=delay)
 
 
 class Ingestor:
@@ -178,7 +189,7 @@ class Ingestor:
 
         async def one(feed: _ClaimedFeed) -> None:
             async with limit:
-                outcome = await self.ingest_feed(feed, now=now or utcnow())
+                outcome = await self._ingest_feed_isolated(feed, now=now or utcnow())
             report.add(outcome)
             if progress is not None:
                 progress(outcome)
@@ -195,6 +206,29 @@ class Ingestor:
                 session, now=now, limit=self.options.claim_batch, lease=self.options.lease
             )
             return [_claimed(feed) for feed in feeds]
+
+    async def _ingest_feed_isolated(self, feed: _ClaimedFeed, *, now: datetime) -> FeedOutcome:
+        """One feed's work as its own unit: whatever escapes it is that feed's failure.
+
+        Without this, one exception would win the tick's ``gather``: the other feeds of the batch
+        would stay leased and the failing one would never count toward broken.
+        """
+        try:
+            return await self.ingest_feed(feed, now=now)
+        except Exception as exc:
+            log.exception("feed %d (%s): ingestion failed", feed.id, feed.url)
+            outcome = FeedOutcome(feed.id, feed.url)
+            crash = FeedCrashed(
+                f"ingestion failed unexpectedly ({type(exc).__name__}: {exc}); it is retried "
+                "with back-off and reported as broken if it keeps failing"
+            )
+            try:
+                await self._record_failure(feed, now, crash, outcome, logged=True)
+            except Exception:
+                # The database itself failing: the lease expires and the feed is tried again.
+                log.exception("feed %d: its failure could not be recorded", feed.id)
+                outcome.error = str(crash)
+            return outcome
 
     async def ingest_feed(self, feed: _ClaimedFeed, *, now: datetime) -> FeedOutcome:
         outcome = FeedOutcome(feed.id, feed.url)
@@ -213,6 +247,7 @@ class Ingestor:
                 url=result.url,
                 max_entries=self.options.max_entries,
                 content_type=result.content_type,
+                charset=result.charset,
             )
         except (FetchError, FeedParseError) as exc:
             await self._record_failure(feed, now, exc, outcome)
@@ -261,12 +296,19 @@ class Ingestor:
                 await feed_store.mark_backlog_done(session, feed.id, now=now)
 
     async def _record_failure(
-        self, feed: _ClaimedFeed, now: datetime, exc: Exception, outcome: FeedOutcome
+        self,
+        feed: _ClaimedFeed,
+        now: datetime,
+        exc: Exception,
+        outcome: FeedOutcome,
+        *,
+        logged: bool = False,
     ) -> None:
         message = _user_message(exc)
         retry_after = getattr(exc, "retry_after", None)
         outcome.error = message
-        log.warning("feed %s: %s", feed.url, message)
+        if not logged:
+            log.warning("feed %s: %s", feed.url, message)
         async with self._writing() as session:
             outcome.became_broken = await feed_store.record_fetch_failure(
                 session,
