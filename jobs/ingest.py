@@ -425,7 +425,8 @@ class Ingestor:
             feed_id=feed.id,
             guid=entry.guid,
             title=title[:1000],
-            author=(entry.author or (page.author if page else None) or None),
+            # Display fields are cut to their columns (PostgreSQL refuses longer values).
+            author=(entry.author or (page.author if page else None) or "")[:500] or None,
             published_at=entry.published or (page.published if page else None),
             fetched_at=now,
             text=text,

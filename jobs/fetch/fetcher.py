@@ -301,5 +301,7 @@ def _status_message(status: int, url: str, retry_after: float | None) -> str:
     reason = httpx.codes.get_reason_phrase(status) or "error"
     message = f"the server answered {status} {reason} for {url}"
     if retry_after is not None:
-        message += f"; it asks to retry after {retry_after:.0f} s"
+        # A hostile value may have hundreds of digits; the scheduler caps it anyway.
+        wait = "more than a year" if retry_after > 366 * 86400 else f"{retry_after:.0f} s"
+        message += f"; it asks to retry after {wait}"
     return message

@@ -6,12 +6,15 @@ all stored, the bad one carries a readable ``last_error``, and nothing escapes t
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cli import main
 from jobs.fetch import FetchPolicy, SafeFetcher
 from jobs.ingest import MAX_BACKOFF
 from jobs.summarizing import SummarizerPool
@@ -223,3 +226,90 @@ async def test_retry_after_is_capped_and_a_feed_that_stays_down_is_reported(
         now = (await harness.feed(bad)).next_due_at
     assert [feed_id for feed_id, _ in harness.broken] == [bad]
     assert now - T0 <= MAX_BACKOFF * 1.1 * 3
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("ETag", '"' + "e" * 600 + '"'),
+        ("Last-Modified", "Fri, 27 Nov 2026 08:00:00 GMT" + " " * 90 + "x"),
+    ],
+)
+async def test_an_overlong_validator_is_not_stored_and_the_next_fetch_is_unconditional(
+    harness: Harness, server: FeedServer, header: str, value: str
+) -> None:
+    server.route("/long.xml", Route(server.fixture("edited-v1.xml"), headers={header: value}))
+    healthy, feed_id = await _healthy_and(harness, server, "/long.xml")
+    report = await harness.ingestor.run_tick(now=T0)
+    assert report.errors == 0
+    feed = await harness.feed(feed_id)
+    assert feed.last_error is None and (feed.etag, feed.last_modified) == (None, None)
+    assert {article.feed_id for article in await harness.articles()} >= {feed_id, *healthy}
+    await harness.ingestor.run_tick(now=feed.next_due_at)
+    [*_, again] = [r for r in server.requests if r.path == "/long.xml"]
+    assert "if-none-match" not in again.headers and "if-modified-since" not in again.headers
+
+
+async def test_an_overlong_author_is_cut_to_its_column(
+    harness: Harness, server: FeedServer
+) -> None:
+    author = "Harbour desk " * 60
+    body = server.fixture("rss2.xml").replace(b"Mara Lindqvist", author.encode())
+    server.route("/author.xml", Route(body))
+    await harness.add(server.url("/author.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert report.errors == 0
+    stored = {article.title: article for article in await harness.articles()}
+    ferry = stored["Council approves new ferry timetable"]
+    assert ferry.author == author[:500]
+
+
+def test_ingest_once_among_broken_feeds_exits_0_and_feeds_list_gives_each_reason_in_a_line(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with FeedServer() as server:
+        server.route("/js.xml", Route(b"", status=302, headers={"Location": "javascript:x()"}))
+        server.route("/idn.xml", Route(b"", status=302, headers={"Location": "https://xn--/x"}))
+        server.route("/empty.xml", Route(b""))
+        server.route("/down.xml", Route(b"", status=503, headers={"Retry-After": "9" * 30}))
+        bad = ["/js.xml", "/idn.xml", "/empty.xml", "/down.xml"]
+        outlines = "".join(
+            f'<outline type="rss" text="{path}" xmlUrl="{server.url(path)}"/>'
+            for path in [*HEALTHY, *bad]
+        )
+        opml = tmp_path / "feeds.opml"
+        opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>')
+        environ = {
+            "NEWSDIGEST_DATABASE_URL": database_url,
+            "NEWSDIGEST_DATA_DIR": str(tmp_path),
+            "NEWSDIGEST_FETCH_ALLOW": "127.0.0.1",
+        }
+        assert main(["feeds", "import", str(opml)], environ) == 0
+        capsys.readouterr()
+        assert main(["ingest", "--once"], environ) == 0
+        ran = capsys.readouterr()
+        assert "Traceback" not in ran.out + ran.err
+        assert f"{len(HEALTHY) + len(bad)} feeds fetched" in ran.out
+        assert f"{len(bad)} errors" in ran.out
+
+        assert main(["feeds", "list", "--json"], environ) == 0
+        rows = {row["url"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+        for path in HEALTHY:
+            assert rows[server.url(path)]["articles"] >= 1
+            assert rows[server.url(path)]["last_error"] is None
+        assert rows[server.url("/js.xml")]["last_error"].startswith(
+            "refused: redirect to a javascript:"
+        )
+        assert "not a valid URL" in rows[server.url("/idn.xml")]["last_error"]
+        assert "empty document" in rows[server.url("/empty.xml")]["last_error"]
+        assert rows[server.url("/down.xml")]["last_error"].endswith(
+            "it asks to retry after more than a year"
+        )
+
+        assert main(["feeds", "list"], environ) == 0
+        listing = capsys.readouterr().out.splitlines()
+        for path in bad:
+            [line] = [i for i, text in enumerate(listing) if f"<{server.url(path)}>" in text]
+            # The feed's line, then its health on exactly one line, then the next feed.
+            assert "1 failures, last: " in listing[line + 1]
+            assert line + 2 == len(listing) or listing[line + 2].startswith("#")
