@@ -343,7 +343,7 @@ class Ingestor:
             return
 
         digest_fields = await self._summarize(text, title)
-        signature = text_signature(text) if text.strip() else None
+        signature = _signature_or_none(text)
         async with (
             self._story_lock,
             self._write_lock or contextlib.nullcontext(),
@@ -427,7 +427,11 @@ class Ingestor:
             title=title[:1000],
             # Display fields are cut to their columns (PostgreSQL refuses longer values).
             author=(entry.author or (page.author if page else None) or "")[:500] or None,
-            published_at=entry.published or (page.published if page else None),
+            # RSS 1.0 and dc:date feeds give only "updated"; the fetch time is the last resort.
+            published_at=entry.published
+            or entry.updated
+            or (page.published if page else None)
+            or now,
             fetched_at=now,
             text=text,
             language=page.language if page else None,
@@ -555,6 +559,14 @@ async def _link(
         entry_hash=entry_hash,
         now=now,
     )
+
+
+def _signature_or_none(text: str) -> StorySignature | None:
+    """The text's story signature; None for a text without words ("…"), which has none."""
+    try:
+        return text_signature(text)
+    except ValueError:
+        return None
 
 
 def _claimed(feed: Feed) -> _ClaimedFeed:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -313,3 +313,32 @@ def test_ingest_once_among_broken_feeds_exits_0_and_feeds_list_gives_each_reason
             # The feed's line, then its health on exactly one line, then the next feed.
             assert "1 failures, last: " in listing[line + 1]
             assert line + 2 == len(listing) or listing[line + 2].startswith("#")
+
+
+async def test_entries_without_words_or_published_dates_are_stored(
+    harness: Harness, server: FeedServer
+) -> None:
+    body = b"""<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://quay.example/"><title>Quay Notes</title>
+    <link>https://quay.example/</link><description>Notes</description></channel>
+  <item rdf:about="https://quay.example/dots">
+    <title>\xe2\x80\xa6</title><link>https://quay.example/dots</link>
+    <description>\xe2\x80\xa6</description><dc:date>2026-11-27T08:30:00Z</dc:date>
+  </item>
+  <item rdf:about="https://quay.example/crane">
+    <title>Crane repaired</title><link>https://quay.example/crane</link>
+    <description>The harbour crane works again after a week of repairs.</description>
+    <dc:date>2026-11-26T17:05:00Z</dc:date>
+  </item>
+</rdf:RDF>"""
+    server.route("/rdf.xml", Route(body))
+    await harness.add(server.url("/rdf.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert (report.new, report.errors) == (2, 0)
+    crane, dots = sorted(await harness.articles(), key=lambda article: article.canonical_url)
+    assert dots.signature is None and dots.text == "…"
+    # The dc:date (feedparser's "updated") is the published time, not lost.
+    assert crane.published_at == datetime(2026, 11, 26, 17, 5, tzinfo=UTC)
+    assert dots.published_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
