@@ -19,10 +19,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.extract import ExtractedArticle, ExtractionError, extract_article, is_teaser
+from jobs.extract import ExtractedArticle, is_teaser
 from jobs.feeds import FeedEntry, FeedParseError, NotAFeed, ParsedFeed, parse_feed
 from jobs.fetch.errors import FetchError
-from jobs.fetch.fetcher import PAGE_ACCEPT, SafeFetcher
+from jobs.fetch.fetcher import SafeFetcher
+from jobs.on_demand import LinkError, fetch_article_page
 from jobs.stories import StorySignature, content_hash, pick_story, text_signature
 from jobs.summarizing import SummarizerPool
 from jobs.urls import canonicalize_url
@@ -500,20 +501,13 @@ class Ingestor:
             await _link(session, feed, entry, entry_hash, stored.id, now)
 
     async def _fetch_page(self, url: str) -> ExtractedArticle | None:
+        # The same fetch and extraction as /summary URL, so both read a page's charset alike.
         try:
-            result = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
-        except FetchError as exc:
-            log.info("full text of %s not fetched: %s", url, exc)
-            return None
-        try:
-            return await asyncio.to_thread(
-                extract_article,
-                result.body,
-                url=result.url,
-                max_chars=self.options.max_article_chars,
+            return await fetch_article_page(
+                self.fetcher, url, max_chars=self.options.max_article_chars
             )
-        except ExtractionError as exc:
-            log.info("full text of %s not extracted: %s", url, exc)
+        except (FetchError, LinkError) as exc:
+            log.info("full text of %s not read: %s", url, exc)
             return None
 
     async def _summarize(self, text: str, title: str) -> dict[str, object] | None:

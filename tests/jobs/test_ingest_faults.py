@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.cli import main
 from jobs.fetch import FetchPolicy, SafeFetcher
 from jobs.ingest import MAX_BACKOFF
+from jobs.on_demand import fetch_article_page
 from jobs.summarizing import SummarizerPool
 from tests.feedserver import FIXTURES, FeedServer, Route, loopback_only
 from tests.jobs.test_ingest import INTERVAL, T0, Harness
@@ -342,3 +343,54 @@ async def test_entries_without_words_or_published_dates_are_stored(
     # The dc:date (feedparser's "updated") is the published time, not lost.
     assert crane.published_at == datetime(2026, 11, 26, 17, 5, tzinfo=UTC)
     assert dots.published_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+
+
+_RUSSIAN = " ".join(
+    [
+        "Городской совет в четверг вечером одобрил новое расписание паромов через залив.",
+        "С первого марта паром будет ходить каждые тридцать минут вместо одного раза в час.",
+        "Изменение обойдётся городу в четыреста двадцать тысяч евро в год.",
+        "Чтобы покрыть расходы, совет поднимет плату за стоянку у паромного причала.",
+        "Жители много лет просили о более частых рейсах и собрали три тысячи подписей.",
+        "Паромы будут ходить чаще, Паромщики довольны.",
+    ]
+)
+
+
+def _cyrillic_page(meta: bool) -> bytes:
+    head = '<meta charset="windows-1251">' if meta else ""
+    # Short, capitalised lines are where a guessed charset goes wrong ("Паромы" → "ѕаромы").
+    paragraphs = (
+        "".join(f"<p>{_RUSSIAN}</p>" for _ in range(3))
+        + "<p>"
+        + "Паромы: новое расписание. " * 20
+        + "</p>"
+    )
+    return (
+        f"<!DOCTYPE html><html><head>{head}<title>Новое расписание паромов</title></head>"
+        f"<body><article><h1>Новое расписание паромов</h1>{paragraphs}</article></body></html>"
+    ).encode("windows-1251")
+
+
+@pytest.mark.parametrize("declared", ["header", "meta"])
+async def test_a_page_in_a_legacy_charset_is_read_in_it(
+    harness: Harness, server: FeedServer, declared: str
+) -> None:
+    content_type = "text/html; charset=windows-1251" if declared == "header" else "text/html"
+    server.route("/ru/ferry.html", Route(_cyrillic_page(declared == "meta"), content_type))
+    teaser = f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+      <title>Паромы</title><link>{server.url("/ru/")}</link><description>Паромы</description>
+      <item><title>Новое расписание паромов</title><link>{server.url("/ru/ferry.html")}</link>
+      <guid>ru-ferry</guid><description>Совет одобрил расписание…</description></item>
+    </channel></rss>"""
+    server.route("/ru.xml", Route(teaser.encode()))
+    await harness.add(server.url("/ru.xml"))
+    await harness.ingestor.run_tick(now=T0)
+    [article] = await harness.articles()
+    assert "Городской совет в четверг" in article.text and "Паромы: новое" in article.text
+    assert article.language == "ru"
+    # /summary URL reads the page through the same function.
+    page = await fetch_article_page(
+        harness.ingestor.fetcher, server.url("/ru/ferry.html"), max_chars=10_000
+    )
+    assert "Паромы будут ходить чаще, Паромщики" in page.text
