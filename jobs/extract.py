@@ -24,6 +24,9 @@ _TEASER_ENDINGS = re.compile(
     r"leer más|mehr lesen|full story)\W*$",
     re.IGNORECASE,
 )
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
 # Asks htmldate for the time of day and zone too, not only the date.
 _DATE_PARAMS = {
@@ -59,13 +62,36 @@ def is_teaser(text: str) -> bool:
     return word_count(stripped) < TEASER_MAX_WORDS or bool(_TEASER_ENDINGS.search(stripped))
 
 
-def extract_article(html: bytes | str, *, url: str, max_chars: int = 200_000) -> ExtractedArticle:
+def decode_page(html: bytes, charset: str | None) -> bytes | str:
+    """The page as text when its charset is known: the HTTP header's first, then ``<meta>``.
+
+    Left as bytes otherwise, for trafilatura to guess; it guesses windows-1251 as something else
+    often enough that a charset someone declared must win.
+    """
+    meta = _META_CHARSET.search(html[:4096])
+    for name in (charset, meta.group(1).decode("ascii") if meta else None):
+        if not name:
+            continue
+        try:
+            return html.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            logger.debug("page declared as %s does not decode as it", name)
+    return html
+
+
+def extract_article(
+    html: bytes | str, *, url: str, max_chars: int = 200_000, charset: str | None = None
+) -> ExtractedArticle:
     """Extract the main text, title, author, publish time and language of an article page.
+
+    ``charset`` is the Content-Type header's, for bytes; a ``<meta charset>`` is honoured too.
 
     ``url`` is where the page was fetched; the returned ``url`` is its canonical form (the
     page's ``<link rel="canonical">`` when it has one). Text past ``max_chars`` is cut at a
     paragraph (or word) boundary.
     """
+    if isinstance(html, bytes):
+        html = decode_page(html, charset)
     document = trafilatura.bare_extraction(
         html,
         url=url,

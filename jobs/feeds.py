@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 
 import defusedxml.ElementTree
 import feedparser
+import feedparser.encodings
 from defusedxml import DefusedXmlException
 
 from jobs.plaintext import html_to_text
@@ -92,7 +93,8 @@ def refuse_entity_declarations(body: bytes) -> None:
 
     Two checks because each misses what the other sees: defusedxml reads any encoding but stops
     at the first syntax error, and the byte scan still finds a declaration in a malformed file
-    that feedparser's lenient parser would go on to read.
+    that feedparser's lenient parser would go on to read. Give it the body as
+    :func:`decode_like_feedparser` returns it: expat reads no multi-byte legacy encoding.
     """
     if _ENTITY_DECLARATION.search(body):
         raise HostileXML(
@@ -107,6 +109,22 @@ def refuse_entity_declarations(body: bytes) -> None:
         raise HostileXML(f"refused: the feed uses forbidden XML ({exc})") from exc
     except defusedxml.ElementTree.ParseError:
         pass  # Malformed XML is feedparser's to read leniently.
+    except ValueError:
+        # "multi-byte encodings are not supported": a body no encoding decoded; the byte scan
+        # above is the check that still applies, and feedparser reads it as bytes.
+        pass
+
+
+def decode_like_feedparser(body: bytes, content_type: str) -> bytes:
+    """The body re-encoded as UTF-8 (prolog rewritten), choosing the encoding as feedparser does.
+
+    feedparser weighs the HTTP charset, the XML prolog, a BOM and a guess by RFC 3023's rules;
+    doing the same first means the entity check reads the text feedparser will read, in an
+    encoding expat knows (it has none of Big5, EUC-KR, GBK or Shift_JIS).
+    """
+    scratch: dict[str, Any] = {}
+    converted = feedparser.encodings.convert_to_utf8({"content-type": content_type}, body, scratch)
+    return converted if isinstance(converted, bytes) else body
 
 
 def looks_like_html(body: bytes) -> bool:
@@ -114,20 +132,33 @@ def looks_like_html(body: bytes) -> bool:
 
 
 def parse_feed(
-    body: bytes, *, url: str, max_entries: int, content_type: str | None = None
+    body: bytes,
+    *,
+    url: str,
+    max_entries: int,
+    content_type: str | None = None,
+    charset: str | None = None,
 ) -> ParsedFeed:
     """Parse a feed body fetched from ``url``; at most ``max_entries`` entries are kept.
 
+    ``content_type`` is the response's media type and ``charset`` its Content-Type charset.
     Raises :class:`NotAFeed` for an HTML page, :class:`HostileXML` for entity declarations and
     :class:`FeedParseError` for anything else that has no feed in it.
     """
-    refuse_entity_declarations(body)
+    if not body.strip():
+        raise FeedParseError("the feed answered with an empty document; it may be down for now")
+    media_type = content_type or "application/xml"
+    declared = f"{media_type}; charset={charset}" if charset else media_type
+    utf8_body = decode_like_feedparser(body, declared)
+    refuse_entity_declarations(utf8_body)
+    if utf8_body is not body:
+        declared = f"{media_type}; charset=utf-8"
     # A BytesIO, never the bytes themselves: feedparser treats a bare string as a URL or a
     # file name to open, so a body like b"/etc/passwd" would be read from disk. No
     # content-location either: feedparser would resolve GUIDs against it as if they were
     # relative URLs, so a feed moving to another address would change every GUID.
     result: Any = feedparser.parse(
-        io.BytesIO(body), response_headers={"content-type": content_type or "application/xml"}
+        io.BytesIO(utf8_body), response_headers={"content-type": declared}
     )
     if not result.version and not result.entries:
         if looks_like_html(body):

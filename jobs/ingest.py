@@ -19,10 +19,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.extract import ExtractedArticle, ExtractionError, extract_article, is_teaser
+from jobs.extract import ExtractedArticle, is_teaser
 from jobs.feeds import FeedEntry, FeedParseError, NotAFeed, ParsedFeed, parse_feed
 from jobs.fetch.errors import FetchError
-from jobs.fetch.fetcher import PAGE_ACCEPT, SafeFetcher
+from jobs.fetch.fetcher import SafeFetcher
+from jobs.on_demand import LinkError, fetch_article_page
 from jobs.stories import StorySignature, content_hash, pick_story, text_signature
 from jobs.summarizing import SummarizerPool
 from jobs.urls import canonicalize_url
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=12)
 # Jitter spreads feeds that share an interval so they are not all fetched in the same second.
 JITTER = 0.1
+
+
+class FeedCrashed(Exception):
+    """An unexpected error while ingesting one feed; recorded as that feed's failure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +125,19 @@ def next_poll_at(now: datetime, interval: int, rng: random.Random) -> datetime:
 def backoff_until(
     now: datetime, interval: int, failures: int, retry_after: float | None, rng: random.Random
 ) -> datetime:
-    """When to try a failing feed again: exponential back-off, never before Retry-After."""
-    delay: timedelta = min(timedelta(seconds=interval) * 2 ** max(failures - 1, 0), MAX_BACKOFF)
+    """When to try a failing feed again: exponential back-off, never before Retry-After.
+
+    Retry-After is honoured up to :data:`MAX_BACKOFF` only: a server asking for years (or for
+    more seconds than a timedelta holds) would otherwise park the feed where no further failure
+    is ever counted, and its subscribers would never learn that it is down.
+    """
+    # Seconds as floats, capped before they become a timedelta, which overflows past ~2.7e6 years.
+    cap = MAX_BACKOFF.total_seconds()
+    delay = min(interval * 2.0 ** min(max(failures - 1, 0), 64), cap)
     delay *= rng.uniform(1 - JITTER, 1 + JITTER)
     if retry_after is not None:
-        delay = max(delay, timedelta(seconds=retry_after))
-    return now + delay
+        delay = max(delay, min(retry_after, cap))
+    return now + timedelta(seconds=delay)
 
 
 class Ingestor:
@@ -178,7 +190,7 @@ class Ingestor:
 
         async def one(feed: _ClaimedFeed) -> None:
             async with limit:
-                outcome = await self.ingest_feed(feed, now=now or utcnow())
+                outcome = await self._ingest_feed_isolated(feed, now=now or utcnow())
             report.add(outcome)
             if progress is not None:
                 progress(outcome)
@@ -195,6 +207,29 @@ class Ingestor:
                 session, now=now, limit=self.options.claim_batch, lease=self.options.lease
             )
             return [_claimed(feed) for feed in feeds]
+
+    async def _ingest_feed_isolated(self, feed: _ClaimedFeed, *, now: datetime) -> FeedOutcome:
+        """One feed's work as its own unit: whatever escapes it is that feed's failure.
+
+        Without this, one exception would win the tick's ``gather``: the other feeds of the batch
+        would stay leased and the failing one would never count toward broken.
+        """
+        try:
+            return await self.ingest_feed(feed, now=now)
+        except Exception as exc:
+            log.exception("feed %d (%s): ingestion failed", feed.id, feed.url)
+            outcome = FeedOutcome(feed.id, feed.url)
+            crash = FeedCrashed(
+                f"ingestion failed unexpectedly ({type(exc).__name__}: {exc}); it is retried "
+                "with back-off and reported as broken if it keeps failing"
+            )
+            try:
+                await self._record_failure(feed, now, crash, outcome, logged=True)
+            except Exception:
+                # The database itself failing: the lease expires and the feed is tried again.
+                log.exception("feed %d: its failure could not be recorded", feed.id)
+                outcome.error = str(crash)
+            return outcome
 
     async def ingest_feed(self, feed: _ClaimedFeed, *, now: datetime) -> FeedOutcome:
         outcome = FeedOutcome(feed.id, feed.url)
@@ -213,6 +248,7 @@ class Ingestor:
                 url=result.url,
                 max_entries=self.options.max_entries,
                 content_type=result.content_type,
+                charset=result.charset,
             )
         except (FetchError, FeedParseError) as exc:
             await self._record_failure(feed, now, exc, outcome)
@@ -261,12 +297,19 @@ class Ingestor:
                 await feed_store.mark_backlog_done(session, feed.id, now=now)
 
     async def _record_failure(
-        self, feed: _ClaimedFeed, now: datetime, exc: Exception, outcome: FeedOutcome
+        self,
+        feed: _ClaimedFeed,
+        now: datetime,
+        exc: Exception,
+        outcome: FeedOutcome,
+        *,
+        logged: bool = False,
     ) -> None:
         message = _user_message(exc)
         retry_after = getattr(exc, "retry_after", None)
         outcome.error = message
-        log.warning("feed %s: %s", feed.url, message)
+        if not logged:
+            log.warning("feed %s: %s", feed.url, message)
         async with self._writing() as session:
             outcome.became_broken = await feed_store.record_fetch_failure(
                 session,
@@ -301,7 +344,7 @@ class Ingestor:
             return
 
         digest_fields = await self._summarize(text, title)
-        signature = text_signature(text) if text.strip() else None
+        signature = _signature_or_none(text)
         async with (
             self._story_lock,
             self._write_lock or contextlib.nullcontext(),
@@ -383,8 +426,13 @@ class Ingestor:
             feed_id=feed.id,
             guid=entry.guid,
             title=title[:1000],
-            author=(entry.author or (page.author if page else None) or None),
-            published_at=entry.published or (page.published if page else None),
+            # Display fields are cut to their columns (PostgreSQL refuses longer values).
+            author=(entry.author or (page.author if page else None) or "")[:500] or None,
+            # RSS 1.0 and dc:date feeds give only "updated"; the fetch time is the last resort.
+            published_at=entry.published
+            or entry.updated
+            or (page.published if page else None)
+            or now,
             fetched_at=now,
             text=text,
             language=page.language if page else None,
@@ -453,20 +501,13 @@ class Ingestor:
             await _link(session, feed, entry, entry_hash, stored.id, now)
 
     async def _fetch_page(self, url: str) -> ExtractedArticle | None:
+        # The same fetch and extraction as /summary URL, so both read a page's charset alike.
         try:
-            result = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
-        except FetchError as exc:
-            log.info("full text of %s not fetched: %s", url, exc)
-            return None
-        try:
-            return await asyncio.to_thread(
-                extract_article,
-                result.body,
-                url=result.url,
-                max_chars=self.options.max_article_chars,
+            return await fetch_article_page(
+                self.fetcher, url, max_chars=self.options.max_article_chars
             )
-        except ExtractionError as exc:
-            log.info("full text of %s not extracted: %s", url, exc)
+        except (FetchError, LinkError) as exc:
+            log.info("full text of %s not read: %s", url, exc)
             return None
 
     async def _summarize(self, text: str, title: str) -> dict[str, object] | None:
@@ -512,6 +553,14 @@ async def _link(
         entry_hash=entry_hash,
         now=now,
     )
+
+
+def _signature_or_none(text: str) -> StorySignature | None:
+    """The text's story signature; None for a text without words ("…"), which has none."""
+    try:
+        return text_signature(text)
+    except ValueError:
+        return None
 
 
 def _claimed(feed: Feed) -> _ClaimedFeed:

@@ -49,7 +49,11 @@ async def fetch_article_page(fetcher: SafeFetcher, url: str, *, max_chars: int) 
         raise LinkError(f"that link is a {result.content_type} file, not an article page")
     try:
         return await asyncio.to_thread(
-            extract_article, result.body, url=result.url, max_chars=max_chars
+            extract_article,
+            result.body,
+            url=result.url,
+            max_chars=max_chars,
+            charset=result.charset,
         )
     except ExtractionError as exc:
         raise LinkError(f"found no article text on that page ({exc})") from exc

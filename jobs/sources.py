@@ -32,7 +32,11 @@ async def resolve_feed(fetcher: SafeFetcher, url: str, *, max_entries: int) -> R
     result = await fetcher.fetch(url)
     try:
         parsed = parse_feed(
-            result.body, url=result.url, max_entries=max_entries, content_type=result.content_type
+            result.body,
+            url=result.url,
+            max_entries=max_entries,
+            content_type=result.content_type,
+            charset=result.charset,
         )
     except NotAFeed:
         candidates = discover_feed_urls(result.body, result.url)
@@ -43,7 +47,11 @@ async def resolve_feed(fetcher: SafeFetcher, url: str, *, max_entries: int) -> R
             ) from None
         result = await fetcher.fetch(candidates[0])
         parsed = parse_feed(
-            result.body, url=result.url, max_entries=max_entries, content_type=result.content_type
+            result.body,
+            url=result.url,
+            max_entries=max_entries,
+            content_type=result.content_type,
+            charset=result.charset,
         )
     return ResolvedFeed(
         url=result.url,

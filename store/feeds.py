@@ -116,8 +116,10 @@ async def record_fetch_success(
         "last_fetched_at": now,
         "last_success_at": now,
         "next_due_at": next_due_at,
-        "etag": etag,
-        "last_modified": last_modified,
+        # A validator too long for its column is dropped, not cut: a cut ETag would never match,
+        # and without one the next fetch is simply unconditional.
+        "etag": _whole_or_none(etag, Feed.etag.type.length),
+        "last_modified": _whole_or_none(last_modified, Feed.last_modified.type.length),
         "consecutive_failures": 0,
         "last_error": None,
         "broken_at": None,
@@ -128,6 +130,10 @@ async def record_fetch_success(
     if site_url:
         values["site_url"] = site_url[:2048]
     await session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+
+
+def _whole_or_none(value: str | None, length: int | None) -> str | None:
+    return value if value is None or length is None or len(value) <= length else None
 
 
 async def record_fetch_failure(

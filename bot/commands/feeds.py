@@ -100,10 +100,12 @@ async def _list(services: Services, args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         feed = row.feed
+        # One line per reason: parser messages may hold newlines or run on for a page.
+        reason = _one_line(feed.last_error or "")
         if feed.broken_at is not None:
-            health = f"BROKEN after {feed.consecutive_failures} failures: {feed.last_error}"
+            health = f"BROKEN after {feed.consecutive_failures} failures: {reason}"
         elif feed.consecutive_failures:
-            health = f"{feed.consecutive_failures} failures, last: {feed.last_error}"
+            health = f"{feed.consecutive_failures} failures, last: {reason}"
         elif feed.last_success_at is not None:
             health = f"ok, fetched {feed.last_success_at:%Y-%m-%d %H:%M} UTC"
         else:
@@ -111,6 +113,11 @@ async def _list(services: Services, args: argparse.Namespace) -> int:
         print(f"#{feed.id:<4} {feed.title or '(untitled)'} <{feed.url}>")
         print(f"      {row.articles} articles, {row.subscribers} subscribers; {health}")
     return 0
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 async def _remove(services: Services, args: argparse.Namespace) -> int:

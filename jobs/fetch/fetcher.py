@@ -10,6 +10,7 @@ import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.message import Message
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +29,7 @@ from jobs.fetch.errors import (
     TooManyRedirects,
 )
 from jobs.fetch.policy import FetchPolicy
+from jobs.fetch.targets import check_target
 from jobs.fetch.transport import GuardedClient
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,19 @@ class FetchResult:
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
+    @property
+    def charset(self) -> str | None:
+        """The ``charset`` of the Content-Type header, lower-cased, if the server named one."""
+        return charset_of(self.headers.get("content-type", ""))
+
+
+def charset_of(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type value (quoted or not), or None."""
+    message = Message()
+    message["content-type"] = content_type
+    charset = message.get_content_charset()
+    return charset.strip() or None if charset else None
+
 
 def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
     """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date), or None."""
@@ -80,30 +95,6 @@ def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
-
-
-def _check_scheme(url: str) -> httpx.URL:
-    try:
-        parsed = httpx.URL(url)
-        # Reading the host decodes its IDNA labels, where a malformed one ("xn--") fails.
-        host, port = parsed.host, parsed.port
-    except (httpx.InvalidURL, TypeError, UnicodeError) as exc:
-        raise FetchRefused(f"refused: {url!r} is not a valid URL", url=url) from exc
-    if parsed.scheme not in ("http", "https"):
-        shown = parsed.scheme or "no scheme"
-        raise FetchRefused(
-            f"refused: only http and https addresses can be fetched, not {shown}", url=url
-        )
-    if not host:
-        raise FetchRefused(f"refused: {url!r} has no host", url=url)
-    # Checked here because the socket layer reports these as errors outside FetchError
-    # (OverflowError in a task group, UnicodeError from the resolver's codec).
-    if port is not None and not 0 < port < 65536:
-        raise FetchRefused(f"refused: port {port} does not exist (1 to 65535)", url=url)
-    labels = parsed.raw_host.split(b".")
-    if len(parsed.raw_host) > 253 or any(not 0 < len(label) <= 63 for label in labels if label):
-        raise FetchRefused(f"refused: {host[:80]!r} is not a valid host name", url=url)
-    return parsed
 
 
 @dataclass(slots=True)
@@ -200,7 +191,7 @@ class SafeFetcher:
         permanent = True
         current = url
         while True:
-            _check_scheme(current)
+            check_target(current, redirect=bool(hops))
             result, redirect = await self._fetch_once(current, headers)
             if redirect is None:
                 assert result is not None
@@ -310,5 +301,7 @@ def _status_message(status: int, url: str, retry_after: float | None) -> str:
     reason = httpx.codes.get_reason_phrase(status) or "error"
     message = f"the server answered {status} {reason} for {url}"
     if retry_after is not None:
-        message += f"; it asks to retry after {retry_after:.0f} s"
+        # A hostile value may have hundreds of digits; the scheduler caps it anyway.
+        wait = "more than a year" if retry_after > 366 * 86400 else f"{retry_after:.0f} s"
+        message += f"; it asks to retry after {wait}"
     return message

@@ -27,6 +27,7 @@ from jobs.fetch.addresses import AddressGuard, Resolver, resolve_with_system
 from jobs.fetch.decoding import ACCEPT_ENCODING
 from jobs.fetch.errors import FetchConnectionError, FetchRefused
 from jobs.fetch.policy import FetchPolicy
+from jobs.fetch.targets import refuse_bad_redirect
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ class GuardedClient(httpx.AsyncClient):
             ),
             # Redirects are followed by SafeFetcher so that every hop's scheme is checked too.
             follow_redirects=False,
+            event_hooks={"response": [refuse_bad_redirect]},
             trust_env=False,
         )
         self.policy = policy

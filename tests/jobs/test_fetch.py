@@ -229,7 +229,7 @@ async def test_only_http_and_https_are_fetched(fetcher: SafeFetcher, url: str) -
 async def test_redirect_to_another_scheme_is_refused(
     fetcher: SafeFetcher, feed_server: FeedServer
 ) -> None:
-    with pytest.raises(FetchRefused, match="not file"):
+    with pytest.raises(FetchRefused, match="redirect to a file: address; only http and https"):
         await fetcher.fetch(feed_server.url("/redirect/to?url=file:///etc/passwd"))
 
 

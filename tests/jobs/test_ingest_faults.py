@@ -1,0 +1,396 @@
+"""The fault suite: one hostile or broken feed among healthy ones costs only itself.
+
+Every case runs over real HTTP (tests/feedserver.py) into a real database: the healthy feeds are
+all stored, the bad one carries a readable ``last_error``, and nothing escapes the tick.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.cli import main
+from jobs.fetch import FetchPolicy, SafeFetcher
+from jobs.ingest import MAX_BACKOFF
+from jobs.on_demand import fetch_article_page
+from jobs.summarizing import SummarizerPool
+from tests.feedserver import FIXTURES, FeedServer, Route, loopback_only
+from tests.jobs.test_ingest import INTERVAL, T0, Harness
+
+HEALTHY = ("/rss2.xml", "/atom.xml")
+LEGACY_ENCODINGS = ("big5", "gbk", "euc-kr", "shift_jis")
+
+
+@pytest.fixture(scope="module")
+def summarizer() -> Iterator[SummarizerPool]:
+    pool = SummarizerPool(workers=1)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as feed_server:
+        yield feed_server
+
+
+# A host whose resolver fails with an error no layer expects: the stand-in for any bug that lets
+# an exception escape one feed's work (the resolver is the fetcher's process boundary).
+CRASHING_HOST = "crash.test"
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    if host == CRASHING_HOST:
+        raise RuntimeError("resolver crashed")
+    return await loopback_only(host, port)
+
+
+@pytest.fixture
+async def harness(
+    sessionmaker: async_sessionmaker[AsyncSession], summarizer: SummarizerPool
+) -> AsyncIterator[Harness]:
+    policy = FetchPolicy(allow=("127.0.0.1",), total_timeout=10.0, read_timeout=5.0)
+    async with SafeFetcher(policy, resolver=_resolve) as fetcher:
+        yield Harness(sessionmaker, fetcher, summarizer)
+
+
+async def _healthy_and(
+    harness: Harness, server: FeedServer, bad_path: str
+) -> tuple[list[int], int]:
+    healthy = [await harness.add(server.url(path)) for path in HEALTHY]
+    return healthy, await harness.add(server.url(bad_path))
+
+
+async def _feed_ids_with_articles(harness: Harness) -> set[int | None]:
+    return {article.feed_id for article in await harness.articles()}
+
+
+async def _assert_only_bad_failed(
+    harness: Harness, healthy: Sequence[int], bad: int, error: str
+) -> None:
+    assert await _feed_ids_with_articles(harness) >= set(healthy)
+    for feed_id in healthy:
+        feed = await harness.feed(feed_id)
+        assert feed.consecutive_failures == 0 and feed.last_error is None
+    feed = await harness.feed(bad)
+    assert feed.consecutive_failures == 1
+    assert feed.last_error == error
+
+
+async def test_an_exception_escaping_one_feed_is_that_feeds_failure(
+    harness: Harness, server: FeedServer
+) -> None:
+    healthy = [await harness.add(server.url(path)) for path in HEALTHY]
+    bad = await harness.add(f"http://{CRASHING_HOST}:{server.port}/rss2.xml")
+    report = await harness.ingestor.run_tick(now=T0)
+
+    assert report.feeds == 3 and report.errors == 1
+    [failed] = [outcome for outcome in report.outcomes if outcome.error]
+    assert failed.feed_id == bad
+    assert failed.error == (
+        "ingestion failed unexpectedly (RuntimeError: resolver crashed); it is retried with "
+        "back-off and reported as broken if it keeps failing"
+    )
+    feed = await harness.feed(bad)
+    assert feed.consecutive_failures == 1 and feed.last_error == failed.error
+    # Due again on its back-off, not left leased.
+    assert feed.next_due_at < T0 + timedelta(seconds=INTERVAL * 1.2)
+    assert await _feed_ids_with_articles(harness) == set(healthy)
+    for feed_id in healthy:
+        assert (await harness.feed(feed_id)).last_success_at is not None
+
+
+async def test_a_feed_that_keeps_crashing_is_marked_broken(
+    harness: Harness, server: FeedServer
+) -> None:
+    feed_id = await harness.add(f"http://{CRASHING_HOST}:{server.port}/rss2.xml")
+    now = T0
+    for _ in range(3):
+        await harness.ingestor.run_tick(now=now)
+        now = (await harness.feed(feed_id)).next_due_at
+    assert (await harness.feed(feed_id)).consecutive_failures == 3
+    assert [broken_id for broken_id, _ in harness.broken] == [feed_id]
+    assert "resolver crashed" in harness.broken[0][1]
+
+
+@pytest.mark.parametrize(
+    ("location", "error"),
+    [
+        (
+            "javascript:alert(document.cookie)",
+            "refused: redirect to a javascript: address; only http and https can be fetched",
+        ),
+        (
+            "data:application/rss+xml;base64,PHJzcy8+",
+            "refused: redirect to a data: address; only http and https can be fetched",
+        ),
+        (
+            "mailto:editor@harbour.example",
+            "refused: redirect to a mailto: address; only http and https can be fetched",
+        ),
+        (
+            "about:blank",
+            "refused: redirect to an about: address; only http and https can be fetched",
+        ),
+        ("https://xn--/x", "refused: redirect to 'https://xn--/x', which is not a valid URL"),
+        ("http://[::1/feed", "refused: redirect to 'http://[::1/feed', which is not a valid URL"),
+        (
+            "http://xn--a.example/",
+            "refused: redirect to 'http://xn--a.example/', which is not a valid URL",
+        ),
+    ],
+)
+async def test_an_unparseable_redirect_is_an_ordinary_refusal(
+    harness: Harness, server: FeedServer, location: str, error: str
+) -> None:
+    server.route("/moved.xml", Route(b"", status=302, headers={"Location": location}))
+    healthy, bad = await _healthy_and(harness, server, "/moved.xml")
+    report = await harness.ingestor.run_tick(now=T0)
+    assert report.errors == 1
+    await _assert_only_bad_failed(harness, healthy, bad, error)
+
+
+@pytest.mark.parametrize("body", [b"", b"   \r\n\t  "])
+async def test_an_empty_document_is_a_readable_failure(
+    harness: Harness, server: FeedServer, body: bytes
+) -> None:
+    server.route("/empty.xml", Route(body))
+    healthy, bad = await _healthy_and(harness, server, "/empty.xml")
+    await harness.ingestor.run_tick(now=T0)
+    await _assert_only_bad_failed(
+        harness, healthy, bad, "the feed answered with an empty document; it may be down for now"
+    )
+
+
+def _legacy(encoding: str, where: str) -> bytes:
+    return (FIXTURES / "faults" / f"{encoding}-{where}.xml").read_bytes()
+
+
+@pytest.mark.parametrize("encoding", LEGACY_ENCODINGS)
+@pytest.mark.parametrize("where", ["prolog", "header"])
+async def test_legacy_multibyte_encodings_are_read_as_feedparser_reads_them(
+    harness: Harness, server: FeedServer, encoding: str, where: str
+) -> None:
+    # Declared in the XML prolog (and no charset in the header), or only in the HTTP header.
+    content_type = "application/rss+xml"
+    if where == "header":
+        content_type += f"; charset={encoding}"
+    server.route("/legacy.xml", Route(_legacy(encoding, where), content_type=content_type))
+    feed_id = await harness.add(server.url("/legacy.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert report.errors == 0
+    [article] = await harness.articles()
+    expected = _legacy(encoding, "prolog").decode(encoding)
+    assert article.title and article.title in expected
+    assert article.text and article.text in expected
+    assert (await harness.feed(feed_id)).title in expected
+
+
+@pytest.mark.parametrize("encoding", LEGACY_ENCODINGS)
+async def test_entity_declarations_are_refused_in_legacy_encodings_too(
+    harness: Harness, server: FeedServer, encoding: str
+) -> None:
+    body = _legacy(encoding, "prolog").replace(
+        b"<rss ", b'<!DOCTYPE rss [<!ENTITY lol "lol">]>\n<rss ', 1
+    )
+    server.route("/legacy.xml", Route(body, content_type="application/rss+xml"))
+    healthy, bad = await _healthy_and(harness, server, "/legacy.xml")
+    await harness.ingestor.run_tick(now=T0)
+    feed = await harness.feed(bad)
+    assert feed.last_error is not None and feed.last_error.startswith("refused: the feed declares")
+    assert await _feed_ids_with_articles(harness) == set(healthy)
+
+
+@pytest.mark.parametrize(
+    "retry_after", ["99999999999999", "9" * 400, "Fri, 31 Dec 9999 23:59:59 GMT"]
+)
+async def test_retry_after_is_capped_and_a_feed_that_stays_down_is_reported(
+    harness: Harness, server: FeedServer, retry_after: str
+) -> None:
+    server.route("/down.xml", Route(b"busy", status=503, headers={"Retry-After": retry_after}))
+    healthy, bad = await _healthy_and(harness, server, "/down.xml")
+    report = await harness.ingestor.run_tick(now=T0)
+    assert report.errors == 1
+    assert await _feed_ids_with_articles(harness) >= set(healthy)
+    feed = await harness.feed(bad)
+    assert feed.last_error is not None and feed.last_error.startswith("the server answered 503")
+    assert feed.next_due_at <= T0 + MAX_BACKOFF * 1.1
+    # Still down on every try: after failure_threshold tries (3 here) the subscribers are told.
+    now = feed.next_due_at
+    for _ in range(2):
+        await harness.ingestor.run_tick(now=now)
+        now = (await harness.feed(bad)).next_due_at
+    assert [feed_id for feed_id, _ in harness.broken] == [bad]
+    assert now - T0 <= MAX_BACKOFF * 1.1 * 3
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("ETag", '"' + "e" * 600 + '"'),
+        ("Last-Modified", "Fri, 27 Nov 2026 08:00:00 GMT" + " " * 90 + "x"),
+    ],
+)
+async def test_an_overlong_validator_is_not_stored_and_the_next_fetch_is_unconditional(
+    harness: Harness, server: FeedServer, header: str, value: str
+) -> None:
+    server.route("/long.xml", Route(server.fixture("edited-v1.xml"), headers={header: value}))
+    healthy, feed_id = await _healthy_and(harness, server, "/long.xml")
+    report = await harness.ingestor.run_tick(now=T0)
+    assert report.errors == 0
+    feed = await harness.feed(feed_id)
+    assert feed.last_error is None and (feed.etag, feed.last_modified) == (None, None)
+    assert {article.feed_id for article in await harness.articles()} >= {feed_id, *healthy}
+    await harness.ingestor.run_tick(now=feed.next_due_at)
+    [*_, again] = [r for r in server.requests if r.path == "/long.xml"]
+    assert "if-none-match" not in again.headers and "if-modified-since" not in again.headers
+
+
+async def test_an_overlong_author_is_cut_to_its_column(
+    harness: Harness, server: FeedServer
+) -> None:
+    author = "Harbour desk " * 60
+    body = server.fixture("rss2.xml").replace(b"Mara Lindqvist", author.encode())
+    server.route("/author.xml", Route(body))
+    await harness.add(server.url("/author.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert report.errors == 0
+    stored = {article.title: article for article in await harness.articles()}
+    ferry = stored["Council approves new ferry timetable"]
+    assert ferry.author == author[:500]
+
+
+def test_ingest_once_among_broken_feeds_exits_0_and_feeds_list_gives_each_reason_in_a_line(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with FeedServer() as server:
+        server.route("/js.xml", Route(b"", status=302, headers={"Location": "javascript:x()"}))
+        server.route("/idn.xml", Route(b"", status=302, headers={"Location": "https://xn--/x"}))
+        server.route("/empty.xml", Route(b""))
+        server.route("/down.xml", Route(b"", status=503, headers={"Retry-After": "9" * 30}))
+        bad = ["/js.xml", "/idn.xml", "/empty.xml", "/down.xml"]
+        outlines = "".join(
+            f'<outline type="rss" text="{path}" xmlUrl="{server.url(path)}"/>'
+            for path in [*HEALTHY, *bad]
+        )
+        opml = tmp_path / "feeds.opml"
+        opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>')
+        environ = {
+            "NEWSDIGEST_DATABASE_URL": database_url,
+            "NEWSDIGEST_DATA_DIR": str(tmp_path),
+            "NEWSDIGEST_FETCH_ALLOW": "127.0.0.1",
+        }
+        assert main(["feeds", "import", str(opml)], environ) == 0
+        capsys.readouterr()
+        assert main(["ingest", "--once"], environ) == 0
+        ran = capsys.readouterr()
+        assert "Traceback" not in ran.out + ran.err
+        assert f"{len(HEALTHY) + len(bad)} feeds fetched" in ran.out
+        assert f"{len(bad)} errors" in ran.out
+
+        assert main(["feeds", "list", "--json"], environ) == 0
+        rows = {row["url"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+        for path in HEALTHY:
+            assert rows[server.url(path)]["articles"] >= 1
+            assert rows[server.url(path)]["last_error"] is None
+        assert rows[server.url("/js.xml")]["last_error"].startswith(
+            "refused: redirect to a javascript:"
+        )
+        assert "not a valid URL" in rows[server.url("/idn.xml")]["last_error"]
+        assert "empty document" in rows[server.url("/empty.xml")]["last_error"]
+        assert rows[server.url("/down.xml")]["last_error"].endswith(
+            "it asks to retry after more than a year"
+        )
+
+        assert main(["feeds", "list"], environ) == 0
+        listing = capsys.readouterr().out.splitlines()
+        for path in bad:
+            [line] = [i for i, text in enumerate(listing) if f"<{server.url(path)}>" in text]
+            # The feed's line, then its health on exactly one line, then the next feed.
+            assert "1 failures, last: " in listing[line + 1]
+            assert line + 2 == len(listing) or listing[line + 2].startswith("#")
+
+
+async def test_entries_without_words_or_published_dates_are_stored(
+    harness: Harness, server: FeedServer
+) -> None:
+    body = b"""<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://quay.example/"><title>Quay Notes</title>
+    <link>https://quay.example/</link><description>Notes</description></channel>
+  <item rdf:about="https://quay.example/dots">
+    <title>\xe2\x80\xa6</title><link>https://quay.example/dots</link>
+    <description>\xe2\x80\xa6</description><dc:date>2026-11-27T08:30:00Z</dc:date>
+  </item>
+  <item rdf:about="https://quay.example/crane">
+    <title>Crane repaired</title><link>https://quay.example/crane</link>
+    <description>The harbour crane works again after a week of repairs.</description>
+    <dc:date>2026-11-26T17:05:00Z</dc:date>
+  </item>
+</rdf:RDF>"""
+    server.route("/rdf.xml", Route(body))
+    await harness.add(server.url("/rdf.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert (report.new, report.errors) == (2, 0)
+    crane, dots = sorted(await harness.articles(), key=lambda article: article.canonical_url)
+    assert dots.signature is None and dots.text == "…"
+    # The dc:date (feedparser's "updated") is the published time, not lost.
+    assert crane.published_at == datetime(2026, 11, 26, 17, 5, tzinfo=UTC)
+    assert dots.published_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+
+
+_RUSSIAN = " ".join(
+    [
+        "Городской совет в четверг вечером одобрил новое расписание паромов через залив.",
+        "С первого марта паром будет ходить каждые тридцать минут вместо одного раза в час.",
+        "Изменение обойдётся городу в четыреста двадцать тысяч евро в год.",
+        "Чтобы покрыть расходы, совет поднимет плату за стоянку у паромного причала.",
+        "Жители много лет просили о более частых рейсах и собрали три тысячи подписей.",
+        "Паромы будут ходить чаще, Паромщики довольны.",
+    ]
+)
+
+
+def _cyrillic_page(meta: bool) -> bytes:
+    head = '<meta charset="windows-1251">' if meta else ""
+    # Short, capitalised lines are where a guessed charset goes wrong ("Паромы" → "ѕаромы").
+    paragraphs = (
+        "".join(f"<p>{_RUSSIAN}</p>" for _ in range(3))
+        + "<p>"
+        + "Паромы: новое расписание. " * 20
+        + "</p>"
+    )
+    return (
+        f"<!DOCTYPE html><html><head>{head}<title>Новое расписание паромов</title></head>"
+        f"<body><article><h1>Новое расписание паромов</h1>{paragraphs}</article></body></html>"
+    ).encode("windows-1251")
+
+
+@pytest.mark.parametrize("declared", ["header", "meta"])
+async def test_a_page_in_a_legacy_charset_is_read_in_it(
+    harness: Harness, server: FeedServer, declared: str
+) -> None:
+    content_type = "text/html; charset=windows-1251" if declared == "header" else "text/html"
+    server.route("/ru/ferry.html", Route(_cyrillic_page(declared == "meta"), content_type))
+    teaser = f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+      <title>Паромы</title><link>{server.url("/ru/")}</link><description>Паромы</description>
+      <item><title>Новое расписание паромов</title><link>{server.url("/ru/ferry.html")}</link>
+      <guid>ru-ferry</guid><description>Совет одобрил расписание…</description></item>
+    </channel></rss>"""
+    server.route("/ru.xml", Route(teaser.encode()))
+    await harness.add(server.url("/ru.xml"))
+    await harness.ingestor.run_tick(now=T0)
+    [article] = await harness.articles()
+    assert "Городской совет в четверг" in article.text and "Паромы: новое" in article.text
+    assert article.language == "ru"
+    # /summary URL reads the page through the same function.
+    page = await fetch_article_page(
+        harness.ingestor.fetcher, server.url("/ru/ferry.html"), max_chars=10_000
+    )
+    assert "Паромы будут ходить чаще, Паромщики" in page.text
