@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.messages import escape, link, split_message
+from jobs.plaintext import html_to_text
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries
@@ -34,6 +36,8 @@ OUTLET_WEIGHT = 0.6
 SAME_SOURCE_PENALTY = 0.7
 ENTITIES_SHOWN = 4
 FIGURES_SHOWN = 2
+# An unsummarized article shows this much of its own description: about two summary sentences.
+DESCRIPTION_CHARS = 280
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,7 @@ def pick_stories(
                 best.url,
                 best.source,
                 tuple(s for s in sources if s != best.source),
-                best.sentences,
+                best.sentences or description_sentences(best.description),
                 best.entities,
                 best.figures,
                 score,
@@ -131,6 +135,15 @@ def pick_stories(
         used[item.source] += 1
         chosen.append(item)
     return chosen
+
+
+def description_sentences(description: str) -> tuple[str, ...]:
+    """A summary's stand-in: the article's own text, cleaned of any markup left in it and cut
+    at a word to the summary budget; nothing when there is no text (title and link remain)."""
+    text = " ".join(html_to_text(description).split())
+    if not text:
+        return ()
+    return (textwrap.shorten(text, width=DESCRIPTION_CHARS, placeholder=" …"),)
 
 
 def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:

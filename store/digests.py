@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Article, Chat, Feed, FeedEntry, Subscription, Summary
@@ -29,6 +29,14 @@ class DigestCandidate:
     sentences: tuple[str, ...]
     entities: tuple[dict[str, Any], ...]
     figures: tuple[dict[str, Any], ...]
+    # The start of the article's own text (the feed's description when the page was not
+    # fetched): what an item shows when the article has no summary.
+    description: str = ""
+
+
+# Enough of an unsummarized article's text to cut a short description from, without reading
+# whole stored pages (up to 200,000 characters each) for every digest.
+DESCRIPTION_SOURCE_CHARS = 2000
 
 
 async def claim_due_chats(session: AsyncSession, *, now: datetime, limit: int) -> list[Chat]:
@@ -64,8 +72,9 @@ async def digest_candidates(
     until: datetime,
     include_backlog: bool = False,
 ) -> list[DigestCandidate]:
-    """Summarized articles (not a new feed's backlog, unless asked) that reached these feeds
-    in [since, until)."""
+    """Articles (not a new feed's backlog, unless asked) that reached these feeds in
+    [since, until), with their summary when they have one: an article the summarizer could not
+    take (a teaser whose page failed, another language, too short) is news all the same."""
     backlog = [] if include_backlog else [Article.is_backlog.is_(False)]
     rows = await session.execute(
         select(
@@ -81,10 +90,11 @@ async def digest_candidates(
             Summary.sentences,
             Summary.entities,
             Summary.figures,
+            func.substr(Article.text, 1, DESCRIPTION_SOURCE_CHARS),
         )
         .join(FeedEntry, FeedEntry.article_id == Article.id)
         .join(Feed, Feed.id == FeedEntry.feed_id)
-        .join(Summary, Summary.article_id == Article.id)
+        .outerjoin(Summary, Summary.article_id == Article.id)
         .where(
             FeedEntry.feed_id.in_(list(feed_ids)),
             Article.fetched_at >= since,
@@ -106,6 +116,7 @@ async def digest_candidates(
             tuple(sentences or ()),
             tuple(entities or ()),
             tuple(figures or ()),
+            description or "",
         )
         for (
             article_id,
@@ -120,6 +131,7 @@ async def digest_candidates(
             sentences,
             entities,
             figures,
+            description,
         ) in rows
     ]
 

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.digests import DESCRIPTION_CHARS, compose_for_chat
 from jobs.fetch import FetchPolicy, SafeFetcher
 from jobs.ingest import IngestOptions, Ingestor, NewArticle
 from jobs.summarizing import SummarizerPool
 from store import feeds as feed_store
-from store.models import Article, Feed, FeedEntry, Summary
+from store.models import Article, Chat, Feed, FeedEntry, Subscription, Summary
 from tests.feedserver import FeedServer, Route, loopback_only
 
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
@@ -286,3 +287,48 @@ async def test_two_workers_store_every_article_exactly_once(
         urls_stored = await session.scalar(select(func.count(func.distinct(Article.canonical_url))))
     assert articles == entries == urls_stored == sum(report.new for report in reports)
     assert articles == len(urls) * feed_server.bench_entries
+
+
+UNSUMMARIZED_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Quay Post</title><link>{base}/</link>
+<description>Harbour news.</description>
+<item><title>Ferry strike ends after talks</title><link>{base}/gone/ferry.html</link>
+<guid>quay-1</guid>
+<description>&lt;p&gt;The &lt;b&gt;ferry&lt;/b&gt; crews return on Monday after the union and the
+operator agreed on pay.&lt;/p&gt;</description></item>
+<item><title>Hafenfest abgesagt</title><link>{base}/gone/fest.html</link><guid>quay-2</guid>
+<description>Das Hafenfest in Kiel wird in diesem Jahr wegen der Bauarbeiten am Kai nicht
+stattfinden, teilte die Stadt am Montag mit. {padding}</description></item>
+<item><title>Pier closed</title><link>{base}/gone/pier.html</link><guid>quay-3</guid>
+<description></description></item>
+</channel></rss>"""
+
+
+async def test_articles_without_a_summary_still_reach_the_digest(
+    harness: Harness, server: FeedServer
+) -> None:
+    # Teasers whose pages answer 404 (one in German, which the summarizer does not take) and one
+    # with no text at all: each is an item of the digest all the same.
+    body = UNSUMMARIZED_FEED.format(base=server.base_url, padding="Weitere Gespräche folgen am Dienstag. " * 20)
+    server.route("/quay.xml", Route(body.encode()))
+    feed_id = await harness.add(server.url("/quay.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert (report.new, report.errors) == (3, 0)
+    async with harness.sessionmaker() as session, session.begin():
+        session.add(Chat(id=5, timezone="UTC", digest_schedule="daily 08:00"))
+        await session.flush()
+        session.add(Subscription(chat_id=5, feed_id=feed_id))
+    async with harness.sessionmaker() as session:
+        chat = await session.get(Chat, 5)
+        assert chat is not None
+        [message] = await compose_for_chat(
+            session, chat, now=T0 + timedelta(minutes=5), window=timedelta(hours=48)
+        )
+    assert "Ferry strike ends after talks" in message
+    assert "Hafenfest abgesagt" in message and "Das Hafenfest in Kiel" in message
+    assert "Pier closed" in message
+    # The description is cleaned of its markup and cut to the summary budget.
+    assert "&lt;" not in message and "<p>" not in message
+    assert "The ferry crews return" in message
+    fest = next(line for line in message.splitlines() if line.startswith("Das Hafenfest"))
+    assert len(fest) <= DESCRIPTION_CHARS and fest.endswith("…")
