@@ -16,7 +16,7 @@ from summarizer.model import call_lock, english_pipeline
 from summarizer.ranking import build_article, select_sentences
 
 # Bump when the same text would give a different digest (cleaning, ranking or model change).
-SUMMARIZER_VERSION = "1.1.0"
+SUMMARIZER_VERSION = "1.2.0"
 MIN_WORDS = 40
 WORDS_PER_MINUTE = 230
 MAX_ENTITIES = 25
@@ -161,7 +161,7 @@ def summarize(
 
     article = build_article(paragraphs)
     chosen = select_sentences(
-        article, method=method, max_sentences=max_sentences, max_chars=max_chars
+        article, method=method, max_sentences=max_sentences, max_chars=max_chars, title=title
     )
     sentences = tuple(article.sentences[i] for i in chosen)
     if max_chars is not None and sum(len(s) + 1 for s in sentences) - 1 > max_chars:
