@@ -101,7 +101,21 @@ _FURNITURE = [
         r"[\W\d_]{6,}",  # tracking numbers and rules of punctuation
     )
 ]
-_INLINE_FURNITURE = re.compile(r"\bVideo\s*Player\s*Close\b", re.IGNORECASE)
+# Furniture that runs into the story's sentences rather than standing as a paragraph: video
+# players and teasers ("Scroll down for video", BBC's "Media playback is not supported on this
+# device"), which would otherwise be summary sentences or glue onto the next one.
+_INLINE_FURNITURE = re.compile(
+    r"\bVideo\s*Player\s*Close\b|\bScroll down for (?:video|more)\b\.?"
+    r"|\bMedia playback is (?:not |un)?supported on (?:this|your) device\b\.?",
+    re.IGNORECASE,
+)
+# Picture credits ("Photograph: Matt Dunham/AP", "Photo: Getty Images") carry no full stop, so the
+# splitter glues them to the sentence after; the agency is one capitalised name (case matters).
+_PHOTO_CREDIT = re.compile(
+    r"\b(?:Photograph|Photo|Picture|Image)s?\s*:\s*(?:"
+    r"[^.\n/:]{0,80}/\s*[A-Z][\w&-]*(?: (?:Images|Photos|Pictures|Features|Press|Shutterstock))?"
+    r"|(?:Getty Images|Reuters|AFP|EPA|AP|PA|Alamy|Shutterstock|Rex Features)\b)"
+)
 # "BEIJING, May 9 (Xinhua) --", "LONDON (Reuters) -", "(CNN)", "WASHINGTON —".
 _DATELINE = re.compile(
     r"""^(?:
@@ -129,6 +143,10 @@ def _paragraphs(text: str) -> list[str]:
     return text.split("\n")
 
 
+def _without_inline_furniture(text: str) -> str:
+    return _PHOTO_CREDIT.sub(" ", _INLINE_FURNITURE.sub(" ", text))
+
+
 def _is_heading(paragraph: str) -> bool:
     # str.isupper() is true when every cased character is upper case and there is at least one.
     return len(paragraph) <= 120 and paragraph.isupper() and len(paragraph.split()) <= 12
@@ -147,7 +165,7 @@ def clean_paragraphs(text: str) -> list[str]:
         text = strip_html(text)
     kept: list[str] = []
     for raw in _paragraphs(text):
-        paragraph = _SPACES.sub(" ", _INLINE_FURNITURE.sub(" ", raw)).strip()
+        paragraph = _SPACES.sub(" ", _without_inline_furniture(raw)).strip()
         if not paragraph or _is_heading(paragraph) or _is_furniture(paragraph):
             continue
         if not kept:

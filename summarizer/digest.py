@@ -162,7 +162,7 @@ def summarize(
 
     article = build_article(paragraphs)
     chosen = select_sentences(
-        article, method=method, max_sentences=max_sentences, max_chars=max_chars
+        article, method=method, max_sentences=max_sentences, max_chars=max_chars, title=title
     )
     sentences = tuple(article.sentences[i] for i in chosen)
     if max_chars is not None and sum(len(s) + 1 for s in sentences) - 1 > max_chars:

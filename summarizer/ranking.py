@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,9 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
 from summarizer.errors import UnknownMethodError
-from summarizer.sentences import SumyTokenizer, split_sentences
+from summarizer.news_scorer import NewsScorer, news_scorer
+from summarizer.sentence_features import SentenceFeatures, sentence_features
+from summarizer.sentences import SumyTokenizer, sentence_spans
 
 _SUMY_CLASSES: dict[str, Callable[[Any], Any]] = {
     "lexrank": LexRankSummarizer,
@@ -43,6 +44,8 @@ class Article:
     sentences: tuple[str, ...]
     # Character offsets of each sentence in the paragraphs joined by blank lines.
     spans: tuple[tuple[int, int], ...]
+    # The paragraph each sentence belongs to, counted from 0.
+    paragraph_of: tuple[int, ...]
 
 
 def build_article(paragraphs: Sequence[str]) -> Article:
@@ -51,20 +54,19 @@ def build_article(paragraphs: Sequence[str]) -> Article:
     sumy_paragraphs = []
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
+    paragraph_of: list[int] = []
     offset = 0
-    for paragraph in paragraphs:
-        sentences = split_sentences(paragraph)
-        cursor = 0
-        for sentence in sentences:
-            # pysbd without cleaning returns the text verbatim, so each sentence is found in order.
-            start = paragraph.find(sentence, cursor)
-            start = cursor if start < 0 else start
-            cursor = start + len(sentence)
-            spans.append((offset + start, offset + cursor))
+    for paragraph_index, paragraph in enumerate(paragraphs):
+        local = sentence_spans(paragraph)
+        sentences = [paragraph[start:end] for start, end in local]
+        paragraph_of.extend([paragraph_index] * len(sentences))
+        spans.extend((offset + start, offset + end) for start, end in local)
         offset += len(paragraph) + 2
         texts.extend(sentences)
         sumy_paragraphs.append(Paragraph([Sentence(s, tokenizer) for s in sentences]))
-    return Article(ObjectDocumentModel(sumy_paragraphs), tuple(texts), tuple(spans))
+    return Article(
+        ObjectDocumentModel(sumy_paragraphs), tuple(texts), tuple(spans), tuple(paragraph_of)
+    )
 
 
 @functools.cache
@@ -166,7 +168,7 @@ def _within_budget(
         cost = lengths[index] + (1 if chosen else 0)
         if max_chars is not None and used + cost > max_chars:
             continue
-        if words is not None and chosen and used_words + words[0][index] > words[1]:
+        if words is not None and used_words + words[0][index] > words[1]:
             continue
         chosen.append(index)
         used += cost
@@ -178,16 +180,24 @@ def _within_budget(
 
 
 def select_sentences(
-    article: Article, *, method: str, max_sentences: int, max_chars: int | None
+    article: Article,
+    *,
+    method: str,
+    max_sentences: int,
+    max_chars: int | None,
+    title: str | None = None,
 ) -> list[int]:
-    """Return the indices, in article order, of the sentences ``method`` picks."""
+    """Return the indices, in article order, of the sentences ``method`` picks.
+
+    Only the news method reads ``title``: a feature's headline says which paragraph is its point.
+    """
     if method not in METHODS:
         raise UnknownMethodError(method, METHODS)
     lengths = [len(s) for s in article.sentences]
     if method == "lead":
         ranked: Sequence[int] = range(len(lengths))
     elif method == "news":
-        return select_news(news_signals(article), NEWS_WEIGHTS, max_sentences, max_chars)
+        return select_news(news_features(article, title), news_scorer(), max_sentences, max_chars)
     else:
         ranked = _rank_with_sumy(article, method)
     return _within_budget(ranked, lengths, max_sentences, max_chars)
@@ -210,39 +220,6 @@ def _rank_with_sumy(article: Article, method: str) -> list[int]:
 
 
 # --- the news method -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NewsWeights:
-    """The knobs of the news ranking; tests/benchmarks/tune_news_ranking.py searches them.
-
-    Defaults were chosen on the even lines of both development sets (CNN/DM and BBC dev) by the
-    rule "highest BBC ROUGE-1 while CNN/DM beats Lead-3 by at least 0.65 on all three scores", so
-    the odd lines stay a held-out check (the quality benchmark reports them with --lines odd).
-    """
-
-    # Position prior 1/(1+i)**decay, weighted by lead_weight - lead_adapt * (c0 - 0.5), where c0
-    # is the first sentence's normalised centrality. When the lead is itself central it is picked
-    # either way, and word overlap agrees with the story's structure, so centrality may choose the
-    # rest; when it is not (feature-style openings, Daily Mail pages with merged captions), word
-    # overlap is a poor guide and the lead-first structure of news is trusted instead.
-    lead_weight: float = 0.8
-    lead_adapt: float = 0.6
-    position_decay: float = 1.5
-    # Sentences under 10 words are fragments; over 40 they are usually merged picture captions
-    # (Daily Mail captions carry no full stop) or run-on quotes, and cost a short summary precision.
-    short_words: int = 10
-    long_words: int = 40
-    # Two sentences sharing this much (LexRank's idf-cosine) say one thing: the later one goes.
-    redundancy: float = 0.5
-    # A Telegram reader gets about 90 words (20 seconds); a sentence that would overrun it is
-    # passed over for a shorter one further down the ranking.
-    max_words: int = 90
-    # Caption-like sentences (see _CAPTION) keep this share of their score.
-    caption_factor: float = 0.5
-
-
-NEWS_WEIGHTS = NewsWeights()
 
 
 def textrank_centrality(sentences_words: Sequence[Sequence[str]]) -> NDArray[np.float64]:
@@ -272,76 +249,55 @@ def _textrank_of_counts(counts: NDArray[np.float64]) -> NDArray[np.float64]:
     return scores
 
 
-@dataclass(frozen=True, slots=True)
-class NewsSignals:
-    """What the news ranking knows of each sentence, computed once per article."""
-
-    similarity: NDArray[np.float64]  # LexRank's idf-modified cosine, to spot repeats
-    centrality: NDArray[np.float64]  # TextRank, scaled so the most central sentence is 1
-    words: NDArray[np.float64]  # words as a reader counts them (whitespace-separated)
-    chars: tuple[int, ...]
-    captions: NDArray[np.bool_]
-
-
-# Daily Mail picture captions run into the story without a full stop ("Tragic: The man, only
-# named as Mr Zhang, was ...", "Scroll down for video"); a reader should not get them as summary.
-_CAPTION = re.compile(
-    r"Scroll down for video|\bCLICK HERE\b|\bREAD MORE\b|\(pictured"
-    r"|\bpictured (?:above|below|left|right|centre|center|here)"
-    r"|^[A-Z][\w'’-]*(?: [\w'’-]+){0,3}: (?=[A-Z‘'\"“])"
-)
-
-
-def news_signals(article: Article) -> NewsSignals:
-    """Compute the per-sentence signals the news ranking weighs."""
+def content_stems(text: str) -> list[str]:
+    """The stemmed words of ``text`` without stop words, as LexRank and TextRank count them."""
     lexrank = _sumy_summarizer("lexrank")
-    words = [lexrank._to_words_set(s) for s in article.document.sentences]
-    if not words:
-        empty = np.zeros(0)
-        return NewsSignals(np.zeros((0, 0)), empty, empty, (), np.zeros(0, dtype=bool))
-    counts = term_counts(words)
-    centrality = _textrank_of_counts(counts)
-    return NewsSignals(
-        similarity=lexrank.similarity_of_counts(counts),
-        centrality=centrality / max(float(centrality.max()), 1e-12),
-        words=np.array([len(s.split()) for s in article.sentences], dtype=np.float64),
-        chars=tuple(len(s) for s in article.sentences),
-        captions=np.array([bool(_CAPTION.search(s)) for s in article.sentences]),
+    return list(lexrank._to_words_set(Sentence(text, SumyTokenizer())))
+
+
+def news_features(article: Article, title: str | None = None) -> SentenceFeatures:
+    """Compute the features the news scorer weighs, once per article."""
+    lexrank = _sumy_summarizer("lexrank")
+    stems = [lexrank._to_words_set(s) for s in article.document.sentences]
+    counts = term_counts(stems) if stems else np.zeros((0, 1))
+    centrality = _textrank_of_counts(counts) if stems else np.zeros(0)
+    return sentence_features(
+        article.sentences,
+        article.paragraph_of,
+        stems,
+        content_stems(title) if title else [],
+        centrality / max(float(centrality.max(initial=0.0)), 1e-12),
+        lexrank.similarity_of_counts(counts) if stems else np.zeros((0, 0)),
     )
 
 
-def rank_news(signals: NewsSignals, weights: NewsWeights = NEWS_WEIGHTS) -> list[int]:
-    """Rank sentences by a lead prior blended with TextRank centrality, minus repeats."""
-    count = len(signals.chars)
-    if count == 0:
-        return []
-    centrality = signals.centrality
-    lead = float(np.clip(weights.lead_weight - weights.lead_adapt * (centrality[0] - 0.5), 0, 1))
-    position = 1.0 / (1.0 + np.arange(count)) ** weights.position_decay
-    length_fit = np.clip(signals.words / weights.short_words, 0.0, 1.0) * np.clip(
-        weights.long_words / np.maximum(signals.words, 1), 0.0, 1.0
-    )
-    caption = np.where(signals.captions, weights.caption_factor, 1.0)
-    caption[0] = 1.0  # the lead is the story's opening even when a caption ran into it
-    score = (lead * position + (1 - lead) * centrality) * length_fit * caption
+def rank_news(features: SentenceFeatures, scorer: NewsScorer) -> list[int]:
+    """Rank sentences by the learned score, best first, leaving out near-repeats altogether.
+
+    A shorter digest beats one that says a thing twice, so a sentence too similar to a better
+    one is dropped rather than moved down. Fragments and merged runs (sentences.is_readable)
+    are left out too, unless nothing else is left.
+    """
+    score = scorer.score(features.matrix)
     ranked: list[int] = []
-    for index in (int(i) for i in np.argsort(-score, kind="stable")):
-        if any(signals.similarity[index, j] > weights.redundancy for j in ranked):
+    order = [int(i) for i in np.argsort(-score, kind="stable")]
+    readable = [i for i in order if features.readable[i]] or order
+    for index in readable:
+        if any(features.similarity[index, j] > scorer.redundancy for j in ranked):
             continue
         ranked.append(index)
-    # Near-repeats are left out altogether: a shorter digest beats one that says a thing twice.
     return ranked
 
 
 def select_news(
-    signals: NewsSignals, weights: NewsWeights, max_sentences: int, max_chars: int | None
+    features: SentenceFeatures, scorer: NewsScorer, max_sentences: int, max_chars: int | None
 ) -> list[int]:
     """The news method's pick: its ranking within the character and word budgets."""
-    words = [int(n) for n in signals.words]
+    words = [int(n) for n in features.words]
     return _within_budget(
-        rank_news(signals, weights),
-        signals.chars,
+        rank_news(features, scorer),
+        features.chars,
         max_sentences,
         max_chars,
-        (words, weights.max_words),
+        (words, scorer.max_words),
     )

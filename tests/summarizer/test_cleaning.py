@@ -66,3 +66,31 @@ def test_a_huge_paste_is_cut_to_the_story_cap() -> None:
     paragraphs = clean_paragraphs("\n\n".join([paragraph] * 2_000))  # about 2.6 MB
     assert sum(len(p) + 2 for p in paragraphs) <= MAX_STORY_CHARS + 2
     assert paragraphs
+
+
+def test_video_teasers_and_players_inside_paragraphs_are_removed() -> None:
+    text = (
+        "The striker scored twice in the second half. Scroll down for video\n\n"
+        "Media playback is not supported on this device The manager praised his young side.\n\n"
+        "Scroll down for more. The club confirmed the signing on Friday."
+    )
+    assert clean_paragraphs(text) == [
+        "The striker scored twice in the second half.",
+        "The manager praised his young side.",
+        "The club confirmed the signing on Friday.",
+    ]
+
+
+def test_picture_credits_are_cut_from_the_sentence_they_run_into() -> None:
+    text = (
+        "Photograph: Jane Doe/Getty Images The man accused of the attack appeared in court.\n\n"
+        "Photo: Reuters Police closed the road for six hours.\n\n"
+        "Photograph: Matt Dunham/AP The council voted to close the road.\n\n"
+        "The photo: a field of sunflowers that became famous online."
+    )
+    assert clean_paragraphs(text) == [
+        "The man accused of the attack appeared in court.",
+        "Police closed the road for six hours.",
+        "The council voted to close the road.",
+        "The photo: a field of sunflowers that became famous online.",
+    ]

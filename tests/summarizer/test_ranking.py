@@ -11,19 +11,19 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from summarizer.cleaning import clean_paragraphs, split_title
 from summarizer.errors import UnknownMethodError
+from summarizer.news_scorer import NewsScorer, news_scorer
 from summarizer.ranking import (
     METHODS,
-    NEWS_WEIGHTS,
     FastLexRank,
     _stemmer,
     _stop_words,
     build_article,
-    news_signals,
-    rank_news,
+    news_features,
     select_news,
     select_sentences,
     textrank_centrality,
 )
+from summarizer.sentence_features import FEATURE_NAMES
 from tests.summarizer.articles import WIRE_STORY
 
 
@@ -123,26 +123,46 @@ def test_textrank_centrality_matches_sumy(article) -> None:  # type: ignore[no-u
 
 
 def test_news_passes_over_a_sentence_that_would_overrun_the_word_budget(article) -> None:  # type: ignore[no-untyped-def]
-    signals = news_signals(article)
-    unlimited = select_news(signals, NEWS_WEIGHTS, 3, None)
-    budget = int(sum(signals.words[i] for i in unlimited)) - 1
-    chosen = select_news(signals, dataclasses.replace(NEWS_WEIGHTS, max_words=budget), 3, None)
+    features = news_features(article)
+    unlimited = select_news(features, news_scorer(), 3, None)
+    budget = int(sum(features.words[i] for i in unlimited)) - 1
+    smaller = dataclasses.replace(news_scorer(), max_words=budget)
+    chosen = select_news(features, smaller, 3, None)
     assert chosen != unlimited
-    assert sum(signals.words[i] for i in chosen) <= budget
+    assert sum(features.words[i] for i in chosen) <= budget
 
 
-def test_news_passes_over_picture_captions_but_not_the_lead() -> None:
+def test_the_shipped_weights_cover_every_feature_in_order() -> None:
+    scorer = news_scorer()
+    assert scorer.weights.shape == scorer.mean.shape == scorer.scale.shape == (len(FEATURE_NAMES),)
+    assert np.all(scorer.scale > 0)
+    # Learned, not the placeholder: the position prior and centrality both carry weight.
+    assert np.count_nonzero(scorer.weights) == len(FEATURE_NAMES)
+
+
+def test_weights_for_other_features_are_refused_with_what_to_do() -> None:
+    data = news_scorer().to_dict()
+    assert NewsScorer.from_dict(data).to_dict() == data  # a round trip is accepted
+    data["features"] = [*data["features"][1:], data["features"][0]]
+    with pytest.raises(ValueError, match=r"run tests/benchmarks/train_news_scorer\.py again"):
+        NewsScorer.from_dict(data)
+
+
+def test_news_leaves_out_merged_runs_and_fragments() -> None:
+    merged = (
+        "Ronnie O'Sullivan is spoken to by the referee in his second round match against Matthew "
+        "Stevens O'Sullivan is spoken to by the referee in his match against Stevens at the "
+        "Crucible The referee approached O'Sullivan as he walked to the table when Stevens missed "
+        "a red, telling O'Sullivan he had noticed his hand gesture at the table in the match."
+    )
     paragraphs = [
-        "Pictured: The mayor opened the new bridge over the river on Saturday morning with a speech.",
-        "The bridge links the two halves of the town for the first time in forty years of debate.",
-        "Scroll down for video The mayor opened the bridge over the river, pictured above with crowds.",
-        "Engineers said the bridge over the river would carry ten thousand cars a day by next spring.",
+        merged,
+        "and then the referee spoke to O'Sullivan again.",
+        "O'Sullivan was warned by the referee about his behaviour at the Crucible table.",
+        "The five-time world champion leads Stevens 12-4 in the second round match.",
+        "O'Sullivan needs one more frame against Stevens to reach the quarter-finals.",
     ]
-    signals = news_signals(build_article(paragraphs))
-    assert list(signals.captions) == [True, False, True, False]
-    ranked = rank_news(signals)
-    assert ranked[0] == 0
-    assert ranked.index(3) < ranked.index(2)
-    assert ranked.index(2) > rank_news(
-        signals, dataclasses.replace(NEWS_WEIGHTS, caption_factor=1.0)
-    ).index(2)
+    article = build_article(paragraphs)
+    assert len(article.sentences) == 5
+    chosen = select_sentences(article, method="news", max_sentences=3, max_chars=None)
+    assert chosen == [2, 3, 4]

@@ -32,7 +32,9 @@ def digest() -> Digest:
 
 
 def test_top_entities_and_their_kinds(digest: Digest) -> None:
-    kinds = {e.text.casefold(): e.kind for e in digest.entities[:10]}
+    # The top 12: since the summary holds the story's point, places it names (Southeast Asia,
+    # Africa, Latin America) earn the summary bonus and Ecuador is 11th.
+    kinds = {e.text.casefold(): e.kind for e in digest.entities[:12]}
     for name, kind in (
         ("xiaomi", "organisation"),  # PERSON 11 times in 14 to the model
         ("china", "place"),

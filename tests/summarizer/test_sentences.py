@@ -6,7 +6,7 @@ from sumy.nlp.stemmers import Stemmer
 from sumy.parsers.plaintext import PlaintextParser
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
-from summarizer.sentences import SumyTokenizer, split_sentences, split_words
+from summarizer.sentences import SumyTokenizer, is_readable, split_sentences, split_words
 
 
 def test_abbreviations_decimals_and_times_do_not_split() -> None:
@@ -45,3 +45,48 @@ def test_sumy_summarizes_with_our_tokenizer() -> None:
     summary = LexRankSummarizer(Stemmer("english"))(parser.document, 2)
     assert len(summary) == 2
     assert all(str(s) in text for s in summary)
+
+
+def test_a_quote_cut_from_its_attribution_is_joined_again() -> None:
+    text = (
+        "The pundit was not impressed. 'Just been watching the game, did you miss the coach? "
+        "# RubberDub # 7minutes, ' Merson put on Twitter. The coach did not reply."
+    )
+    assert split_sentences(text) == [
+        "The pundit was not impressed.",
+        "'Just been watching the game, did you miss the coach? # RubberDub # 7minutes, ' "
+        "Merson put on Twitter.",
+        "The coach did not reply.",
+    ]
+
+
+def test_a_closing_quote_before_the_next_sentence_splits_there() -> None:
+    text = (
+        "She said: 'We are not going anywhere. ' The council disagreed and voted to close it. "
+        "'I love it, ' one neighbour said. 'The road is quiet now. ' Others were less sure."
+    )
+    assert split_sentences(text) == [
+        "She said: 'We are not going anywhere. '",
+        "The council disagreed and voted to close it.",
+        "'I love it, ' one neighbour said.",
+        "'The road is quiet now. '",
+        "Others were less sure.",
+    ]
+
+
+def test_apostrophes_do_not_split_sentences() -> None:
+    text = "The players' vote went to Kane. Fans' groups said 'yes.' Then the club's board met."
+    assert split_sentences(text) == [
+        "The players' vote went to Kane.",
+        "Fans' groups said 'yes.'",
+        "Then the club's board met.",
+    ]
+
+
+def test_readable_sentences_exclude_fragments_and_merged_runs() -> None:
+    assert is_readable("The council voted to close the road on Monday.")
+    assert not is_readable("and then the council voted again.")  # starts mid-sentence
+    assert not is_readable("Pictured above.")  # under four words
+    assert not is_readable("'We will not give up on this road, '")  # a quote without its speaker
+    run = " ".join(["The mayor opened the bridge on Saturday"] * 8) + "."
+    assert not is_readable(run)  # 56 words: captions merged with the story
