@@ -111,6 +111,9 @@ async def _summarize(update: Update, context: Context, target: str) -> None:
             )
             return
     chat_id = chat_id_of(update)
+    # The first "typing…" is awaited: a summary quicker than a task's first step would cancel it
+    # before it was sent. The task only repeats it while a slow summary runs.
+    await _show_typing(context, chat_id)
     typing = asyncio.create_task(_keep_typing(context, chat_id))
     try:
         text = await _summary_text(context, target)
@@ -140,13 +143,17 @@ async def _summary_text(context: Context, target: str) -> str:
         return f"I could not summarize that: {escape(str(exc))}"
 
 
+async def _show_typing(context: Context, chat_id: int) -> None:
+    # A refused chat action must not end the summary (or a task with an unretrieved error).
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+
 async def _keep_typing(context: Context, chat_id: int) -> None:
-    """Show "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
+    """Repeat "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
     while True:
-        # A refused chat action must not end in an unretrieved task error: the summary matters.
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         await asyncio.sleep(4.5)
+        await _show_typing(context, chat_id)
 
 
 async def search(update: Update, context: Context) -> None:
