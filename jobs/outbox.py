@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -69,6 +68,9 @@ class MessageTransport(Protocol):
 class SenderOptions:
     # Telegram allows about 30 messages a second per bot; a little under keeps us clear of 429s.
     messages_per_second: float = 29.5
+    # Telegram counts any one-second window, 30 at most; one below leaves room for requests that
+    # reach Telegram closer together than they left us (network and scheduling jitter).
+    max_per_second: int = 29
     # About one message a second per private chat, 20 a minute per group or channel.
     private_chat_interval: float = 1.0
     group_chat_interval: float = 3.0
@@ -82,11 +84,8 @@ class SenderOptions:
     idle_wait: float = 5.0
 
 
-# Missed global slots a sender may make up in a row (a burst of at most this many extra), and
-# only while no one-second window goes over the ceiling.
+# Missed global slots a sender may make up in a row (a burst of at most this many extra).
 CATCH_UP_SLOTS = 3
-# Telegram counts messages in any one-second window, not an average.
-WINDOW_SECONDS = 1.0
 
 
 class RateLimiter:
@@ -94,8 +93,8 @@ class RateLimiter:
 
     Pacing (no bursts) rather than a token bucket: Telegram's windows are not documented
     exactly, and an even stream at just under the limit never trips them. On top of the pace,
-    the last ``ceil(rate)`` send times are kept, so that no one-second window ever holds more
-    than that many sends, catch-up slots included.
+    a log of the last ``max_per_second`` sends caps any sliding one-second window, catch-up
+    slots included.
     """
 
     def __init__(
@@ -108,7 +107,8 @@ class RateLimiter:
         self.clock = clock
         self.sleep = sleep
         self._next_global = 0.0
-        self._recent: deque[float] = deque(maxlen=max(1, math.ceil(options.messages_per_second)))
+        self._recent: deque[float] = deque(maxlen=options.max_per_second)
+        self._turn = asyncio.Lock()
         self._next_for_chat: dict[int, float] = {}
 
     def chat_delay(self, chat_id: int) -> float:
@@ -121,24 +121,27 @@ class RateLimiter:
         )
 
     async def wait_global(self) -> None:
-        """Wait for this caller's own global slot.
+        """Wait for the next global slot; concurrent callers queue for theirs, one at a time.
 
-        The slot is reserved before sleeping: callers that arrive together (replies run as
-        concurrent updates) each get the next free slot instead of all waking at the same one.
+        The turn is held while sleeping: callers running at once (handlers run concurrently)
+        must not all compute the same slot, and the window log must hold the times sends really
+        left (a sleep can end late), or a late one and its followers crowd the next window.
         """
-        interval = 1.0 / self.options.messages_per_second
-        now = self.clock()
-        # A send slower than one interval costs its slot; up to CATCH_UP_SLOTS of those are
-        # taken back at once, so the long-run rate stays the setting instead of drifting below.
-        start = max(self._next_global, now - CATCH_UP_SLOTS * interval)
-        send_at = max(start, now)
-        if len(self._recent) == self._recent.maxlen:
-            send_at = max(send_at, self._recent[0] + WINDOW_SECONDS)
-        # Pushed back by the window, the pace restarts from the pushed slot: no catch-up after it.
-        self._next_global = (send_at if send_at > max(start, now) else start) + interval
-        self._recent.append(send_at)
-        if send_at > now:
-            await self.sleep(send_at - now)
+        async with self._turn:
+            interval = 1.0 / self.options.messages_per_second
+            now = self.clock()
+            # A send slower than one interval costs its slot; up to CATCH_UP_SLOTS of those are
+            # taken back at once, so the long-run rate stays the setting instead of drifting.
+            slot = max(self._next_global, now - CATCH_UP_SLOTS * interval)
+            recent = self._recent
+            if len(recent) == recent.maxlen:
+                # A full window: wait for its oldest send to leave it, and keep no catch-up
+                # credit past that (it would bunch the next sends up against the next window).
+                slot = max(slot, recent[0] + 1.0)
+            if slot > now:
+                await self.sleep(slot - now)
+            recent.append(self.clock())
+            self._next_global = slot + interval
 
     def record(self, chat_id: int, chat_type: str) -> None:
         interval = (

@@ -17,7 +17,7 @@ stripping of surrounding whitespace, and every method not listed above (they ans
 """
 
 from bot.emulator.entities import EntityParseError, parse_html, utf16_len
-from bot.emulator.flood import FloodControl, FloodLimits
+from bot.emulator.flood import FloodControl, FloodLimits, busiest_window
 from bot.emulator.protocol import ApiError
 from bot.emulator.server import DEFAULT_TOKEN, BotApiEmulator
 from bot.emulator.world import ApiCall, Chat, SentMessage, User
@@ -33,6 +33,7 @@ __all__ = [
     "FloodLimits",
     "SentMessage",
     "User",
+    "busiest_window",
     "parse_html",
     "utf16_len",
 ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -76,3 +77,13 @@ class FloodControl:
         self._bot.take()
         chat.take()
         return None
+
+
+def busiest_window(times: Sequence[float], seconds: float) -> int:
+    """The most of ``times`` (sorted) in any half-open window ``[t, t + seconds)``.
+
+    A busiest window can always be slid to start at one of the times, so checking those is enough.
+    """
+    return max(
+        (bisect.bisect_left(times, t + seconds, lo=i) - i for i, t in enumerate(times)), default=0
+    )

@@ -15,7 +15,7 @@ from typing import Any, Self
 from aiohttp import ClientError, ClientSession, web
 
 from bot.emulator.entities import EntityParseError, parse_html, utf16_len
-from bot.emulator.flood import FloodControl, FloodLimits
+from bot.emulator.flood import FloodControl, FloodLimits, busiest_window
 from bot.emulator.protocol import ApiError, Params, bad_request, read_params
 from bot.emulator.world import ApiCall, Chat, SentMessage, World
 
@@ -98,6 +98,8 @@ class BotApiEmulator(World):
         self.host = host
         self.port = port
         self.files: dict[str, bytes] = {}
+        # When each message was admitted (as the flood buckets count), with flood control on or off.
+        self.admitted: list[float] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.pollers = 0  # getUpdates requests waiting now: a bot is ready once this is 1
         self._poll_round = 0
@@ -149,6 +151,11 @@ class BotApiEmulator(World):
     def rate_limited(self) -> int:
         """How many 429 answers were served."""
         return self.flood.refused if self.flood is not None else 0
+
+    @property
+    def busiest_second(self) -> int:
+        """The most messages admitted in any sliding one-second window (Telegram's count)."""
+        return busiest_window(self.admitted, 1.0)
 
     async def start(self) -> None:
         app = web.Application(client_max_size=50 * 1024 * 1024)  # Telegram's upload limit
@@ -242,13 +249,13 @@ class BotApiEmulator(World):
         return chat
 
     def _admit(self, chat: Chat) -> None:
-        if self.flood is None:
-            return
-        retry_after = self.flood.admit(chat.id, is_group=chat.is_group)
-        if retry_after is not None:
-            raise ApiError(
-                429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
-            )
+        if self.flood is not None:
+            retry_after = self.flood.admit(chat.id, is_group=chat.is_group)
+            if retry_after is not None:
+                raise ApiError(
+                    429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+                )
+        self.admitted.append(self.clock())
 
     @staticmethod
     def _render(

