@@ -187,6 +187,7 @@ class Ingestor:
         """Claim due feeds in batches until none are due, ingesting each batch concurrently."""
         report = TickReport()
         limit = asyncio.Semaphore(self.options.concurrency)
+        await self._announce_owed_breakages()
 
         async def one(feed: _ClaimedFeed) -> None:
             async with limit:
@@ -200,6 +201,15 @@ class Ingestor:
             if not claimed:
                 return report
             await asyncio.gather(*(one(feed) for feed in claimed))
+
+    async def _announce_owed_breakages(self) -> None:
+        """Queue the feed-broken notices a crash kept from being queued (state, not memory)."""
+        if self.on_feed_broken is None:
+            return
+        async with self.sessionmaker() as session:
+            owed = await feed_store.feeds_owed_broken_notice(session)
+        for feed_id, error in owed:
+            await self.on_feed_broken(feed_id, error)
 
     async def _claim(self, now: datetime) -> list[_ClaimedFeed]:
         async with self._writing() as session:

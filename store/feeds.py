@@ -159,6 +159,20 @@ async def record_fetch_failure(
     return False
 
 
+async def feeds_owed_broken_notice(session: AsyncSession) -> list[tuple[int, str]]:
+    """Broken feeds whose subscribers were not yet told, with the error to tell them.
+
+    A feed is marked broken in one transaction and its notices are queued in the next: a crash
+    between the two leaves exactly this state, which the next tick finds and finishes.
+    """
+    rows = await session.execute(
+        select(Feed.id, Feed.last_error)
+        .where(Feed.broken_at.is_not(None), Feed.broken_notified_at.is_(None))
+        .order_by(Feed.id)
+    )
+    return [(feed_id, error or "") for feed_id, error in rows]
+
+
 async def mark_backlog_done(session: AsyncSession, feed_id: int, *, now: datetime) -> None:
     await session.execute(
         update(Feed)

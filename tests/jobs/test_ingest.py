@@ -14,9 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from jobs.digests import DESCRIPTION_CHARS, compose_for_chat
 from jobs.fetch import FetchPolicy, SafeFetcher
 from jobs.ingest import IngestOptions, Ingestor, NewArticle
+from jobs.notices import queue_feed_broken_notices
 from jobs.summarizing import SummarizerPool
 from store import feeds as feed_store
-from store.models import Article, Chat, Feed, FeedEntry, Subscription, Summary
+from store.models import (
+    Article,
+    Chat,
+    Delivery,
+    DeliveryKind,
+    Feed,
+    FeedEntry,
+    Subscription,
+    Summary,
+)
 from tests.feedserver import FeedServer, Route, loopback_only
 
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
@@ -54,6 +64,8 @@ class Harness:
         self.handed_to_alerts.extend(articles)
 
     async def _broken(self, feed_id: int, message: str) -> None:
+        # As the bot's handler does: notices are queued and the feed marked as announced.
+        await queue_feed_broken_notices(self.sessionmaker, feed_id, message, now=T0)
         self.broken.append((feed_id, message))
 
     async def add(self, url: str) -> int:
@@ -217,6 +229,28 @@ async def test_failures_back_off_and_break_the_feed_once(
     assert feed.consecutive_failures == 5 and feed.broken_at is not None
     assert "500" in (feed.last_error or "")
     assert [fid for fid, _ in harness.broken] == [feed_id]
+
+
+async def test_a_breakage_announced_by_no_one_before_a_crash_is_announced_next_tick(
+    harness: Harness, server: FeedServer
+) -> None:
+    feed_id = await harness.add(server.url("/status/500"))
+    async with harness.sessionmaker() as session, session.begin():
+        session.add(Chat(id=77))
+        session.add(Subscription(chat_id=77, feed_id=feed_id))
+        feed = await session.get(Feed, feed_id)
+        assert feed is not None
+        # What a kill between record_fetch_failure's commit and the notice leaves behind.
+        feed.broken_at, feed.last_error = T0, "HTTP 500 from the server"
+        feed.next_due_at = T0 + timedelta(days=1)
+    for _ in range(2):
+        await harness.ingestor.run_tick(now=T0)
+    async with harness.sessionmaker() as session:
+        notices = list(
+            await session.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.NOTICE))
+        )
+    assert [(n.chat_id, "HTTP 500" in n.payload["text"]) for n in notices] == [(77, True)]
+    assert (await harness.feed(feed_id)).broken_notified_at is not None
 
 
 async def test_retry_after_is_honoured(harness: Harness, server: FeedServer) -> None:
