@@ -64,18 +64,26 @@ class AlertMatcher:
     async def handle_new_articles(
         self, articles: Sequence[NewArticle], *, now: datetime | None = None
     ) -> int:
-        """Queue one alert per matching chat and article; returns how many were queued."""
+        """Queue one alert per matching chat and article; returns how many were queued.
+
+        Each article's alerts are committed together with clearing its entry's "alerts pending"
+        mark, so a crash at any point leaves every article either matched or still marked.
+        """
         if not articles:
             return 0
         index = await self.index()
-        if not len(index):
-            return 0
         now = now or utcnow()
         queued = 0
+        unmatched: list[tuple[int, int]] = []
         for article in articles:
-            matched = index.match(article.title, article.text)
+            matched = index.match(article.title, article.text) if len(index) else {}
             if matched:
                 queued += await self._queue(article, matched, now)
+            else:
+                unmatched.append((article.feed_id, article.article_id))
+        if unmatched:
+            async with self.sessionmaker() as session, session.begin():
+                await alerting.clear_pending(session, unmatched)
         if queued and self.on_enqueued is not None:
             self.on_enqueued()
         return queued
@@ -85,6 +93,7 @@ class AlertMatcher:
     ) -> int:
         queued = 0
         async with self.sessionmaker() as session, session.begin():
+            await alerting.clear_pending(session, [(article.feed_id, article.article_id)])
             audience = await alerting.audiences(session, article.article_id, list(matched))
             if not audience:
                 return 0

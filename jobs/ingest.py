@@ -27,6 +27,7 @@ from jobs.on_demand import LinkError, fetch_article_page
 from jobs.stories import StorySignature, content_hash, pick_story, text_signature
 from jobs.summarizing import SummarizerPool
 from jobs.urls import canonicalize_url
+from store import alerting
 from store import articles as article_store
 from store import feeds as feed_store
 from store.models import Article, Feed, utcnow
@@ -56,6 +57,10 @@ class IngestOptions:
     story_window: timedelta = timedelta(days=2)
     fetch_full_text: bool = True
     summary_sentences: int = 3
+    # Entries a crash kept from alert matching are matched by the next tick while this young,
+    # at most this many a tick; older ones are given up (an alert a day late is news no more).
+    alert_sweep_window: timedelta = timedelta(hours=24)
+    alert_sweep_batch: int = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +193,7 @@ class Ingestor:
         report = TickReport()
         limit = asyncio.Semaphore(self.options.concurrency)
         await self._announce_owed_breakages()
+        await self._match_pending_alerts(now or utcnow())
 
         async def one(feed: _ClaimedFeed) -> None:
             async with limit:
@@ -201,6 +207,34 @@ class Ingestor:
             if not claimed:
                 return report
             await asyncio.gather(*(one(feed) for feed in claimed))
+
+    async def _match_pending_alerts(self, now: datetime) -> None:
+        """Hand alert matching the entries a crash kept from it (their mark is in the database).
+
+        One bounded batch a tick: a handler that leaves marks in place cannot loop the tick.
+        Matching twice is harmless, as each alert's outbox key is unique.
+        """
+        if self.on_new_articles is None:
+            return
+        since = now - self.options.alert_sweep_window
+        async with self._writing() as session:
+            await alerting.expire_pending(session, before=since)
+            pending = await alerting.pending_entries(
+                session, since=since, limit=self.options.alert_sweep_batch
+            )
+        if not pending:
+            return
+        log.info("matching alerts for %d articles stored before a stop", len(pending))
+        try:
+            await self.on_new_articles(
+                [
+                    NewArticle(p.article_id, p.feed_id, p.title, p.text, p.url, p.story_key)
+                    for p in pending
+                ]
+            )
+        except Exception:
+            # The marks stay: the next tick tries again, and this one's feeds go on.
+            log.exception("matching alerts for articles stored before a stop failed")
 
     async def _announce_owed_breakages(self) -> None:
         """Queue the feed-broken notices a crash kept from being queued (state, not memory)."""
@@ -562,6 +596,8 @@ async def _link(
         article_id=article_id,
         entry_hash=entry_hash,
         now=now,
+        # Backlog is never alerted; anything else is owed to matching until its alerts are queued.
+        alerts_pending=not feed.backlog,
     )
 
 

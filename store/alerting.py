@@ -104,3 +104,59 @@ async def mark_rules_matched(session: AsyncSession, rule_ids: Sequence[int], now
     await session.execute(
         update(AlertRule).where(AlertRule.id.in_(list(rule_ids))).values(last_matched_at=now)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEntry:
+    """A feed entry still owed to alert matching, with what matching reads of its article."""
+
+    article_id: int
+    feed_id: int
+    title: str
+    text: str
+    url: str
+    story_key: str | None
+
+
+async def pending_entries(
+    session: AsyncSession, *, since: datetime, limit: int
+) -> list[PendingEntry]:
+    """Entries stored since ``since`` whose alerts were never queued (a crash came between)."""
+    rows = await session.execute(
+        select(
+            FeedEntry.article_id,
+            FeedEntry.feed_id,
+            Article.title,
+            Article.text,
+            Article.canonical_url,
+            Article.story_key,
+        )
+        .join(Article, Article.id == FeedEntry.article_id)
+        .where(FeedEntry.alerts_pending.is_(True), FeedEntry.seen_at >= since)
+        .order_by(FeedEntry.id)
+        .limit(limit)
+    )
+    return [PendingEntry(*row) for row in rows]
+
+
+async def clear_pending(session: AsyncSession, entries: Sequence[tuple[int, int]]) -> None:
+    """Mark these (feed id, article id) entries as matched."""
+    for feed_id, article_id in entries:
+        await session.execute(
+            update(FeedEntry)
+            .where(
+                FeedEntry.feed_id == feed_id,
+                FeedEntry.article_id == article_id,
+                FeedEntry.alerts_pending.is_(True),
+            )
+            .values(alerts_pending=False)
+        )
+
+
+async def expire_pending(session: AsyncSession, *, before: datetime) -> None:
+    """Give up matching entries older than the sweep's window: such an alert is news no more."""
+    await session.execute(
+        update(FeedEntry)
+        .where(FeedEntry.alerts_pending.is_(True), FeedEntry.seen_at < before)
+        .values(alerts_pending=False)
+    )

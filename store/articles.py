@@ -42,10 +42,19 @@ async def link_entry(
     article_id: int,
     entry_hash: str | None,
     now: datetime,
+    alerts_pending: bool = False,
 ) -> None:
-    """Point a feed entry at an article, or refresh its hash if it points there already."""
+    """Point a feed entry at an article, or refresh its hash if it points there already.
+
+    ``alerts_pending`` marks a new entry as owed to alert matching; a refresh keeps the mark.
+    """
     statement = upsert_insert(session)(FeedEntry).values(
-        feed_id=feed_id, guid=guid, article_id=article_id, entry_hash=entry_hash, seen_at=now
+        feed_id=feed_id,
+        guid=guid,
+        article_id=article_id,
+        entry_hash=entry_hash,
+        seen_at=now,
+        alerts_pending=alerts_pending,
     )
     await session.execute(
         statement.on_conflict_do_update(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -164,6 +165,9 @@ class FeedEntry(Base):
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Hash of the entry as the feed shows it (title and content): a change means an edit.
     entry_hash: Mapped[str | None] = mapped_column(String(64))
+    # Owed to alert matching: set with the entry when it is news (not backlog), cleared in the
+    # transaction that queues its alerts. A crash in between leaves it set for the next sweep.
+    alerts_pending: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
 
     article: Mapped[Article] = relationship(back_populates="entries")
 

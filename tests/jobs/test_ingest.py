@@ -16,6 +16,7 @@ from jobs.fetch import FetchPolicy, SafeFetcher
 from jobs.ingest import IngestOptions, Ingestor, NewArticle
 from jobs.notices import queue_feed_broken_notices
 from jobs.summarizing import SummarizerPool
+from store import alerting
 from store import feeds as feed_store
 from store.models import (
     Article,
@@ -61,6 +62,9 @@ class Harness:
         )
 
     async def _alerts(self, articles: list[NewArticle]) -> None:  # type: ignore[override]
+        # As the real matcher does: an article handed over is no longer owed to matching.
+        async with self.sessionmaker() as session, session.begin():
+            await alerting.clear_pending(session, [(a.feed_id, a.article_id) for a in articles])
         self.handed_to_alerts.extend(articles)
 
     async def _broken(self, feed_id: int, message: str) -> None:
@@ -136,6 +140,36 @@ async def test_backlog_is_stored_as_seen_and_later_entries_reach_alerts(
     [alerted] = harness.handed_to_alerts
     assert alerted.title == "Fish auction prices fall"
     assert not (await harness.articles())[-1].is_backlog
+
+
+async def test_articles_stored_before_a_crash_reach_alerts_on_the_next_tick(
+    harness: Harness, server: FeedServer
+) -> None:
+    await harness.add(server.url("/rss2.xml"))
+    await harness.ingestor.run_tick(now=T0)  # the backlog: never owed to alerts
+    server.route("/rss2.xml", Route(server.fixture("edited-v1.xml")))
+    handler = harness.ingestor.on_new_articles
+
+    class Killed(BaseException):
+        """Like SIGKILL, nothing in the process catches it."""
+
+    async def killed(articles: list[NewArticle]) -> None:
+        # The process dies after the feed's articles are committed, before matching them.
+        raise Killed
+
+    harness.ingestor.on_new_articles = killed
+    later = T0 + timedelta(seconds=INTERVAL * 2)
+    with pytest.raises(Killed):
+        await harness.ingestor.run_tick(now=later)
+    assert [a.title for a in await harness.articles()][-1] == "Fish auction prices fall"
+    assert harness.handed_to_alerts == []
+
+    harness.ingestor.on_new_articles = handler  # the restarted process
+    for _ in range(2):
+        report = await harness.ingestor.run_tick(now=later + timedelta(minutes=1))
+        assert report.new == 0
+    # Matched once, and only the article that was news: the backlog stays out.
+    assert [a.title for a in harness.handed_to_alerts] == ["Fish auction prices fall"]
 
 
 async def test_edited_entry_updates_its_article(harness: Harness, server: FeedServer) -> None:
