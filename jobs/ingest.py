@@ -63,16 +63,9 @@ class IngestOptions:
     alert_sweep_batch: int = 500
 
 
-@dataclass(frozen=True, slots=True)
-class NewArticle:
-    """What ingestion hands to alert matching: one stored, summarized, not-backlog article."""
-
-    article_id: int
-    feed_id: int
-    title: str
-    text: str
-    url: str
-    story_key: str | None
+# What ingestion hands to alert matching: one stored, not-backlog article. The store's record,
+# so an article matched straight after storing and one swept after a crash are the same thing.
+NewArticle = alerting.ArticleForAlerts
 
 
 @dataclass(slots=True)
@@ -226,12 +219,7 @@ class Ingestor:
             return
         log.info("matching alerts for %d articles stored before a stop", len(pending))
         try:
-            await self.on_new_articles(
-                [
-                    NewArticle(p.article_id, p.feed_id, p.title, p.text, p.url, p.story_key)
-                    for p in pending
-                ]
-            )
+            await self.on_new_articles(pending)
         except Exception:
             # The marks stay: the next tick tries again, and this one's feeds go on.
             log.exception("matching alerts for articles stored before a stop failed")

@@ -107,8 +107,8 @@ async def mark_rules_matched(session: AsyncSession, rule_ids: Sequence[int], now
 
 
 @dataclass(frozen=True, slots=True)
-class PendingEntry:
-    """A feed entry still owed to alert matching, with what matching reads of its article."""
+class ArticleForAlerts:
+    """An article as alert matching reads it, from the feed entry that brought it."""
 
     article_id: int
     feed_id: int
@@ -120,7 +120,7 @@ class PendingEntry:
 
 async def pending_entries(
     session: AsyncSession, *, since: datetime, limit: int
-) -> list[PendingEntry]:
+) -> list[ArticleForAlerts]:
     """Entries stored since ``since`` whose alerts were never queued (a crash came between)."""
     rows = await session.execute(
         select(
@@ -136,7 +136,7 @@ async def pending_entries(
         .order_by(FeedEntry.id)
         .limit(limit)
     )
-    return [PendingEntry(*row) for row in rows]
+    return [ArticleForAlerts(*row) for row in rows]
 
 
 async def clear_pending(session: AsyncSession, entries: Sequence[tuple[int, int]]) -> None:
