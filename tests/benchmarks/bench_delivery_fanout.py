@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter
@@ -184,23 +185,39 @@ async def stop_sender(sender: asyncio.subprocess.Process) -> None:
         await sender.wait()
 
 
+async def queue_for_new_chats(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    chat_ids: Sequence[int],
+    *,
+    kind: DeliveryKind,
+    item_key: str,
+    text: str,
+) -> None:
+    """Store the private chats and queue one message for each, as a fan-out leaves the outbox."""
+    async with sessionmaker() as session, session.begin():
+        session.add_all(Chat(id=chat_id, type="private") for chat_id in chat_ids)
+        await session.flush()
+        for chat_id in chat_ids:
+            await deliveries.enqueue(
+                session,
+                chat_id=chat_id,
+                kind=kind,
+                item_key=item_key,
+                payload={"text": text, "preview": False},
+                now=utcnow(),  # the sender claims by the wall clock
+            )
+
+
 async def fill_outbox(database_url: str, chat_ids: Sequence[int]) -> None:
     engine = create_engine(database_url)
-    sessionmaker = create_sessionmaker(engine)
-    text = digest_text()
     try:
-        async with sessionmaker() as session, session.begin():
-            session.add_all(Chat(id=chat_id, type="private") for chat_id in chat_ids)
-            await session.flush()
-            for chat_id in chat_ids:
-                await deliveries.enqueue(
-                    session,
-                    chat_id=chat_id,
-                    kind=DeliveryKind.DIGEST,
-                    item_key="digest:20261129T0700:0",
-                    payload={"text": text, "preview": False},
-                    now=utcnow(),  # the sender claims by the wall clock
-                )
+        await queue_for_new_chats(
+            create_sessionmaker(engine),
+            chat_ids,
+            kind=DeliveryKind.DIGEST,
+            item_key="digest:20261129T0700:0",
+            text=digest_text(),
+        )
     finally:
         await engine.dispose()
 
