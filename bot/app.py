@@ -30,6 +30,7 @@ from bot.render import COMMANDS
 from bot.routes import register_handlers
 from bot.services import Services, open_services
 from bot.settings import Settings
+from bot.startup import connect_bot
 from bot.telegram_transport import SharedPaceLimiter, sender_bot
 from jobs.outbox import RateLimiter, SenderOptions
 
@@ -201,12 +202,16 @@ async def running(
             await app.post_shutdown(app)
 
 
-async def serve(app: BotApplication, *, webhook: Webhook | None) -> None:
-    """Run until SIGINT or SIGTERM (`newsdigest run`)."""
+async def serve(app: BotApplication, settings: Settings, *, webhook: Webhook | None) -> None:
+    """Run until SIGINT or SIGTERM (`newsdigest run`), once the Bot API answers."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    token = settings.telegram_token
+    assert token is not None  # build_application refuses to build without one
+    if not await connect_bot(app.bot, token, settings.telegram_api_url, stop=stop):
+        return  # stopped while the Bot API was out of reach
     async with running(app, webhook=webhook):
         log.info("bot running (%s); Ctrl-C to stop", "webhook" if webhook else "polling")
         await stop.wait()

@@ -6,12 +6,14 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
 from bot.commands import articles, config, db, demo, feeds, ingest, run, summarize, worker
-from bot.settings import Settings, SettingsError, load_settings
+from bot.log_masking import install_secret_mask
+from bot.settings import Secret, Settings, SettingsError, load_settings
+from bot.startup import TokenRefused
 from bot.version import package_version
 
 log = logging.getLogger(__name__)
@@ -51,13 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, secrets: Iterable[Secret] = ()) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    install_secret_mask(secrets)
     # httpx logs each request line, and Bot API request lines carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Its only record is a traceback for an answer that is not JSON (a 404 page from a wrong
+    # NEWSDIGEST_TELEGRAM_API_URL), which PTB then raises anyway, the body in the message.
+    logging.getLogger("telegram.request.BaseRequest").setLevel(logging.CRITICAL)
     if level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
         # APScheduler logs two lines per job run (every 30 s); our jobs log one line of results.
@@ -74,9 +80,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except SettingsError as exc:
         print(f"newsdigest: bad setting {exc}", file=sys.stderr)
         return 2
-    configure_logging("DEBUG" if args.verbose else settings.log_level)
+    secrets = [s for s in (settings.telegram_token, settings.webhook_secret) if s is not None]
+    configure_logging("DEBUG" if args.verbose else settings.log_level, secrets)
     try:
         return int(args.handler(args, settings))
+    except TokenRefused as exc:
+        print(f"newsdigest: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

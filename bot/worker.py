@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot
 
 from bot.pipeline import DIGEST_TICK_SECONDS, INGEST_TICK_SECONDS, Pipeline
+from bot.startup import connect_bot
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +39,19 @@ async def run_worker(pipeline: Pipeline, *, deliver: bool, bot: Bot | None = Non
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     sender: asyncio.Task[None] | None = None
-    if bot is not None:
-        await bot.initialize()
-    scheduler.start()
-    if deliver and pipeline.sender is not None:
-        sender = asyncio.create_task(pipeline.run_sender(stop))
-    log.info("worker running (%s); Ctrl-C to stop", "ingest and deliver" if deliver else "ingest")
     try:
+        if bot is not None and not await _connect(bot, pipeline, stop):
+            return  # stopped while the Bot API was out of reach
+        scheduler.start()
+        if deliver and pipeline.sender is not None:
+            sender = asyncio.create_task(pipeline.run_sender(stop))
+        log.info(
+            "worker running (%s); Ctrl-C to stop", "ingest and deliver" if deliver else "ingest"
+        )
         await stop.wait()
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         if sender is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
@@ -55,3 +59,9 @@ async def run_worker(pipeline: Pipeline, *, deliver: bool, bot: Bot | None = Non
             await bot.shutdown()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+async def _connect(bot: Bot, pipeline: Pipeline, stop: asyncio.Event) -> bool:
+    settings = pipeline.services.settings
+    assert settings.telegram_token is not None  # a bot is only built from a token
+    return await connect_bot(bot, settings.telegram_token, settings.telegram_api_url, stop=stop)

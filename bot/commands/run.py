@@ -24,5 +24,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return demo.run(args, settings)
     app = build_application(settings)
-    asyncio.run(serve(app, webhook=Webhook.from_settings(settings)))
+    asyncio.run(serve(app, settings, webhook=Webhook.from_settings(settings)))
     return 0
