@@ -49,7 +49,7 @@ def register_handlers(app: BotApplication) -> None:
         r"^rm:": sources.remove_button,
         r"^set:": preferences.settings_button,
         r"^al:rm:": alerts.alert_button,
-        r"^stop:(yes|no)$": admin.stop_button,
+        r"^stop:(yes|all|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,
     }
     for pattern, callback in buttons.items():

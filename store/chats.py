@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import insert_or_ignore
@@ -73,10 +73,66 @@ async def update_chat(session: AsyncSession, chat_id: int, **values: Any) -> Cha
     return chat
 
 
-async def delete_chat(session: AsyncSession, chat_id: int) -> bool:
-    """Forget everything stored about the chat (subscriptions, rules, outbox cascade with it)."""
-    result = await session.execute(delete(Chat).where(Chat.id == chat_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+@dataclass(frozen=True, slots=True)
+class ChatForgotten:
+    """What ``delete_chat`` removed besides the chat's own row."""
+
+    channels_stopped: int = 0
+    channels_unlinked: int = 0
+    feeds_deleted: int = 0
+
+
+async def linked_channels(session: AsyncSession, chat_id: int) -> list[Chat]:
+    """The channels this chat linked with /channel (it manages their digests)."""
+    return list(
+        await session.scalars(
+            select(Chat).where(Chat.managed_by_chat_id == chat_id).order_by(Chat.id)
+        )
+    )
+
+
+async def delete_chat(
+    session: AsyncSession, chat_id: int, *, with_channels: bool = False
+) -> ChatForgotten:
+    """Forget everything stored about the chat, so that no row holds its id any more.
+
+    The chat's row goes, and with it (ON DELETE CASCADE) its subscriptions, alert rules and
+    queued messages. The channels it linked are deleted the same way ``with_channels``, else
+    they keep posting, unlinked from it. Feeds it added are deleted unless a chat still follows
+    them (or the catalog lists them); those stay, without its id.
+    """
+    channels = list(
+        await session.scalars(select(Chat.id).where(Chat.managed_by_chat_id == chat_id))
+    )
+    leaving = [chat_id, *channels] if with_channels else [chat_id]
+    if not with_channels:
+        await session.execute(
+            update(Chat)
+            .where(Chat.managed_by_chat_id == chat_id)
+            .values(managed_by_chat_id=None)
+            .execution_options(synchronize_session=False)
+        )
+    await session.execute(
+        delete(Chat).where(Chat.id.in_(leaving)).execution_options(synchronize_session=False)
+    )
+    # After the chats' subscriptions are gone: a feed still followed is someone else's too.
+    followed = select(Subscription.feed_id).where(Subscription.feed_id == Feed.id).exists()
+    dropped = await session.execute(
+        delete(Feed)
+        .where(Feed.added_by_chat_id.in_(leaving), Feed.topic.is_(None), ~followed)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Feed)
+        .where(Feed.added_by_chat_id.in_(leaving))
+        .values(added_by_chat_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return ChatForgotten(
+        channels_stopped=len(channels) if with_channels else 0,
+        channels_unlinked=0 if with_channels else len(channels),
+        feeds_deleted=int(dropped.rowcount),  # type: ignore[attr-defined]
+    )
 
 
 async def subscribe(session: AsyncSession, chat_id: int, feed_id: int, *, now: datetime) -> bool:

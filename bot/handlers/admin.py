@@ -26,17 +26,43 @@ from jobs.digests import next_digest_time
 from jobs.messages import escape
 from store import chats as chat_store
 from store import deliveries
-from store.models import utcnow
+from store.models import Chat, utcnow
 from store.stats import collect_stats
 
-STOP_KEYBOARD = InlineKeyboardMarkup(
-    [
+STOP_QUESTION = "This unsubscribes this chat from everything and deletes its sources, alerts and settings. Sure?"
+
+
+def stop_question(channels: list[Chat]) -> tuple[str, InlineKeyboardMarkup]:
+    """The /stop confirmation; with linked channels it asks whether they stop too."""
+    cancel = [InlineKeyboardButton("Cancel", callback_data="stop:no")]
+    if not channels:
+        yes = InlineKeyboardButton("Yes, delete everything", callback_data="stop:yes")
+        return STOP_QUESTION, InlineKeyboardMarkup([[yes, *cancel]])
+    names = ", ".join(escape(channel_name(c)) for c in channels)
+    them = "it" if len(channels) == 1 else "them"
+    text = (
+        f"{STOP_QUESTION}\n\nYou linked {names} with /channel. Stop posting digests there too, "
+        f"or let {them} go on without you?"
+    )
+    rows = [
+        [InlineKeyboardButton(f"Yes, and stop {plural_name(channels)}", callback_data="stop:all")],
         [
-            InlineKeyboardButton("Yes, delete everything", callback_data="stop:yes"),
-            InlineKeyboardButton("Cancel", callback_data="stop:no"),
-        ]
+            InlineKeyboardButton(
+                f"Yes, keep {plural_name(channels)} posting", callback_data="stop:yes"
+            )
+        ],
+        cancel,
     ]
-)
+    return text, InlineKeyboardMarkup(rows)
+
+
+def channel_name(channel: Chat) -> str:
+    return f"@{channel.username}" if channel.username else channel.title or str(channel.id)
+
+
+def plural_name(channels: list[Chat]) -> str:
+    # Button labels are plain text: a name there needs no escaping.
+    return channel_name(channels[0]) if len(channels) == 1 else plural(len(channels), "channel")
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -62,15 +88,13 @@ async def stats(update: Update, context: Context) -> None:
 
 
 async def stop(update: Update, context: Context) -> None:
-    """Ask before deleting everything stored about the chat."""
+    """Ask before deleting everything stored about the chat (and whether its channels stop)."""
     if not await may_change_settings(update, context):
         return
-    await reply(
-        update,
-        context,
-        "This unsubscribes this chat from everything and deletes its sources, alerts and settings. Sure?",
-        markup=STOP_KEYBOARD,
-    )
+    async with context.bot_data.services.sessionmaker() as session:
+        channels = await chat_store.linked_channels(session, chat_id_of(update))
+    text, markup = stop_question(channels)
+    await reply(update, context, text, markup=markup)
 
 
 async def stop_button(update: Update, context: Context) -> None:
@@ -79,13 +103,27 @@ async def stop_button(update: Update, context: Context) -> None:
         return
     query, data = tapped
     await query.answer()
-    if data != "stop:yes":
+    if data == "stop:no":
         await edit_text(query, "Nothing was deleted.")
         return
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        await chat_store.delete_chat(session, chat_id_of(update))
+        forgotten = await chat_store.delete_chat(
+            session, chat_id_of(update), with_channels=data == "stop:all"
+        )
+    channels = ""
+    if forgotten.channels_stopped:
+        one = forgotten.channels_stopped == 1
+        channels = " Your channel stopped too." if one else " Your channels stopped too."
+    elif forgotten.channels_unlinked:
+        one = forgotten.channels_unlinked == 1
+        channels = (
+            " Your channel goes on getting digests; its admins stop it with /channel off."
+            if one
+            else " Your channels go on getting digests; their admins stop them with /channel off."
+        )
     await edit_text(
-        query, "Done: everything stored about this chat is deleted. /start to begin again."
+        query,
+        f"Done: everything stored about this chat is deleted.{channels} /start to begin again.",
     )
 
 
