@@ -57,6 +57,15 @@ async def start_cli(
     )
 
 
+async def read_until(stream: asyncio.StreamReader, needle: bytes) -> list[bytes]:
+    """Lines up to and including the first that holds ``needle`` (the end of output fails)."""
+    lines = [await stream.readline()]
+    while needle not in lines[-1]:
+        assert lines[-1], f"the process ended its output before {needle!r}: {lines}"
+        lines.append(await stream.readline())
+    return lines
+
+
 async def finish(process: asyncio.subprocess.Process) -> tuple[int, str]:
     """Wait for the process to exit; its exit status and everything it wrote."""
     out, err = await asyncio.wait_for(process.communicate(), PROCESS_TIMEOUT)
@@ -93,26 +102,34 @@ async def test_a_wrong_api_url_answering_404_is_refused_too(tmp_path: Path) -> N
     assert DEFAULT_TOKEN not in output
 
 
+@pytest.mark.parametrize("command", ["run", "worker"])
 async def test_the_bot_waits_for_an_unreachable_api_and_starts_once_it_answers(
-    tmp_path: Path,
+    tmp_path: Path, command: str
 ) -> None:
     port = free_port()  # nothing listens there yet
     api_url = f"http://127.0.0.1:{port}/bot"
-    process = await start_cli("run", cli_environment(tmp_path, DEFAULT_TOKEN, api_url))
+    process = await start_cli(command, cli_environment(tmp_path, DEFAULT_TOKEN, api_url))
     assert process.stderr is not None
     try:
-        first = await asyncio.wait_for(process.stderr.readline(), PROCESS_TIMEOUT)
-        assert b"cannot reach the Telegram Bot API at " + api_url.encode() in first, first
+        before = await asyncio.wait_for(
+            read_until(process.stderr, b"cannot reach the Telegram Bot API"), PROCESS_TIMEOUT
+        )
+        first = before[-1]
+        assert b"cannot reach the Telegram Bot API at " + api_url.encode() in first, before
         assert b"try 1, next in 1 s" in first
         async with BotApiEmulator(DEFAULT_TOKEN, port=port) as emulator:
-            await emulator.wait_until(lambda: emulator.pollers == 1, timeout=PROCESS_TIMEOUT)
+            # Running: the bot polls for updates; a worker (which never polls) has said getMe.
+            await emulator.wait_until(
+                lambda: emulator.pollers == 1 if command == "run" else emulator.calls_to("getMe"),
+                timeout=PROCESS_TIMEOUT,
+            )
             process.send_signal(signal.SIGTERM)
             status, rest = await finish(process)
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
-    output = first.decode() + rest
+    output = b"".join(before).decode() + rest
     assert status == 0, output
     assert "Traceback" not in output
     tries = [line for line in output.splitlines() if "cannot reach the Telegram Bot API" in line]
