@@ -44,6 +44,7 @@ from tests.bot.harness import Harness, bot_harness
 CEILING = 30
 # Alerts delivered before the crowd writes: the fan-out is at its full pace by then.
 LEAD_ALERTS = 60
+APOLOGY = "Sorry, something went wrong"
 
 
 class UnlockedPace(RateLimiter):
@@ -78,6 +79,7 @@ class FloodResult:
     reply_p50: float
     reply_max: float
     handler_errors: int
+    apologies: int
     finished: bool
 
 
@@ -103,16 +105,20 @@ def use_pace(harness: Harness, pace: RateLimiter) -> None:
     sender.limiter = pace
 
 
-def first_sends(emulator: BotApiEmulator) -> tuple[Counter[int], dict[int, float]]:
-    """Messages admitted per chat, and when each chat's first one was."""
+def first_sends(emulator: BotApiEmulator) -> tuple[Counter[int], dict[int, float], int]:
+    """Messages admitted per chat, when each chat's first one was, and how many apologies."""
     per_chat: Counter[int] = Counter()
     first: dict[int, float] = {}
+    apologies = 0
     for call in emulator.calls:
         if call.method == "sendMessage" and call.status == 200:
+            if str(call.params.get("text", "")).startswith(APOLOGY):
+                apologies += 1  # the error handler's, after a failed reply: not the reply
+                continue
             chat_id = int(call.params["chat_id"])
             per_chat[chat_id] += 1
             first.setdefault(chat_id, call.time)
-    return per_chat, first
+    return per_chat, first, apologies
 
 
 def _everyone_has_one(emulator: BotApiEmulator, chat_ids: Sequence[int]) -> Callable[[], bool]:
@@ -152,7 +158,7 @@ async def flood_pass(
                 finished = False
             stop.set()
             await sending
-            per_chat, first = first_sends(emulator)
+            per_chat, first, apologies = first_sends(emulator)
             latencies = sorted(first[user.id] - asked for user in users if user.id in first)
             admitted = sorted(emulator.admitted)
             span = admitted[-1] - admitted[0] if len(admitted) > 1 else 0.0
@@ -171,6 +177,7 @@ async def flood_pass(
                 reply_p50=latencies[len(latencies) // 2] if latencies else float("nan"),
                 reply_max=latencies[-1] if latencies else float("nan"),
                 handler_errors=len(harness.errors),
+                apologies=apologies,
                 finished=finished,
             )
 
@@ -210,6 +217,7 @@ async def run(args: argparse.Namespace) -> None:
             "reply p50 s",
             "slowest reply s",
             "handler errors",
+            "apologies",
         ],
         [
             (
@@ -225,6 +233,7 @@ async def run(args: argparse.Namespace) -> None:
                 f"{r.reply_p50:.2f}",
                 f"{r.reply_max:.2f}",
                 r.handler_errors,
+                r.apologies,
             )
             for r in (ours, base)
         ],
