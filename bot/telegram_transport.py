@@ -71,11 +71,14 @@ class SharedPaceLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         # Only requests to a chat count towards the ceiling, as in AIORateLimiter itself.
-        if data.get("chat_id") is not None:
-            await self.pace.wait_global()
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+        if data.get("chat_id") is None:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        async with self.pace.sending():
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
 
 
 class TelegramTransport:

@@ -13,10 +13,10 @@ Delivery errors, from what the transport raises:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -88,13 +88,25 @@ class SenderOptions:
 CATCH_UP_SLOTS = 3
 
 
+class Send:
+    """One send's place in the window: when it left, and when its answer came (None in flight)."""
+
+    __slots__ = ("finished", "started")
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self.finished: float | None = None
+
+
 class RateLimiter:
     """Paces sends: one global slot every 1/rate seconds, and a minimum interval per chat.
 
     Pacing (no bursts) rather than a token bucket: Telegram's windows are not documented
     exactly, and an even stream at just under the limit never trips them. On top of the pace,
-    a log of the last ``max_per_second`` sends caps any sliding one-second window, catch-up
-    slots included.
+    at most ``max_per_second`` sends may be in flight or answered within the last second.
+    Telegram counts a message when it arrives, somewhere between our start and its answer;
+    counting each send until one second after its answer bounds every window Telegram can see,
+    even when a busy event loop delays requests on the way and they arrive bunched.
     """
 
     def __init__(
@@ -107,7 +119,8 @@ class RateLimiter:
         self.clock = clock
         self.sleep = sleep
         self._next_global = 0.0
-        self._recent: deque[float] = deque(maxlen=options.max_per_second)
+        self._window: list[Send] = []
+        self._answered = asyncio.Event()
         self._turn = asyncio.Lock()
         self._next_for_chat: dict[int, float] = {}
 
@@ -120,11 +133,24 @@ class RateLimiter:
             self._next_for_chat.get(chat_id, 0.0), self.clock() + seconds
         )
 
+    @contextlib.asynccontextmanager
+    async def sending(self) -> AsyncIterator[None]:
+        """Hold a global slot for the duration of one request to Telegram."""
+        send = await self.take_slot()
+        try:
+            yield
+        finally:
+            self.finish(send)
+
     async def wait_global(self) -> None:
+        """Take a slot for a send that is answered at once (tests and simple callers)."""
+        self.finish(await self.take_slot())
+
+    async def take_slot(self) -> Send:
         """Wait for the next global slot; concurrent callers queue for theirs, one at a time.
 
         The turn is held while sleeping: callers running at once (handlers run concurrently)
-        must not all compute the same slot, and the window log must hold the times sends really
+        must not all compute the same slot, and the window must hold the times sends really
         left (a sleep can end late), or a late one and its followers crowd the next window.
         """
         async with self._turn:
@@ -133,15 +159,34 @@ class RateLimiter:
             # A send slower than one interval costs its slot; up to CATCH_UP_SLOTS of those are
             # taken back at once, so the long-run rate stays the setting instead of drifting.
             slot = max(self._next_global, now - CATCH_UP_SLOTS * interval)
-            recent = self._recent
-            if len(recent) == recent.maxlen:
-                # A full window: wait for its oldest send to leave it, and keep no catch-up
-                # credit past that (it would bunch the next sends up against the next window).
-                slot = max(slot, recent[0] + 1.0)
             if slot > now:
                 await self.sleep(slot - now)
-            recent.append(self.clock())
+            await self._wait_for_room()
+            send = Send(self.clock())
+            self._window.append(send)
             self._next_global = slot + interval
+            return send
+
+    def finish(self, send: Send) -> None:
+        send.finished = self.clock()
+        self._answered.set()
+
+    async def _wait_for_room(self) -> None:
+        """Wait until fewer than max_per_second sends are in flight or answered within 1 s."""
+        while True:
+            now = self.clock()
+            self._window = [
+                s for s in self._window if s.finished is None or s.finished > now - 1.0
+            ]
+            if len(self._window) < self.options.max_per_second:
+                return
+            answered = [s.finished for s in self._window if s.finished is not None]
+            if answered:
+                await self.sleep(min(answered) + 1.0 - now)
+            else:
+                # Every one of them in flight: room comes one second after the first answer.
+                self._answered.clear()
+                await self._answered.wait()
 
     def record(self, chat_id: int, chat_type: str) -> None:
         interval = (
@@ -264,9 +309,9 @@ class OutboxSender:
                 )
             report.deferred += 1
             return True
-        await self.limiter.wait_global()
         try:
-            message_id = await self.transport.send(item.chat_id, item.payload)
+            async with self.limiter.sending():
+                message_id = await self.transport.send(item.chat_id, item.payload)
         except SendError as exc:
             self.limiter.record(item.chat_id, item.chat_type)
             await self._handle_error(item, exc, report)

@@ -37,7 +37,7 @@ from typing import Any
 from bot.emulator import BotApiEmulator, FloodLimits, busiest_window
 from bot.telegram_transport import SharedPaceLimiter
 from jobs.messages import render_alert
-from jobs.outbox import CATCH_UP_SLOTS, RateLimiter, SenderOptions
+from jobs.outbox import CATCH_UP_SLOTS, RateLimiter, Send, SenderOptions
 from store.models import DeliveryKind
 from tests.benchmarks._common import machine_facts, print_table
 from tests.benchmarks.bench_delivery_fanout import queue_for_new_chats
@@ -57,9 +57,10 @@ class TimedPace(RateLimiter):
         super().__init__(options)
         self.slots: list[float] = []
 
-    async def wait_global(self) -> None:
-        await super().wait_global()
-        self.slots.append(self.clock())
+    async def take_slot(self) -> Send:
+        send = await super().take_slot()
+        self.slots.append(send.started)
+        return send
 
 
 class UnlockedPace(TimedPace):
@@ -69,7 +70,7 @@ class UnlockedPace(TimedPace):
     until the same slot; an idle sender gets CATCH_UP_SLOTS slots back at once.
     """
 
-    async def wait_global(self) -> None:
+    async def take_slot(self) -> Send:
         interval = 1.0 / self.options.messages_per_second
         now = self.clock()
         start = max(self._next_global, now - CATCH_UP_SLOTS * interval)
@@ -77,6 +78,7 @@ class UnlockedPace(TimedPace):
             await self.sleep(start - now)
         self._next_global = start + interval
         self.slots.append(self.clock())
+        return Send(self.clock())
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +214,7 @@ async def run(args: argparse.Namespace) -> None:
         )
 
     print(f"pass 1: shared pace of this tree, {args.readers} × {args.command!r} ...", flush=True)
-    ours = await scenario("this tree (lock + 1-s window log)", baseline=False)
+    ours = await scenario("this tree (lock + window counting sends until 1 s after their answer)", baseline=False)
     print("pass 2: baseline pace (f264739^: slot computed, then sleep) ...", flush=True)
     base = await scenario("baseline: pace of f264739^", baseline=True)
     print()

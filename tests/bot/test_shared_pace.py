@@ -87,6 +87,26 @@ async def test_concurrent_callers_each_take_their_own_slot() -> None:
     assert sent[-1] - sent[0] <= 200 / 29.0
 
 
+async def test_requests_delayed_on_the_way_still_arrive_under_30_a_second() -> None:
+    """A starved event loop holds requests back and lets them out together; the server counts
+    when they arrive, anywhere between our start and its answer."""
+    clock = VirtualTime()
+    pace = RateLimiter(SenderOptions(), clock.monotonic, clock.sleep)
+    arrived: list[float] = []
+
+    async def reply(n: int) -> None:
+        async with pace.sending():
+            # Requests wait on the way for 0 to 0.9 s and arrive at the last moment, so ones
+            # that left a second apart can reach the server within a few milliseconds.
+            await clock.sleep((n * 7 % 10) / 10 * 0.9)
+            arrived.append(clock.seconds)
+            await clock.sleep(0.001)  # the answer
+
+    await clock.run([reply(n) for n in range(200)])
+    assert len(arrived) == 200
+    assert busiest_window(sorted(arrived), 1.0) <= 29
+
+
 async def test_catch_up_after_a_slow_send_never_makes_a_window_of_more_than_30() -> None:
     clock = FakeClock()
     pace = RateLimiter(SenderOptions(), clock.monotonic, clock.sleep)
