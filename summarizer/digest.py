@@ -185,7 +185,8 @@ def summarize(
         sentences, entities, figures = _english_parts(
             paragraphs, body, title, max_sentences, max_chars, method, extract
         )
-        source = str(english_pipeline().meta["name"]) if extract else ""
+        meta = english_pipeline().meta if extract else {}
+        source = f"{meta['lang']}_{meta['name']}" if extract else ""
     else:
         foreign = digest_foreign(
             paragraphs,

