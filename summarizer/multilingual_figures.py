@@ -98,8 +98,7 @@ class ForeignFigure:
 def parse_number(written: str, profile: LanguageProfile) -> float | None:
     """The value of a number in ``profile``'s format: "1.234,5" is 1234.5 in German."""
     digits = "".join(
-        str(unicodedata.digit(c)) if unicodedata.digit(c, None) is not None else c
-        for c in written
+        str(unicodedata.digit(c)) if unicodedata.digit(c, None) is not None else c for c in written
     )
     digits = digits.replace("٫", ".").replace("٬", "")
     for space in (" ", "\u00a0", "\u202f", "\u2009", "'", "’"):

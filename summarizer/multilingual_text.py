@@ -91,9 +91,7 @@ def content_terms(sentence: str, profile: LanguageProfile) -> list[str]:
         if len(run) == 1:
             terms.append(run)
         terms.extend(
-            run[i : i + 2]
-            for i in range(len(run) - 1)
-            if not _HIRAGANA_ONLY.match(run[i : i + 2])
+            run[i : i + 2] for i in range(len(run) - 1) if not _HIRAGANA_ONLY.match(run[i : i + 2])
         )
     terms.extend(w.lower() for w in split_words(_CJK_RUN.sub(" ", sentence)))
     return terms

@@ -19,5 +19,7 @@ def test_other_scripts_are_named_by_code() -> None:
 
 def test_the_stop_word_baseline_answers_in_codes_too() -> None:
     assert stop_word_language(GERMAN_STORY) == "de"
-    assert stop_word_language("Правительство объявило в среду, что налоги не будут повышены.") == "ru"
+    assert (
+        stop_word_language("Правительство объявило в среду, что налоги не будут повышены.") == "ru"
+    )
     assert stop_word_language("12345 !!!") == "und"
