@@ -404,3 +404,24 @@ async def test_articles_without_a_summary_still_reach_the_digest(
     assert "The ferry crews return" in message
     fest = next(line for line in message.splitlines() if line.startswith("งานเทศกาลท่าเรือในปีนี้"))
     assert len(fest) <= DESCRIPTION_CHARS and fest.endswith("…")
+
+
+TAGGED_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Hafenblatt</title><link>{base}/</link>
+<language>de-DE</language><description>Hafen.</description>
+<item><title>Kurz</title><link>{base}/gone/kurz.html</link><guid>hb-1</guid>
+<description>Hotel in Berlin heute</description></item>
+</channel></rss>"""
+
+
+async def test_the_feed_language_reaches_the_stored_article(
+    harness: Harness, server: FeedServer
+) -> None:
+    # Too short to summarize or identify for certain ("Hotel in Berlin heute" reads as Dutch on
+    # its own): the feed's declared language is what the article is stored with.
+    server.route("/tagged.xml", Route(TAGGED_FEED.format(base=server.base_url).encode()))
+    await harness.add(server.url("/tagged.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert (report.new, report.errors) == (1, 0)
+    [article] = await harness.articles()
+    assert article.language == "de"
