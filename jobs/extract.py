@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import py3langid  # type: ignore[import-untyped]
 import trafilatura
 from trafilatura.settings import Document
 
 from jobs.plaintext import word_count
 from jobs.urls import canonicalize_url
+from summarizer.language_id import identify_language
 
 logger = logging.getLogger(__name__)
 
@@ -133,13 +133,18 @@ def parse_published(value: str | None) -> datetime | None:
 
 
 def detect_language(text: str, html: bytes | str = "") -> str | None:
-    """ISO 639-1 code of the text: py3langid on enough text, else the page's ``<html lang>``."""
-    if word_count(text) >= _MIN_WORDS_FOR_DETECTION:
-        language, _score = py3langid.classify(text)
-        return str(language)
+    """ISO 639-1 code of the text: identified on enough text, else the page's ``<html lang>``.
+
+    The summarizer's identifier (py3langid, with the page's tag as a hint), so a stored
+    article and its summary name one language.
+    """
     head = html[:4096].decode("utf-8", "replace") if isinstance(html, bytes) else html[:4096]
     match = _HTML_LANG.search(head)
-    return match.group(1).lower() if match else None
+    declared = match.group(1).lower() if match else None
+    if word_count(text) >= _MIN_WORDS_FOR_DETECTION:
+        found = identify_language(text, (declared,))
+        return None if found == "und" else found
+    return declared
 
 
 def _cut(text: str, max_chars: int) -> str:

@@ -86,6 +86,9 @@ class ParsedFeed:
     entries: tuple[FeedEntry, ...]
     warning: str | None = None
     truncated: bool = False
+    # The feed's declared <language> (RSS) or xml:lang (Atom) as written ("de-de"): a hint for
+    # the summarizer's language identification, not an answer (sites leave their default on).
+    language: str | None = None
 
 
 def refuse_entity_declarations(body: bytes) -> None:
@@ -179,6 +182,7 @@ def parse_feed(
         entries=entries,
         warning=warning,
         truncated=len(raw_entries) > max_entries,
+        language=str(_get(feed, "language") or "").strip()[:35] or None,
     )
 
 

@@ -295,7 +295,7 @@ class Ingestor:
             # read by this stamp (see DigestOptions.settle).
             at = now + timedelta(seconds=time.monotonic() - started)
             try:
-                await self._ingest_entry(feed, entry, at, outcome)
+                await self._ingest_entry(feed, entry, at, outcome, parsed.language)
             except Exception:
                 # One bad entry must not cost the feed's other entries.
                 log.exception("feed %s: entry %s failed", feed.url, entry.guid)
@@ -357,7 +357,12 @@ class Ingestor:
             await self.on_feed_broken(feed.id, message)
 
     async def _ingest_entry(
-        self, feed: _ClaimedFeed, entry: FeedEntry, now: datetime, outcome: FeedOutcome
+        self,
+        feed: _ClaimedFeed,
+        entry: FeedEntry,
+        now: datetime,
+        outcome: FeedOutcome,
+        feed_language: str | None = None,
     ) -> None:
         entry_hash = content_hash(f"{entry.title}\n{entry.text}")
         async with self.sessionmaker() as session:
@@ -369,13 +374,17 @@ class Ingestor:
         url = entry.link or feed.url
         canonical = page.url if page is not None else canonicalize_url(url)
         title = entry.title or (page.title if page else "") or ""
+        # The page's <html lang> (or its identified language) first, then the feed's tag.
+        hints = (page.language if page else None, feed_language)
         if known is not None:
             # An edited entry: the article stays, what changed is refreshed.
-            await self._update_article(known.article, feed, entry, entry_hash, title, text, now)
+            await self._update_article(
+                known.article, feed, entry, entry_hash, title, text, now, hints
+            )
             outcome.updated += 1
             return
 
-        digest_fields = await self._summarize(text, title)
+        digest_fields, language = await self._summarize(text, title, hints)
         signature = _signature_or_none(text)
         async with (
             self._story_lock,
@@ -394,6 +403,7 @@ class Ingestor:
                         title,
                         text,
                         page,
+                        language,
                         signature,
                         now,
                     )
@@ -442,6 +452,7 @@ class Ingestor:
         title: str,
         text: str,
         page: ExtractedArticle | None,
+        language: str | None,
         signature: StorySignature | None,
         now: datetime,
     ) -> tuple[Article, bool]:
@@ -467,7 +478,7 @@ class Ingestor:
             or now,
             fetched_at=now,
             text=text,
-            language=page.language if page else None,
+            language=language,
             content_hash=hashed,
             signature=signature.to_bytes() if signature else None,
             is_backlog=feed.backlog,
@@ -516,9 +527,12 @@ class Ingestor:
         title: str,
         text: str,
         now: datetime,
+        hints: tuple[str | None, ...] = (),
     ) -> None:
         changed = text != article.text
-        digest_fields = await self._summarize(text, title) if changed else None
+        digest_fields, language = (
+            await self._summarize(text, title, hints) if changed else (None, None)
+        )
         async with self._writing() as session:
             stored = await session.get(Article, article.id)
             if stored is None:
@@ -528,6 +542,7 @@ class Ingestor:
             if changed:
                 stored.text = text
                 stored.content_hash = content_hash(text) if text else None
+                stored.language = language or stored.language
             if digest_fields is not None:
                 await article_store.save_summary(session, stored.id, **digest_fields)
             await _link(session, feed, entry, entry_hash, stored.id, now)
@@ -542,22 +557,34 @@ class Ingestor:
             log.info("full text of %s not read: %s", url, exc)
             return None
 
-    async def _summarize(self, text: str, title: str) -> dict[str, object] | None:
-        from summarizer import SummarizerError
+    async def _summarize(
+        self, text: str, title: str, hints: tuple[str | None, ...]
+    ) -> tuple[dict[str, object] | None, str | None]:
+        """The summary's fields (None when there is none) and the text's ISO 639-1 language."""
+        from summarizer import SummarizerError, UnsupportedLanguageError
+        from summarizer.languages import primary_code
 
+        # Without a summary, the first tag is the best guess there is.
+        fallback = next((code for code in map(primary_code, hints) if code), None)
         if not text.strip():
-            return None
+            return None, fallback
         try:
             digest = await self.summarizer.summarize(
-                text, title=title or None, max_sentences=self.options.summary_sentences
+                text,
+                title=title or None,
+                max_sentences=self.options.summary_sentences,
+                hints=hints,
             )
+        except UnsupportedLanguageError as exc:
+            log.info("not summarized (%s): %s", title[:60], exc)
+            return None, (exc.language if exc.language != "und" else fallback)
         except SummarizerError as exc:
             log.info("not summarized (%s): %s", title[:60], exc)
-            return None
+            return None, fallback
         except Exception:
             # A summarizer bug must not lose the article: store it without a summary.
             log.exception("summarizer failed on %r", title[:60])
-            return None
+            return None, fallback
         data = digest.to_dict()
         return {
             "sentences": data["sentences"],
@@ -566,7 +593,7 @@ class Ingestor:
             "method": digest.method,
             "summarizer_version": digest.version,
             "reading_minutes": max(1, round(digest.reading_minutes)),
-        }
+        }, digest.language
 
 
 async def _link(

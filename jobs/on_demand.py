@@ -36,7 +36,9 @@ async def summarize_link(
     a message fit for the user.
     """
     page = await fetch_article_page(fetcher, url, max_chars=max_chars)
-    digest = await summarizer.summarize(page.text, title=page.title, max_sentences=max_sentences)
+    digest = await summarizer.summarize(
+        page.text, title=page.title, max_sentences=max_sentences, hints=(page.language,)
+    )
     return LinkDigest(page.url, page.title, digest)
 
 

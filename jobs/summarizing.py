@@ -15,10 +15,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _summarize(text: str, title: str | None, max_sentences: int, max_chars: int | None) -> Digest:
+def _summarize(
+    text: str,
+    title: str | None,
+    max_sentences: int,
+    max_chars: int | None,
+    hints: tuple[str | None, ...] = (),
+) -> Digest:
     from summarizer import summarize
 
-    return summarize(text, title=title, max_sentences=max_sentences, max_chars=max_chars)
+    return summarize(
+        text, title=title, max_sentences=max_sentences, max_chars=max_chars, hints=hints
+    )
 
 
 # Long enough to pass the summarizer's minimum length, or the warm-up loads nothing.
@@ -81,11 +89,13 @@ class SummarizerPool:
         title: str | None = None,
         max_sentences: int = 3,
         max_chars: int | None = None,
+        hints: tuple[str | None, ...] = (),
     ) -> Digest:
+        """Summarize in a worker; ``hints`` are the feed's and page's language tags."""
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
-                self._executor, _summarize, text, title, max_sentences, max_chars
+                self._executor, _summarize, text, title, max_sentences, max_chars, hints
             )
         except concurrent.futures.process.BrokenProcessPool:
             # A worker died (killed, out of memory): start new ones rather than fail every
@@ -94,7 +104,7 @@ class SummarizerPool:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = self._new_executor()
             return await loop.run_in_executor(
-                self._executor, _summarize, text, title, max_sentences, max_chars
+                self._executor, _summarize, text, title, max_sentences, max_chars, hints
             )
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ from summarizer.errors import (
     UnsupportedLanguageError,
 )
 from summarizer.language import detect_language, is_english
+from summarizer.languages import SUPPORTED, language_name
 from summarizer.model import english_pipeline
 from summarizer.ranking import METHODS
 
@@ -19,6 +20,7 @@ __all__ = [
     "MAX_STORY_CHARS",
     "METHODS",
     "SUMMARIZER_VERSION",
+    "SUPPORTED",
     "Digest",
     "EmptyTextError",
     "Entity",
@@ -32,5 +34,6 @@ __all__ = [
     "detect_language",
     "english_pipeline",
     "is_english",
+    "language_name",
     "summarize",
 ]

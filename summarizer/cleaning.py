@@ -130,7 +130,8 @@ _DATELINE = re.compile(
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
-_SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$""")
+# With the full-width stops of Chinese and Japanese (。！？) and the Arabic question mark (؟).
+_SENTENCE_END = re.compile(r"""[.!?…。！？؟]["'”’)\]」』]*$""")
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,14 +12,18 @@ from summarizer.cleaning import clean_paragraphs, split_title
 from summarizer.entities import Mention, rank_entities
 from summarizer.errors import EmptyTextError, TextTooShortError, UnsupportedLanguageError
 from summarizer.figures import rank_figures
-from summarizer.language import detect_language
+from summarizer.language_id import identify_language
+from summarizer.languages import primary_code, profile_for
 from summarizer.model import call_lock, english_pipeline
+from summarizer.multilingual import digest_foreign
+from summarizer.multilingual_text import length_unit, text_length
 from summarizer.ranking import build_article, select_sentences
 
 # Bump when the same text would give a different digest (cleaning, ranking or model change).
-SUMMARIZER_VERSION = "1.3.0"
+SUMMARIZER_VERSION = "1.4.0"
 MIN_WORDS = 40
-WORDS_PER_MINUTE = 230
+# Chinese and Japanese are counted in characters: 80 say about what 40 English words do.
+MIN_CJK_CHARS = 80
 MAX_ENTITIES = 25
 # A digest item shows a story's few key figures, not every number in it (issue #14).
 MAX_FIGURES = 3
@@ -86,11 +91,14 @@ class Digest:
     sentences: tuple[str, ...]
     entities: tuple[Entity, ...]
     figures: tuple[Figure, ...]
-    language: str
-    word_count: int
+    language: str  # ISO 639-1
+    word_count: int  # for Chinese and Japanese: characters
     reading_minutes: int
     method: str
     version: str = SUMMARIZER_VERSION
+    # Where the entities came from: a spaCy package name, or "rules" for the documented
+    # fallback of multilingual_entities (kinds "place" and "name" only); "" without entities.
+    entity_source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data; ``Digest.from_dict`` rebuilds the digest from it."""
@@ -104,6 +112,7 @@ class Digest:
             "reading_minutes": self.reading_minutes,
             "method": self.method,
             "version": self.version,
+            "entity_source": self.entity_source,
         }
 
     @classmethod
@@ -114,11 +123,13 @@ class Digest:
             sentences=tuple(str(s) for s in data["sentences"]),
             entities=tuple(Entity.from_dict(e) for e in data.get("entities", ())),
             figures=tuple(Figure.from_dict(f) for f in data.get("figures", ())),
-            language=str(data.get("language", "english")),
+            # Digests stored before 1.4.0 were English only and said "english".
+            language=primary_code(str(data.get("language", "en"))) or "und",
             word_count=int(data.get("word_count", 0)),
             reading_minutes=int(data.get("reading_minutes", 0)),
             method=str(data["method"]),
             version=str(data.get("version", SUMMARIZER_VERSION)),
+            entity_source=str(data.get("entity_source", "")),
         )
 
 
@@ -130,12 +141,16 @@ def summarize(
     max_chars: int | None = None,
     method: str = "news",
     extract: bool = True,
+    language: str | None = None,
+    hints: Sequence[str | None] = (),
 ) -> Digest:
     """Summarize one article.
 
     Input past ``cleaning.MAX_INPUT_CHARS`` (1,000,000) characters is ignored, and the story is
     cut at ``cleaning.MAX_STORY_CHARS`` (60,000) characters after cleaning, so time is bounded.
     With ``extract=False`` the entities and figures are skipped (and the spaCy model never loads).
+    ``language`` (ISO 639-1) overrides identification; otherwise ``hints``, the feed's and the
+    page's language tags, tip close calls (language_id.identify_language).
 
     Raises:
         EmptyTextError, TextTooShortError, UnsupportedLanguageError, UnknownMethodError,
@@ -153,41 +168,40 @@ def summarize(
     if not paragraphs:
         raise EmptyTextError()
     body = "\n\n".join(paragraphs)
-    word_count = len(body.split())
-    if word_count < MIN_WORDS:
-        raise TextTooShortError(word_count, MIN_WORDS)
-    language = detect_language(body)
-    if language != "english":
+    # The language first: how the text is counted depends on it (Chinese has no spaces).
+    if language is not None:
+        language = primary_code(language) or language
+    else:
+        language = identify_language(body, hints)
+    profile = profile_for(language)
+    if profile is None:
         raise UnsupportedLanguageError(language)
-
-    article = build_article(paragraphs)
-    chosen = select_sentences(
-        article, method=method, max_sentences=max_sentences, max_chars=max_chars, title=title
-    )
-    sentences = tuple(article.sentences[i] for i in chosen)
-    if max_chars is not None and sum(len(s) + 1 for s in sentences) - 1 > max_chars:
-        sentences = (textwrap.shorten(sentences[0], width=max_chars, placeholder=" …"),)
-    entities: tuple[Entity, ...] = ()
-    figures: tuple[Figure, ...] = ()
-    if extract:
-        mentions = _named_spans(body)
-        entities = tuple(
-            Entity(e.text, e.kind, e.mentions)
-            for e in rank_entities(
-                mentions, text=body, title=title, summary=sentences, limit=MAX_ENTITIES
-            )
+    word_count = text_length(body, profile)
+    minimum = MIN_WORDS if profile.spaced else MIN_CJK_CHARS
+    if word_count < minimum:
+        raise TextTooShortError(word_count, minimum, length_unit(profile))
+    reading_minutes = max(1, math.ceil(word_count / profile.per_minute))
+    if language == "en":
+        sentences, entities, figures = _english_parts(
+            paragraphs, body, title, max_sentences, max_chars, method, extract
         )
-        figures = tuple(
-            Figure(f.text, f.value, f.unit, f.kind, f.about)
-            for f in rank_figures(
-                mentions,
-                text=body,
-                sentence_spans=article.spans,
-                summary_indices=chosen,
-                limit=MAX_FIGURES,
-                title=title,
-            )
+        meta = english_pipeline().meta if extract else {}
+        source = f"{meta['lang']}_{meta['name']}" if extract else ""
+    else:
+        foreign = digest_foreign(
+            paragraphs,
+            profile,
+            title=title,
+            max_sentences=max_sentences,
+            max_chars=max_chars,
+            method=method,
+            extract=extract,
+            max_entities=MAX_ENTITIES,
+            max_figures=MAX_FIGURES,
         )
+        sentences, source = foreign.sentences, foreign.entity_source
+        entities = tuple(Entity(e.text, e.kind, e.mentions) for e in foreign.entities)
+        figures = tuple(Figure(f.text, f.value, f.unit, f.kind, "") for f in foreign.figures)
     return Digest(
         title=title,
         sentences=sentences,
@@ -195,9 +209,50 @@ def summarize(
         figures=figures,
         language=language,
         word_count=word_count,
-        reading_minutes=max(1, math.ceil(word_count / WORDS_PER_MINUTE)),
+        reading_minutes=reading_minutes,
         method=method,
+        entity_source=source,
     )
+
+
+def _english_parts(
+    paragraphs: list[str],
+    body: str,
+    title: str | None,
+    max_sentences: int,
+    max_chars: int | None,
+    method: str,
+    extract: bool,
+) -> tuple[tuple[str, ...], tuple[Entity, ...], tuple[Figure, ...]]:
+    """Summary, entities and figures of an English story (the learned news method, spaCy)."""
+    article = build_article(paragraphs)
+    chosen = select_sentences(
+        article, method=method, max_sentences=max_sentences, max_chars=max_chars, title=title
+    )
+    sentences = tuple(article.sentences[i] for i in chosen)
+    if max_chars is not None and sum(len(s) + 1 for s in sentences) - 1 > max_chars:
+        sentences = (textwrap.shorten(sentences[0], width=max_chars, placeholder=" …"),)
+    if not extract:
+        return sentences, (), ()
+    mentions = _named_spans(body)
+    entities = tuple(
+        Entity(e.text, e.kind, e.mentions)
+        for e in rank_entities(
+            mentions, text=body, title=title, summary=sentences, limit=MAX_ENTITIES
+        )
+    )
+    figures = tuple(
+        Figure(f.text, f.value, f.unit, f.kind, f.about)
+        for f in rank_figures(
+            mentions,
+            text=body,
+            sentence_spans=article.spans,
+            summary_indices=chosen,
+            limit=MAX_FIGURES,
+            title=title,
+        )
+    )
+    return sentences, entities, figures
 
 
 def _named_spans(text: str) -> list[Mention]:

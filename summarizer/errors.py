@@ -3,7 +3,7 @@
 SummarizerError
  ├── EmptyTextError            nothing left once the page furniture is gone
  ├── TextTooShortError         too few words to be worth summarizing
- ├── UnsupportedLanguageError  the text is not English
+ ├── UnsupportedLanguageError  a language the summarizer does not read (yet)
  ├── UnknownMethodError        no summarization method by that name
  └── ModelUnavailableError     the spaCy English pipeline is not installed
 """
@@ -30,23 +30,29 @@ class EmptyTextError(SummarizerError):
 
 
 class TextTooShortError(SummarizerError):
-    def __init__(self, words: int, minimum: int) -> None:
-        self._args = (words, minimum)
+    def __init__(self, words: int, minimum: int, unit: str = "words") -> None:
+        # ``unit`` is "characters" for Chinese and Japanese, which are counted without spaces.
+        self._args = (words, minimum, unit)
         self.words = words
         self.minimum = minimum
-        super().__init__(f"text too short to summarize: {words} words")
+        self.unit = unit
+        super().__init__(f"text too short to summarize: {words} {unit}")
 
 
 class UnsupportedLanguageError(SummarizerError):
+    """``language`` is an ISO 639-1 code, or "und" when the text's could not be told."""
+
     def __init__(self, language: str) -> None:
+        from summarizer.languages import language_name  # errors stays a leaf at import time
+
         self._args = (language,)
         self.language = language
         said = (
-            "its language could not be recognised"
-            if language == "unknown"
-            else f"this looks like {language}"
+            "Its language could not be recognised"
+            if language in ("und", "unknown")
+            else f"{language_name(language)} is not supported yet"
         )
-        super().__init__(f"only English text can be summarized; {said}")
+        super().__init__(f"{said}; the story is stored and shown with its feed's description")
 
 
 class UnknownMethodError(SummarizerError):

@@ -1,4 +1,8 @@
-"""A cheap English-or-not check from stop-word profiles and Unicode scripts."""
+"""Language checks by name: ``detect_language`` (the identifier) and the old stop-word check.
+
+``stop_word_language`` is the English-or-not check the summarizer used before 1.4.0, kept as
+the baseline of tests/benchmarks/bench_language_id.py; everything else uses language_id.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections import Counter
 
 from sumy.utils import get_stop_words
 
+from summarizer.language_id import identify_language
 from summarizer.sentences import split_words
 
 # The stop-word lists sumy ships for Latin-script languages: a stop-word profile separates these
@@ -25,6 +30,12 @@ _LATIN_LANGUAGES = (
 )
 _SAMPLE_CHARS = 3_000
 _MIN_ENGLISH_SHARE = 0.15
+# What the stop-word check said, as ISO 639-1 codes; a script names its commonest language.
+_CODES = {
+    "english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
+    "portuguese": "pt", "czech": "cs", "polish": "pl", "swedish": "sv",
+    "CJK": "zh", "Cyrillic": "ru", "Arabic": "ar", "Hiragana": "ja", "Katakana": "ja",
+}  # fmt: skip
 
 
 @functools.cache
@@ -32,8 +43,17 @@ def _profiles() -> dict[str, frozenset[str]]:
     return {language: frozenset(get_stop_words(language)) for language in _LATIN_LANGUAGES}
 
 
-def detect_language(text: str) -> str:
-    """Name the language of ``text``: ``"english"``, ``"german"``… or a script (``"Cyrillic"``)."""
+def detect_language(text: str, hints: tuple[str | None, ...] = ()) -> str:
+    """The ISO 639-1 code of ``text``'s language ("en", "de"…), "und" when it cannot be told."""
+    return identify_language(text, hints)
+
+
+def stop_word_language(text: str) -> str:
+    """The pre-1.4.0 check as an ISO code: stop-word profiles, else the script's commonest."""
+    return _CODES.get(_stop_word_name(text), "und")
+
+
+def _stop_word_name(text: str) -> str:
     sample = text[:_SAMPLE_CHARS]
     letters = [c for c in sample if c.isalpha()]
     if not letters:
@@ -56,4 +76,4 @@ def detect_language(text: str) -> str:
 
 def is_english(text: str) -> bool:
     """Tell whether ``text`` reads as English."""
-    return detect_language(text) == "english"
+    return detect_language(text) == "en"

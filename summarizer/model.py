@@ -26,19 +26,28 @@ _load_lock = threading.Lock()
 call_lock = threading.Lock()
 
 
-def load_first_installed(names: tuple[str, ...] = MODEL_PACKAGES) -> Any:
-    """Load the first of ``names`` that is installed, with only its NER component enabled."""
+def load_first_installed(
+    names: tuple[str, ...] = MODEL_PACKAGES,
+    *,
+    exclude: tuple[str, ...] = _UNUSED_PIPES,
+    disable: tuple[str, ...] = SYNTAX_PIPES,
+    version: str = MODEL_VERSION,
+) -> Any:
+    """Load the first of ``names`` that is installed, with only its NER component enabled.
+
+    The defaults fit the English pipeline; other languages' pipelines name their own pipes.
+    """
     import spacy  # imported here: spaCy takes a second to import and summaries alone skip it
 
     for name in names:
         try:
-            nlp = spacy.load(name, exclude=list(_UNUSED_PIPES), disable=list(SYNTAX_PIPES))
+            nlp = spacy.load(name, exclude=list(exclude), disable=list(disable))
         except OSError:  # spaCy's E050: no package or path by that name
             continue
-        version = nlp.meta.get("version")
-        if version != MODEL_VERSION:
-            logger.warning("spaCy pipeline %s is %s; tested with %s", name, version, MODEL_VERSION)
-        logger.info("loaded spaCy pipeline %s %s with pipes %s", name, version, nlp.pipe_names)
+        found = nlp.meta.get("version")
+        if found != version:
+            logger.warning("spaCy pipeline %s is %s; tested with %s", name, found, version)
+        logger.info("loaded spaCy pipeline %s %s with pipes %s", name, found, nlp.pipe_names)
         return nlp
     raise ModelUnavailableError(names)
 

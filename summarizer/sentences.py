@@ -27,10 +27,13 @@ _AFTER_CLOSING_QUOTE = re.compile(
 _OPEN_ATTRIBUTION = re.compile(r",\s?['’\"”]$")
 
 
-def _segmenter() -> pysbd.Segmenter:
-    segmenter = getattr(_local, "segmenter", None)
+def _segmenter(language: str = "en") -> pysbd.Segmenter:
+    segmenters: dict[str, pysbd.Segmenter] | None = getattr(_local, "segmenters", None)
+    if segmenters is None:
+        segmenters = _local.segmenters = {}
+    segmenter = segmenters.get(language)
     if segmenter is None:
-        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+        segmenter = segmenters[language] = pysbd.Segmenter(language=language, clean=False)
     return segmenter
 
 
@@ -39,14 +42,17 @@ def split_sentences(paragraph: str) -> list[str]:
     return [paragraph[start:end] for start, end in sentence_spans(paragraph)]
 
 
-def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
-    """Where each sentence of ``paragraph`` starts and ends, in order, without outer spaces."""
+def sentence_spans(paragraph: str, language: str = "en") -> list[tuple[int, int]]:
+    """Where each sentence of ``paragraph`` starts and ends, in order, without outer spaces.
+
+    ``language`` is a pysbd rule set (languages.LanguageProfile.pysbd).
+    """
     # Segmenter.segment() would also locate every sentence in the text again with one fresh regex
     # each (about 40 % of its time); without pysbd's cleaning the processor's sentences are
     # already verbatim substrings, found here in order.
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _segmenter().processor(paragraph).process():
+    for piece in _segmenter(language).processor(paragraph).process():
         piece = piece.strip()
         if not piece:
             continue

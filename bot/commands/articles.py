@@ -43,6 +43,8 @@ def article_json(article: Article) -> dict[str, object]:
         "published": article.published_at.isoformat() if article.published_at else None,
         "fetched": article.fetched_at.isoformat(),
         "story": article.story_key,
+        # ISO 639-1 ("de"), as identified at ingestion; null when the text gave no clue.
+        "language": article.language,
         "sentences": summary.sentences if summary else [],
         "entities": summary.entities if summary else [],
         "figures": summary.figures if summary else [],

@@ -14,6 +14,8 @@ from bot.settings import Settings
 from jobs.fetch import FetchError, SafeFetcher
 from jobs.on_demand import LinkError, fetch_article_page
 from summarizer import METHODS, Digest, SummarizerError, summarize
+from summarizer.languages import primary_code, profile_for
+from summarizer.multilingual_text import length_unit
 
 _PROGRAM = "newsdigest"
 
@@ -36,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--method", choices=METHODS, default="news", help="summarization method (default news)"
     )
+    parser.add_argument(
+        "--language",
+        type=_language_code,
+        metavar="CODE",
+        help="the text's language as an ISO 639-1 code (de, zh...), instead of identifying it",
+    )
 
 
 def _positive_int(value: str) -> int:
@@ -47,6 +55,15 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
     return number
+
+
+def _language_code(value: str) -> str:
+    code = primary_code(value)
+    if code is None:
+        raise argparse.ArgumentTypeError(
+            f"must be an ISO 639-1 code such as de, fr or zh, got {value!r}"
+        )
+    return code
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -62,7 +79,12 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 title, text = await _read(name, sys.stdin, fetcher, settings)
                 digest = await asyncio.to_thread(
-                    summarize, text, title=title, max_sentences=args.sentences, method=args.method
+                    summarize,
+                    text,
+                    title=title,
+                    max_sentences=args.sentences,
+                    method=args.method,
+                    language=args.language,
                 )
             except (OSError, UnicodeDecodeError, SummarizerError, FetchError, LinkError) as exc:
                 print(f"{_PROGRAM}: {name}: {_reason(exc)}", file=sys.stderr)
@@ -110,7 +132,15 @@ def _as_json(name: str, digest: Digest) -> dict[str, object]:
             for f in digest.figures
         ],
         "method": digest.method,
+        "language": digest.language,
+        "entity_source": digest.entity_source,
     }
+
+
+def _unit(digest: Digest) -> str:
+    # Chinese and Japanese are counted in characters (summarizer.multilingual_text).
+    profile = profile_for(digest.language)
+    return length_unit(profile) if profile is not None else "words"
 
 
 def render_text(name: str, digest: Digest) -> str:
@@ -130,7 +160,8 @@ def render_text(name: str, digest: Digest) -> str:
         ]
     lines += [
         "",
-        f"({digest.word_count} words, {digest.reading_minutes} min read; {digest.method})",
+        f"({digest.word_count} {_unit(digest)}, {digest.reading_minutes} min read; "
+        f"{digest.language}, {digest.method})",
         "",
     ]
     return "\n".join(lines)

@@ -46,6 +46,9 @@ def test_add_list_ingest_articles_export_remove(
     assert main(["articles", "--json", "--limit", "5"], environ) == 0
     articles = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert articles and all(article["url"].startswith("http") for article in articles)
+    # Languages are ISO 639-1 codes (issue #13), never names such as "english".
+    assert {article["language"] for article in articles} <= {"en", None}
+    assert any(article["language"] == "en" for article in articles)
 
     opml = tmp_path / "feeds.opml"
     assert main(["feeds", "export", "-o", str(opml)], environ) == 0

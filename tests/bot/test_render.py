@@ -17,7 +17,7 @@ def _digest(sentences: list[str]) -> Digest:
         sentences=tuple(sentences),
         entities=(Entity("AT&T <Inc>", "ORG", 3), Entity("مرحبا", "PERSON", 2)),
         figures=(Figure("€1.2 billion", 1.2e9, "EUR", "money", "revenue <net>"),),
-        language="english",
+        language="en",
         word_count=1500,
         reading_minutes=7,
         method="news",

@@ -171,3 +171,14 @@ def test_a_feed_served_as_html_is_read_without_a_warning() -> None:
 
     assert feed.warning is None
     assert len(feed.entries) == 2
+
+
+def test_the_declared_language_is_kept_as_a_hint() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Hafen</title>'
+        b"<language>de-DE</language><item><title>Fest</title><guid>1</guid></item>"
+        b"</channel></rss>"
+    )
+    assert parse_feed(body, url=FEED_URL, max_entries=5).language == "de-DE"
+    without = body.replace(b"<language>de-DE</language>", b"")
+    assert parse_feed(without, url=FEED_URL, max_entries=5).language is None

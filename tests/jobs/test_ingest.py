@@ -118,10 +118,12 @@ async def test_teasers_get_full_text_clean_urls_and_summaries(
         summary = await session.scalar(select(Summary).where(Summary.article_id == wind.id))
     assert summary is not None and 1 <= len(summary.sentences) <= 3
     assert all(sentence in wind.text for sentence in summary.sentences)
-    # The German story is stored (for search) but has no English summary.
-    assert wine.text
+    # The German story gets a German summary (issue #13), and its language is stored as a code.
+    assert wine.language == "de"
     async with harness.sessionmaker() as session:
-        assert await session.scalar(select(Summary).where(Summary.article_id == wine.id)) is None
+        german = await session.scalar(select(Summary).where(Summary.article_id == wine.id))
+    assert german is not None and german.sentences
+    assert all(sentence in wine.text for sentence in german.sentences)
 
 
 async def test_backlog_is_stored_as_seen_and_later_entries_reach_alerts(
@@ -364,9 +366,9 @@ UNSUMMARIZED_FEED = """<?xml version="1.0" encoding="utf-8"?>
 <guid>quay-1</guid>
 <description>&lt;p&gt;The &lt;b&gt;ferry&lt;/b&gt; crews return on Monday after the union and the
 operator agreed on pay.&lt;/p&gt;</description></item>
-<item><title>Hafenfest abgesagt</title><link>{base}/gone/fest.html</link><guid>quay-2</guid>
-<description>Das Hafenfest in Kiel wird in diesem Jahr wegen der Bauarbeiten am Kai nicht
-stattfinden, teilte die Stadt am Montag mit. {padding}</description></item>
+<item><title>งานเทศกาลท่าเรือถูกยกเลิก</title><link>{base}/gone/fest.html</link><guid>quay-2</guid>
+<description>งานเทศกาลท่าเรือในปีนี้จะไม่จัดขึ้นเนื่องจากการก่อสร้างท่าเทียบเรือ
+เทศบาลแจ้งเมื่อวันจันทร์ {padding}</description></item>
 <item><title>Pier closed</title><link>{base}/gone/pier.html</link><guid>quay-3</guid>
 <description></description></item>
 </channel></rss>"""
@@ -375,9 +377,11 @@ stattfinden, teilte die Stadt am Montag mit. {padding}</description></item>
 async def test_articles_without_a_summary_still_reach_the_digest(
     harness: Harness, server: FeedServer
 ) -> None:
-    # Teasers whose pages answer 404 (one in German, which the summarizer does not take) and one
-    # with no text at all: each is an item of the digest all the same.
-    body = UNSUMMARIZED_FEED.format(base=server.base_url, padding="Weitere Gespräche folgen am Dienstag. " * 20)
+    # Teasers whose pages answer 404 (one in Thai, which the summarizer does not read yet) and
+    # one with no text at all: each is an item of the digest all the same.
+    body = UNSUMMARIZED_FEED.format(
+        base=server.base_url, padding="การเจรจาครั้งต่อไปจะมีขึ้นในวันอังคาร " * 20
+    )
     server.route("/quay.xml", Route(body.encode()))
     feed_id = await harness.add(server.url("/quay.xml"))
     report = await harness.ingestor.run_tick(now=T0)
@@ -393,10 +397,31 @@ async def test_articles_without_a_summary_still_reach_the_digest(
             session, chat, now=T0 + timedelta(minutes=5), window=timedelta(hours=48)
         )
     assert "Ferry strike ends after talks" in message
-    assert "Hafenfest abgesagt" in message and "Das Hafenfest in Kiel" in message
+    assert "งานเทศกาลท่าเรือถูกยกเลิก" in message and "งานเทศกาลท่าเรือในปีนี้" in message
     assert "Pier closed" in message
     # The description is cleaned of its markup and cut to the summary budget.
     assert "&lt;" not in message and "<p>" not in message
     assert "The ferry crews return" in message
-    fest = next(line for line in message.splitlines() if line.startswith("Das Hafenfest"))
+    fest = next(line for line in message.splitlines() if line.startswith("งานเทศกาลท่าเรือในปีนี้"))
     assert len(fest) <= DESCRIPTION_CHARS and fest.endswith("…")
+
+
+TAGGED_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Hafenblatt</title><link>{base}/</link>
+<language>de-DE</language><description>Hafen.</description>
+<item><title>Kurz</title><link>{base}/gone/kurz.html</link><guid>hb-1</guid>
+<description>Hotel in Berlin heute</description></item>
+</channel></rss>"""
+
+
+async def test_the_feed_language_reaches_the_stored_article(
+    harness: Harness, server: FeedServer
+) -> None:
+    # Too short to summarize or identify for certain ("Hotel in Berlin heute" reads as Dutch on
+    # its own): the feed's declared language is what the article is stored with.
+    server.route("/tagged.xml", Route(TAGGED_FEED.format(base=server.base_url).encode()))
+    await harness.add(server.url("/tagged.xml"))
+    report = await harness.ingestor.run_tick(now=T0)
+    assert (report.new, report.errors) == (1, 0)
+    [article] = await harness.articles()
+    assert article.language == "de"

@@ -60,6 +60,14 @@ GERMAN_STORY = (
     "Sommer über die Einzelheiten beraten, und der Bundestag wird im Herbst abstimmen."
 )
 
+# Thai: a language the summarizer does not read yet.
+THAI_STORY = (
+    "รัฐบาลไทยประกาศเมื่อวันจันทร์ว่าจะลงทุนในระบบรถไฟความเร็วสูงเพื่อเชื่อมต่อกรุงเทพมหานครกับภาคเหนือ "
+    "โครงการนี้คาดว่าจะแล้วเสร็จภายในปี 2030 และจะสร้างงานหลายพันตำแหน่ง "
+    "นายกรัฐมนตรีกล่าวว่าประชาชนจะเดินทางได้เร็วขึ้นและปลอดภัยมากขึ้น "
+    "ฝ่ายค้านเรียกร้องให้รัฐบาลเปิดเผยค่าใช้จ่ายทั้งหมดของโครงการก่อนการลงมติในรัฐสภา"
+)
+
 SHORT_STORY = "Markets rose on Monday as investors welcomed the news from the central bank today."
 
 # A company the model does not know, countries and their adjectives, a listed run of countries,

@@ -19,7 +19,7 @@ from summarizer import (
     english_pipeline,
     summarize,
 )
-from tests.summarizer.articles import GERMAN_STORY, HTML_STORY, SHORT_STORY, WIRE_STORY
+from tests.summarizer.articles import HTML_STORY, SHORT_STORY, THAI_STORY, WIRE_STORY
 
 
 def test_wire_story_digest() -> None:
@@ -44,7 +44,7 @@ def test_wire_story_digest() -> None:
     )
     assert not any(f.text in ("2027", "eight") for f in digest.figures)
     assert (digest.language, digest.method, digest.version) == (
-        "english",
+        "en",
         "news",
         SUMMARIZER_VERSION,
     )
@@ -95,15 +95,16 @@ def test_every_method_is_selectable_by_name(method: str) -> None:
         ("   \n\n ", EmptyTextError, "nothing to summarize: the text is empty"),
         (SHORT_STORY, TextTooShortError, "text too short to summarize: 14 words"),
         (
-            GERMAN_STORY,
+            THAI_STORY,
             UnsupportedLanguageError,
-            "only English text can be summarized; this looks like german",
+            "Thai is not supported yet; the story is stored and shown with its feed's description",
         ),
         ("<p>Video PlayerClose</p><p>KEY WORDS: none</p>", EmptyTextError, "nothing to summarize"),
         (
             " ".join(["Zqx vrp-4 kwt 88 jjb, mmr qtt 19; plo zzq."] * 12),
             UnsupportedLanguageError,
-            "only English text can be summarized; its language could not be recognised",
+            "Its language could not be recognised; the story is stored and shown with its feed's "
+            "description",
         ),
     ],
 )

@@ -11,7 +11,8 @@ import pytest
 
 from bot.commands.summarize import add_arguments, run
 from bot.settings import load_settings
-from tests.summarizer.articles import SHORT_STORY, WIRE_STORY
+from tests.summarizer.articles import SHORT_STORY, THAI_STORY, WIRE_STORY
+from tests.summarizer.foreign_articles import STORIES
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -35,8 +36,13 @@ def test_json_prints_one_object_per_input(story: Path, capsys: pytest.CaptureFix
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     record = json.loads(lines[0])
-    assert set(record) == {"input", "title", "sentences", "entities", "figures", "method"}
+    assert set(record) == {
+        "input", "title", "sentences", "entities", "figures", "method", "language",
+        "entity_source",
+    }  # fmt: skip
     assert record["input"] == str(story) and record["method"] == "news"
+    assert record["language"] == "en"
+    assert record["entity_source"].startswith("en_core_web_sm")  # or its PyPI re-upload
     assert len(record["sentences"]) == 2
     assert record["entities"][0] == {"text": "Marta Reis", "label": "person", "mentions": 5}
     assert set(record["figures"][0]) == {"text", "value", "unit", "about"}
@@ -50,7 +56,7 @@ def test_readable_digest_from_stdin(
     out = capsys.readouterr().out
     assert out.startswith("== Harbour city opens floating solar farm\n")
     assert "Entities: Marta Reis (person, 5)" in out
-    assert "(178 words, 1 min read; lead)" in out
+    assert "(178 words, 1 min read; en, lead)" in out
 
 
 def test_failures_are_one_line_each_and_the_rest_still_run(
@@ -78,6 +84,7 @@ def test_failures_are_one_line_each_and_the_rest_still_run(
         (("--method", "magic", "x.txt"), "invalid choice: 'magic'"),
         (("--sentences", "0", "x.txt"), "--sentences: must be at least 1, got 0"),
         (("--sentences", "abc", "x.txt"), "--sentences: must be a whole number, got 'abc'"),
+        (("--language", "klingon!", "x.txt"), "--language: must be an ISO 639-1 code"),
     ],
 )
 def test_bad_options_are_argument_errors(
@@ -98,3 +105,25 @@ def test_a_url_is_fetched_through_the_safe_fetcher(capsys: pytest.CaptureFixture
     record = json.loads(capsys.readouterr().out)
     assert record["input"] == url
     assert record["title"] and "North Bank" in " ".join(record["sentences"])
+
+
+def test_language_overrides_identification(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chinese = next(s for s in STORIES if s.code == "zh")
+    path = tmp_path / "zh.txt"
+    path.write_text(chinese.text, encoding="utf-8")
+    thai = tmp_path / "th.txt"
+    thai.write_text(THAI_STORY, encoding="utf-8")
+    assert run(parse("--language", "zh-CN", str(path)), SETTINGS) == 0
+    out = capsys.readouterr().out
+    assert "characters, 1 min read; zh, news)" in out
+    assert "12亿元" in out
+    # Named or identified, a language the summarizer does not read says so.
+    assert run(parse("--language", "th", str(path), str(thai)), SETTINGS) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"newsdigest: {path}: Thai is not supported yet; the story is stored and shown with its "
+        "feed's description",
+        f"newsdigest: {thai}: Thai is not supported yet; the story is stored and shown with its "
+        "feed's description",
+    ]
