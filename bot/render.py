@@ -41,9 +41,9 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("remove", "remove one of your sources", "/remove"),
     CommandHelp(
         "settings",
-        "digest schedule, length, entities and figures",
+        "digest schedule (daily, weekdays, weekly, several times), length, entities, figures",
         "/settings [schedule]",
-        "/settings daily 07:30",
+        "/settings weekly mon 08:00",
     ),
     CommandHelp("timezone", "your time zone", "/timezone ZONE", "/timezone Europe/Berlin"),
     CommandHelp("quiet", "quiet hours for alerts", "/quiet FROM-TO | off", "/quiet 22-07"),

@@ -207,6 +207,15 @@ def next_digest_time(schedule: str, timezone: str, *, after: datetime) -> dateti
     return next_run(_schedule(schedule), _zone(timezone), after)
 
 
+def _window(chat: Chat, options: DigestOptions) -> timedelta:
+    """How far back the chat's digest looks: the configured window, or longer when its schedule
+    waits longer between digests (a weekly digest covers its week)."""
+    try:
+        return max(options.window, _schedule(chat.digest_schedule).longest_gap())
+    except ScheduleError:
+        return options.window
+
+
 def digest_since(chat: Chat, *, now: datetime, window: timedelta) -> datetime:
     earliest = now - window
     return max(chat.last_digest_at, earliest) if chat.last_digest_at else earliest
@@ -286,7 +295,7 @@ async def _queue_batch(
             next_at = None
         feed_key = tuple(feeds.get(chat.id, ()))
         until = now - options.settle
-        since = min(digest_since(chat, now=until, window=options.window), until)
+        since = min(digest_since(chat, now=until, window=_window(chat, options)), until)
         style = DigestStyle.of(chat)
         key = (feed_key, since, style)
         if key not in items_for:
