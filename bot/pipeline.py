@@ -20,6 +20,7 @@ from jobs.ingest import Ingestor, TickReport
 from jobs.leadership import serve_role
 from jobs.notices import queue_feed_broken_notices
 from jobs.outbox import OutboxSender, RateLimiter
+from jobs.pause import resume_expired_pauses
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,11 @@ class Pipeline:
         return report
 
     async def digest_tick(self) -> DigestReport:
-        """Queue the digests that are due."""
+        """End the pauses whose time is up, then queue the digests that are due."""
+        resumed = await resume_expired_pauses(self.services.sessionmaker, now=utcnow())
+        if resumed:
+            log.info("pauses: %d ended", resumed)
+            self.wake_sender()
         report = await queue_due_digests(
             self.services.sessionmaker,
             options=digest_options(self.services.settings),

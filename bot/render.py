@@ -48,6 +48,13 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("timezone", "your time zone", "/timezone ZONE", "/timezone Europe/Berlin"),
     CommandHelp("quiet", "quiet hours for alerts", "/quiet FROM-TO | off", "/quiet 22-07"),
     CommandHelp(
+        "pause",
+        "no digests or alerts for a while; alerts then come as one list",
+        "/pause [3d | 12h]",
+        "/pause 3d",
+    ),
+    CommandHelp("resume", "end a pause now", "/resume"),
+    CommandHelp(
         "alert",
         "alert me when a story matches",
         "/alert QUERY",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import admin, alerts, basics, preferences, reading, sources
+from bot.handlers import admin, alerts, basics, pausing, preferences, reading, sources
 from bot.handlers.buttons import checks_buttons, stale_button
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ def register_handlers(app: BotApplication) -> None:
         "settings": preferences.settings,
         "timezone": preferences.timezone,
         "quiet": preferences.quiet,
+        "pause": pausing.pause,
+        "resume": pausing.resume,
         "alert": alerts.alert,
         "alerts": alerts.alerts,
         "summary": reading.summary,
