@@ -40,6 +40,11 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("mysources", "list your sources", "/mysources"),
     CommandHelp("remove", "remove one of your sources", "/remove"),
     CommandHelp(
+        "export",
+        "your sources as an OPML file; send me an .opml file to subscribe to its feeds",
+        "/export",
+    ),
+    CommandHelp(
         "settings",
         "digest schedule (daily, weekdays, weekly, several times), length, entities, figures",
         "/settings [schedule]",

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from jobs.opml import parse_opml
+from store import chats as chat_store
 from store import deliveries
 from store.models import Chat, DeliveryKind, utcnow
 from tests.bot.harness import Harness
@@ -121,3 +123,108 @@ async def test_in_a_group_only_admins_pause(harness: Harness) -> None:
     refused = await harness.emulator.wait_for_message(group.id)
     assert "Only this group's admins" in refused.text
     assert (await _chat(harness, group.id)).paused_at is None
+
+
+def _opml(*urls: str) -> bytes:
+    outlines = "".join(
+        f'<outline type="rss" text="Feed {n}" xmlUrl="{url}"/>' for n, url in enumerate(urls)
+    )
+    return (
+        '<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head>'
+        f'<body><outline text="News">{outlines}</outline></body></opml>'
+    ).encode()
+
+
+async def _sources(harness: Harness, chat_id: int) -> set[str]:
+    async with harness.services.sessionmaker() as session:
+        return {source.url for source in await chat_store.chat_sources(session, chat_id)}
+
+
+async def test_an_opml_file_subscribes_and_reports_each_feed(harness: Harness) -> None:
+    server = harness.server
+    user = harness.user("Importer")
+    await harness.ask(user, "/start world")
+    before = await _sources(harness, user.id)
+    assert server.url("/teaser.xml") in before
+    user.send_document(
+        _opml(
+            server.url("/teaser.xml"),  # already followed
+            server.url("/outlet-b.xml"),
+            server.url("/bench/feed/0.xml"),
+            server.url("/no-such-feed.xml"),
+            "ftp://files.example/feed.xml",
+            "http://10.0.0.5/feed.xml",
+        ),
+        file_name="subscriptions.opml",
+    )
+    await harness.emulator.wait_for_message(user.id, lambda m: "Reading 6 feeds" in m.text)
+    report = await harness.emulator.wait_for_message(
+        user.id, lambda m: "OPML import" in m.text, timeout=30
+    )
+    assert "2 added, 1 already there, 3 refused" in report.text
+    assert "Feed 4: I can only add http and https addresses" in report.text
+    assert "Feed 3:" in report.text and "404" in report.text
+    assert "this address is not allowed" in report.text and "NEWSDIGEST" not in report.text
+    after = await _sources(harness, user.id)
+    assert after - before == {server.url("/outlet-b.xml"), server.url("/bench/feed/0.xml")}
+    # The same file again adds nothing and fetches nothing already followed.
+    requested = len(server.paths_requested())
+    user.send_document(_opml(server.url("/outlet-b.xml")), file_name="again.xml")
+    again = await harness.emulator.wait_for_message(user.id, lambda m: "OPML import" in m.text)
+    assert "0 added, 1 already there, 0 refused" in again.text
+    assert len(server.paths_requested()) == requested
+
+
+async def test_opml_files_too_large_too_long_or_unreadable_are_refused_clearly(
+    harness: Harness,
+) -> None:
+    user = harness.user("Bulk")
+    limits = harness.services.settings.limits
+    downloads = len(harness.emulator.calls_to("getFile"))
+    user.send_document(b"<opml>" + b" " * limits.opml_max_bytes, file_name="huge.opml")
+    large = await harness.emulator.wait_for_message(user.id)
+    assert "larger than 1,000 kB" in large.text
+    assert len(harness.emulator.calls_to("getFile")) == downloads  # never downloaded
+    many = _opml(*(f"https://feeds.example/{n}.xml" for n in range(limits.opml_max_feeds + 1)))
+    user.send_document(many, file_name="many.opml")
+    long = await harness.emulator.wait_for_message(user.id)
+    assert (
+        f"lists {limits.opml_max_feeds + 1} feeds; I take at most {limits.opml_max_feeds}"
+        in long.text
+    )
+    user.send_document(b"not xml at all", file_name="broken.opml")
+    broken = await harness.emulator.wait_for_message(user.id)
+    assert "not valid XML" in broken.text
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml><body/></opml>'
+    user.send_document(bomb, file_name="bomb.opml")
+    refused = await harness.emulator.wait_for_message(user.id)
+    assert "forbidden XML" in refused.text
+    assert await _sources(harness, user.id) == set()
+
+
+async def test_export_sends_the_sources_as_an_opml_file_that_reads_back(harness: Harness) -> None:
+    user = harness.user("Exporter")
+    empty = await harness.ask(user, "/export")
+    assert "no sources to export" in empty.text
+    await harness.ask(user, "/start world")
+    user.send_command("/export")
+    sent = await harness.emulator.wait_for_message(user.id, lambda m: m.document is not None)
+    assert sent.document is not None and "2 sources as OPML" in sent.text
+    [_sent] = [
+        c for c in harness.emulator.calls_to("sendDocument") if c.params["chat_id"] == str(user.id)
+    ]
+    assert {outline.xml_url for outline in parse_opml(sent.document)} == await _sources(
+        harness, user.id
+    )
+    # Sent back, the file adds nothing new.
+    user.send_document(sent.document, file_name="newsdigest-sources.opml")
+    back = await harness.emulator.wait_for_message(user.id, lambda m: "OPML import" in m.text)
+    assert "0 added, 2 already there" in back.text
+
+
+async def test_in_a_group_only_admins_import(harness: Harness) -> None:
+    owner, member = harness.user("OpmlOwner"), harness.user("OpmlMember")
+    group = harness.emulator.create_group("Importers", members=[owner, member], admins=[owner])
+    member.send_document(_opml(harness.server.url("/atom.xml")), file_name="x.opml", chat=group)
+    refused = await harness.emulator.wait_for_message(group.id)
+    assert "Only this group's admins" in refused.text
