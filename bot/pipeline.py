@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Bot
 
@@ -21,6 +21,7 @@ from jobs.leadership import serve_role
 from jobs.notices import queue_feed_broken_notices
 from jobs.outbox import OutboxSender, RateLimiter
 from jobs.pause import resume_expired_pauses
+from store import feeds as feed_store
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ class Pipeline:
     ingestor: Ingestor
     matcher: AlertMatcher
     sender: OutboxSender | None
+    # One tick at a time in this process, so "fetch everything now" can wait for a running tick
+    # (which would otherwise set the feeds' next fetch after it and leave nothing due).
+    ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def wake_sender(self) -> None:
         if self.sender is not None:
@@ -43,7 +47,8 @@ class Pipeline:
 
     async def ingest_tick(self) -> TickReport:
         """Fetch the due feeds; new articles go to alert matching on the way."""
-        report = await self.ingestor.run_tick()
+        async with self.ingest_lock:
+            report = await self.ingestor.run_tick()
         if report.feeds:
             log.info(
                 "ingest: %d feeds, %d new, %d updated, %d unchanged, %d errors",
@@ -54,6 +59,13 @@ class Pipeline:
                 report.errors,
             )
         return report
+
+    async def ingest_everything_now(self) -> TickReport:
+        """Fetch every feed now, after any tick already running (the demo's ':news')."""
+        async with self.ingest_lock:
+            async with self.services.sessionmaker() as session, session.begin():
+                await feed_store.make_all_due(session, now=utcnow())
+            return await self.ingestor.run_tick()
 
     async def digest_tick(self) -> DigestReport:
         """End the pauses whose time is up, then queue the digests that are due."""
