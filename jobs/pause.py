@@ -139,7 +139,7 @@ async def _end_pause(session: AsyncSession, chat: Chat, *, now: datetime) -> Res
             session,
             chat_id=chat.id,
             kind=DeliveryKind.NOTICE,
-            item_key=f"away:{paused_at:%Y%m%dT%H%M%S}",
+            item_key=f"away:{paused_at:%Y%m%dT%H%M%S.%f}",
             payload={"text": render_away([row.payload for row in alerts]), "preview": False},
             now=now,
             not_before=quiet_hold(chat.id, chat.quiet_hours, chat.timezone, now),
