@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Bot
 
@@ -20,6 +20,8 @@ from jobs.ingest import Ingestor, TickReport
 from jobs.leadership import serve_role
 from jobs.notices import queue_feed_broken_notices
 from jobs.outbox import OutboxSender, RateLimiter
+from jobs.pause import resume_expired_pauses
+from store import feeds as feed_store
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,9 @@ class Pipeline:
     ingestor: Ingestor
     matcher: AlertMatcher
     sender: OutboxSender | None
+    # One tick at a time in this process, so "fetch everything now" can wait for a running tick
+    # (which would otherwise set the feeds' next fetch after it and leave nothing due).
+    ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def wake_sender(self) -> None:
         if self.sender is not None:
@@ -42,7 +47,8 @@ class Pipeline:
 
     async def ingest_tick(self) -> TickReport:
         """Fetch the due feeds; new articles go to alert matching on the way."""
-        report = await self.ingestor.run_tick()
+        async with self.ingest_lock:
+            report = await self.ingestor.run_tick()
         if report.feeds:
             log.info(
                 "ingest: %d feeds, %d new, %d updated, %d unchanged, %d errors",
@@ -54,8 +60,19 @@ class Pipeline:
             )
         return report
 
+    async def ingest_everything_now(self) -> TickReport:
+        """Fetch every feed now, after any tick already running (the demo's ':news')."""
+        async with self.ingest_lock:
+            async with self.services.sessionmaker() as session, session.begin():
+                await feed_store.make_all_due(session, now=utcnow())
+            return await self.ingestor.run_tick()
+
     async def digest_tick(self) -> DigestReport:
-        """Queue the digests that are due."""
+        """End the pauses whose time is up, then queue the digests that are due."""
+        resumed = await resume_expired_pauses(self.services.sessionmaker, now=utcnow())
+        if resumed:
+            log.info("pauses: %d ended", resumed)
+            self.wake_sender()
         report = await queue_due_digests(
             self.services.sessionmaker,
             options=digest_options(self.services.settings),

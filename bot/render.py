@@ -40,13 +40,25 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("mysources", "list your sources", "/mysources"),
     CommandHelp("remove", "remove one of your sources", "/remove"),
     CommandHelp(
+        "export",
+        "your sources as an OPML file; send me an .opml file to subscribe to its feeds",
+        "/export",
+    ),
+    CommandHelp(
         "settings",
-        "digest schedule, length, entities and figures",
+        "digest schedule (daily, weekdays, weekly, several times), length, entities, figures",
         "/settings [schedule]",
-        "/settings daily 07:30",
+        "/settings weekly mon 08:00",
     ),
     CommandHelp("timezone", "your time zone", "/timezone ZONE", "/timezone Europe/Berlin"),
     CommandHelp("quiet", "quiet hours for alerts", "/quiet FROM-TO | off", "/quiet 22-07"),
+    CommandHelp(
+        "pause",
+        "no digests or alerts for a while; alerts then come as one list",
+        "/pause [3d | 12h]",
+        "/pause 3d",
+    ),
+    CommandHelp("resume", "end a pause now", "/resume"),
     CommandHelp(
         "alert",
         "alert me when a story matches",

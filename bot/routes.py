@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import admin, alerts, basics, preferences, reading, sources
+from bot.handlers import admin, alerts, basics, opml, pausing, preferences, reading, sources
 from bot.handlers.buttons import checks_buttons, stale_button
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ def register_handlers(app: BotApplication) -> None:
         "settings": preferences.settings,
         "timezone": preferences.timezone,
         "quiet": preferences.quiet,
+        "pause": pausing.pause,
+        "resume": pausing.resume,
         "alert": alerts.alert,
         "alerts": alerts.alerts,
         "summary": reading.summary,
@@ -38,6 +40,7 @@ def register_handlers(app: BotApplication) -> None:
         "stats": admin.stats,
         "stop": admin.stop,
         "channel": admin.channel,
+        "export": opml.export,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
@@ -56,6 +59,14 @@ def register_handlers(app: BotApplication) -> None:
         app.add_handler(CallbackQueryHandler(checks_buttons(callback), pattern=pattern))
     app.add_handler(CallbackQueryHandler(stale_button))  # data none of our buttons carries
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, admin.group_migrated))
+    # An OPML file (before the caption handler below, which a captioned file would also match).
+    app.add_handler(
+        MessageHandler(
+            (filters.Document.FileExtension("opml") | filters.Document.FileExtension("xml"))
+            & NEW_MESSAGE,
+            opml.opml_file,
+        )
+    )
     # After every command above: anything else that looks like a command gets a hint.
     app.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGE, basics.unknown_command))
     # Links and long texts are summarized unasked only in private chats; in a group that would

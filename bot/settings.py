@@ -106,6 +106,9 @@ class Limits:
     alert_query_chars: int = 200
     sources_per_chat: int = 100
     summaries_per_minute: int = 5
+    # An OPML file sent to the bot: read at most this many bytes, take at most this many feeds.
+    opml_max_bytes: int = 1_000_000
+    opml_max_feeds: int = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +314,8 @@ _LIMITS: dict[str, Callable[[str, Any], Any]] = {
     "alert_query_chars": _parse_int(10),
     "sources_per_chat": _parse_int(1),
     "summaries_per_minute": _parse_int(1),
+    "opml_max_bytes": _parse_int(1_000),
+    "opml_max_feeds": _parse_int(1),
 }
 
 

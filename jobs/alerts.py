@@ -115,21 +115,30 @@ class AlertMatcher:
                     chat_id=chat.chat_id,
                     kind=DeliveryKind.ALERT,
                     item_key=alert_item_key(article),
-                    payload={"text": text, "preview": False},
+                    # Title, link and source too: a pause folds held alerts into one list.
+                    payload={
+                        "text": text,
+                        "preview": False,
+                        "title": shown.title,
+                        "url": shown.url,
+                        "source": shown.source,
+                    },
                     now=now,
-                    not_before=_quiet_until(chat, now),
+                    not_before=quiet_hold(chat.chat_id, chat.quiet_hours, chat.timezone, now),
                 )
                 queued += int(added)
             await alerting.mark_rules_matched(session, rule_ids, now)
         return queued
 
 
-def _quiet_until(chat: alerting.AlertAudience, now: datetime) -> datetime | None:
-    """Hold the alert until the chat's quiet hours end, if it is in them now."""
-    if not chat.quiet_hours:
+def quiet_hold(
+    chat_id: int, quiet_hours: str | None, timezone: str, now: datetime
+) -> datetime | None:
+    """Hold an alert until the chat's quiet hours end, if it is in them now."""
+    if not quiet_hours:
         return None
     try:
-        return quiet_until(parse_quiet_hours(chat.quiet_hours), parse_timezone(chat.timezone), now)
+        return quiet_until(parse_quiet_hours(quiet_hours), parse_timezone(timezone), now)
     except (QuietHoursError, TimezoneError) as exc:
-        log.warning("chat %s: stored quiet hours unusable: %s", chat.chat_id, exc)
+        log.warning("chat %s: stored quiet hours unusable: %s", chat_id, exc)
         return None

@@ -89,6 +89,8 @@ class DigestReport:
     chats: int = 0
     sent: int = 0
     empty: int = 0
+    # Due while paused: skipped, not composed, so nothing of it comes later as a flood.
+    paused: int = 0
     messages: int = 0
     compositions: int = 0
     errors: list[str] = field(default_factory=list)
@@ -207,6 +209,20 @@ def next_digest_time(schedule: str, timezone: str, *, after: datetime) -> dateti
     return next_run(_schedule(schedule), _zone(timezone), after)
 
 
+def is_paused(chat: Chat, now: datetime) -> bool:
+    """Whether /pause holds the chat's digests at ``now`` (an expired pause no longer does)."""
+    return chat.paused_at is not None and (chat.paused_until is None or chat.paused_until > now)
+
+
+def _window(chat: Chat, options: DigestOptions) -> timedelta:
+    """How far back the chat's digest looks: the configured window, or longer when its schedule
+    waits longer between digests (a weekly digest covers its week)."""
+    try:
+        return max(options.window, _schedule(chat.digest_schedule).longest_gap())
+    except ScheduleError:
+        return options.window
+
+
 def digest_since(chat: Chat, *, now: datetime, window: timedelta) -> datetime:
     earliest = now - window
     return max(chat.last_digest_at, earliest) if chat.last_digest_at else earliest
@@ -284,9 +300,13 @@ async def _queue_batch(
             # A bad stored value must not make the chat due forever: switch its digest off.
             report.errors.append(f"chat {chat.id}: {exc}")
             next_at = None
-        feed_key = tuple(feeds.get(chat.id, ()))
         until = now - options.settle
-        since = min(digest_since(chat, now=until, window=options.window), until)
+        if is_paused(chat, now):
+            report.paused += 1
+            digest_store.advance_schedule(chat, sent_at=until, next_at=next_at)
+            continue
+        feed_key = tuple(feeds.get(chat.id, ()))
+        since = min(digest_since(chat, now=until, window=_window(chat, options)), until)
         style = DigestStyle.of(chat)
         key = (feed_key, since, style)
         if key not in items_for:

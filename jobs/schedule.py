@@ -1,5 +1,9 @@
 """Digest schedules: when a chat wants its digest, in its own time zone, and the next such instant.
 
+A schedule is times of day (or every N hours) on chosen days of the week: every day, weekdays,
+weekends, one day a week (``weekly mon 08:00``) or a list (``mon,wed,fri 07:30``). The days are
+local calendar days in the chat's zone, so a weekly Monday 08:00 stays Monday 08:00 across DST.
+
 The database stores :meth:`Schedule.to_text` and the UTC instant :func:`next_run` returns
 (``next_digest_at``), so finding the chats that are due is one indexed query. Daylight-saving
 changes follow the rules in :mod:`jobs.local_time`: a daily 02:30 in Berlin comes once on the
@@ -8,6 +12,7 @@ spring-forward day (at 03:30 CEST) and once, not twice, on the autumn day.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
@@ -19,7 +24,7 @@ from jobs.local_time import (
     parse_clock_time,
     resolve_wall_clock,
 )
-from jobs.user_input import UserInputError
+from jobs.user_input import UserInputError, quoted
 
 MAX_TIMES_PER_DAY = 12
 _EVERY = re.compile(r"every\s+(\d{1,2})\s*(?:h|hrs?|hours?)", re.IGNORECASE)
@@ -27,6 +32,21 @@ _OFF_WORDS = frozenset({"off", "none", "never", "stop"})
 _DAILY_PREFIX = re.compile(r"(?:(?:twice\s+)?daily|every\s+day)(?:\s+at)?\s+|at\s+", re.IGNORECASE)
 _TIME_SEPARATOR = re.compile(r"\s*(?:,|\band\b|\s)\s*", re.IGNORECASE)
 _SPACED_MERIDIEM = re.compile(r"\s+(am|pm)\b", re.IGNORECASE)
+# A leading day word or range ("mon", "tuesday", "mon-fri", "weekdays"), then a separator.
+_DAY_WORD = re.compile(r"([a-z]+)(?:\s*-\s*([a-z]+))?(?:\s*,\s*|\s+and\s+|\s+|$)", re.IGNORECASE)
+_WEEKLY_PREFIX = re.compile(r"(?:weekly|every\s+week|on)(?:\s+on)?(?:\s+|$)", re.IGNORECASE)
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_ALIASES = {
+    **{name: day for day, name in enumerate(DAY_NAMES)},
+    **{name.lower(): day for day, name in enumerate(_FULL_DAY_NAMES)},
+    **{"tues": 1, "weds": 2, "thur": 3, "thurs": 3},
+}
+EVERY_DAY = frozenset(range(7))
+WEEKDAYS = frozenset(range(5))
+WEEKENDS = frozenset({5, 6})
+_DAY_GROUPS = {"weekdays": WEEKDAYS, "weekday": WEEKDAYS, "weekends": WEEKENDS, "weekend": WEEKENDS}
 
 
 class ScheduleError(UserInputError):
@@ -35,13 +55,17 @@ class ScheduleError(UserInputError):
 
 @dataclass(frozen=True)
 class Schedule:
-    """Off, daily at one or more local times, or every N hours of local wall time from midnight."""
+    """Off, at one or more local times, or every N hours of local wall time from midnight, on
+    ``days`` of the week (0 is Monday, as :meth:`date.weekday` counts)."""
 
     kind: Literal["off", "daily", "every"]
     times: tuple[time, ...] = ()
     every_hours: int = 0
+    days: frozenset[int] = EVERY_DAY
 
     def __post_init__(self) -> None:
+        if not self.days or not self.days <= EVERY_DAY:
+            raise ScheduleError("A schedule runs on at least one day of the week.")
         if self.kind == "daily" and not 1 <= len(self.times) <= MAX_TIMES_PER_DAY:
             raise ScheduleError(f"A daily schedule has 1 to {MAX_TIMES_PER_DAY} times.")
         if self.kind == "every" and not 1 <= self.every_hours <= 24:
@@ -52,13 +76,19 @@ class Schedule:
         return cls("off")
 
     @classmethod
-    def daily(cls, *times: time) -> Schedule:
-        """Daily at ``times`` (sorted and de-duplicated; seconds dropped)."""
-        return cls("daily", tuple(sorted({t.replace(second=0, microsecond=0) for t in times})))
+    def daily(cls, *times: time, days: frozenset[int] = EVERY_DAY) -> Schedule:
+        """At ``times`` (sorted and de-duplicated; seconds dropped) on ``days``."""
+        return cls(
+            "daily", tuple(sorted({t.replace(second=0, microsecond=0) for t in times})), days=days
+        )
 
     @classmethod
-    def every(cls, hours: int) -> Schedule:
-        return cls("every", every_hours=hours)
+    def weekly(cls, day: int, *times: time) -> Schedule:
+        return cls.daily(*times, days=frozenset({day}))
+
+    @classmethod
+    def every(cls, hours: int, *, days: frozenset[int] = EVERY_DAY) -> Schedule:
+        return cls("every", every_hours=hours, days=days)
 
     def local_times(self) -> tuple[time, ...]:
         """The wall-clock times of day at which a digest is due."""
@@ -68,45 +98,136 @@ class Schedule:
             return tuple(time(hour) for hour in range(0, 24, self.every_hours))
         return self.times
 
+    def longest_gap(self) -> timedelta:
+        """The longest wall-clock wait between two runs (a weekly digest waits 7 days), so a
+        digest can look back at least that far; an hour more covers a daylight-saving shift."""
+        if self.kind == "off":
+            return timedelta(0)
+        starts = sorted(
+            timedelta(days=day, hours=at.hour, minutes=at.minute)
+            for day in self.days
+            for at in self.local_times()
+        )
+        week = timedelta(days=7)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+        return max([*gaps, starts[0] + week - starts[-1]]) + timedelta(hours=1)
+
     def to_text(self) -> str:
-        """The stored form, read back by :func:`parse_schedule`: ``daily 08:00,18:00`` etc."""
+        """The stored form, read back by :func:`parse_schedule`: ``daily 08:00,18:00``,
+        ``weekly mon 08:00``, ``weekdays every 6h``... Every-day forms are those stored before
+        days existed, so rows written then read back unchanged."""
+        if self.kind == "off":
+            return "off"
         if self.kind == "every":
-            return f"every {self.every_hours}h"
-        if self.kind == "daily":
-            return "daily " + ",".join(map(format_clock_time, self.times))
-        return "off"
+            body = f"every {self.every_hours}h"
+        else:
+            body = ",".join(map(format_clock_time, self.times))
+        if self.days == EVERY_DAY:
+            return body if self.kind == "every" else f"daily {body}"
+        return f"{_days_text(self.days)} {body}"
 
     def describe(self) -> str:
-        """For people: ``daily at 08:00 and 18:00``, ``every 6 hours``, ``off``."""
+        """For people: ``daily at 08:00 and 18:00``, ``every Monday at 08:00``, ``off``."""
+        if self.kind == "off":
+            return "off"
         if self.kind == "every":
-            return "every hour" if self.every_hours == 1 else f"every {self.every_hours} hours"
-        if self.kind == "daily":
-            *rest, last = map(format_clock_time, self.times)
-            return "daily at " + (f"{', '.join(rest)} and {last}" if rest else last)
-        return "off"
+            body = "every hour" if self.every_hours == 1 else f"every {self.every_hours} hours"
+        else:
+            body = "at " + _and_list(list(map(format_clock_time, self.times)))
+        if self.days == EVERY_DAY:
+            return body if self.kind == "every" else f"daily {body}"
+        return f"{_days_description(self.days)} {body}"
+
+
+def _and_list(words: list[str]) -> str:
+    *rest, last = words
+    return f"{', '.join(rest)} and {last}" if rest else last
+
+
+def _days_text(days: frozenset[int]) -> str:
+    if days == WEEKDAYS:
+        return "weekdays"
+    if days == WEEKENDS:
+        return "weekends"
+    if len(days) == 1:
+        return "weekly " + DAY_NAMES[min(days)]
+    return ",".join(DAY_NAMES[day] for day in sorted(days))
+
+
+def _days_description(days: frozenset[int]) -> str:
+    if days in (WEEKDAYS, WEEKENDS):
+        return "on " + _days_text(days)
+    if len(days) == 1:
+        return "every " + _FULL_DAY_NAMES[min(days)]
+    return "on " + _and_list([_FULL_DAY_NAMES[day][:3] for day in sorted(days)])
+
+
+def _day_number(word: str) -> int | None:
+    return _DAY_ALIASES.get(word.lower())
+
+
+def _take_days(text: str) -> tuple[frozenset[int] | None, str]:
+    """Split leading days off a schedule: ``weekly mon 08:00`` gives ({0}, "08:00").
+
+    Returns ``None`` for the days when the text names none (every day).
+    """
+    rest = text
+    weekly = _WEEKLY_PREFIX.match(rest)
+    if weekly is not None:
+        rest = rest[weekly.end() :]
+    days: set[int] = set()
+    while rest:
+        found = _DAY_WORD.match(rest)
+        if found is None:
+            break
+        first, last = found[1].lower(), found[2]
+        if last is not None:
+            start, end = _day_number(first), _day_number(last)
+            if start is None or end is None:
+                raise ScheduleError(f"{quoted(found[0].strip())} is not a range of days. {_USAGE}")
+            # A range may wrap the week's end: fri-mon is Friday to Monday.
+            days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
+        elif first in _DAY_GROUPS:
+            days.update(_DAY_GROUPS[first])
+        elif (day := _day_number(first)) is not None:
+            days.add(day)
+        else:
+            break
+        rest = rest[found.end() :]
+    if weekly is not None and not days:
+        raise ScheduleError(f"Which day of the week? {_USAGE}")
+    return (frozenset(days) if days else None), rest.strip()
 
 
 def parse_schedule(text: str) -> Schedule:
-    """Read ``off``, ``daily 08:00``, ``08:00, 18:00``, ``twice daily 8am 6pm``, ``every 6h``..."""
+    """Read ``off``, ``daily 08:00``, ``08:00, 18:00``, ``twice daily 8am 6pm``, ``every 6h``,
+    ``weekly mon 08:00``, ``weekdays 07:30 12:00``, ``mon,wed,fri 8am``, ``sat-sun every 4h``..."""
     stripped = text.strip()
     if stripped.lower() in _OFF_WORDS:
         return Schedule.off()
+    named_days, stripped = _take_days(stripped)
+    days = named_days or EVERY_DAY
+    if not stripped and named_days is not None:
+        raise ScheduleError(f"At what time? {_USAGE}")
     if stripped.lower() == "hourly":
-        return Schedule.every(1)
+        return Schedule.every(1, days=days)
     every = _EVERY.fullmatch(stripped)
     if every is not None:
-        return Schedule.every(int(every[1]))
+        return Schedule.every(int(every[1]), days=days)
     times_text = _SPACED_MERIDIEM.sub(r"\1", _DAILY_PREFIX.sub("", stripped, count=1))
     parts = [part for part in _TIME_SEPARATOR.split(times_text) if part]
     if not parts:
         raise ScheduleError(_USAGE)
     try:
-        return Schedule.daily(*map(parse_clock_time, parts))
+        return Schedule.daily(*map(parse_clock_time, parts), days=days)
     except ClockTimeError as exc:
         raise ScheduleError(f"{exc} {_USAGE}") from exc
 
 
-_USAGE = "Examples: 'daily 08:00', 'daily 08:00, 18:00', 'every 6h', 'off'."
+_USAGE = (
+    "Examples: 'daily 08:00', 'daily 08:00, 18:00', 'weekly mon 08:00', 'weekdays 07:30', "
+    "'mon,wed,fri 08:00', 'every 6h', 'off'."
+)
 
 
 def next_run(schedule: Schedule, tz: tzinfo, after: datetime) -> datetime | None:
@@ -116,11 +237,14 @@ def next_run(schedule: Schedule, tz: tzinfo, after: datetime) -> datetime | None
     if schedule.kind == "off":
         return None
     today = after.astimezone(tz).date()
-    # From yesterday to two days ahead: a DST shift can move an instant across midnight, and
-    # resolved gap times need not be in wall-clock order, hence min() over all of them.
+    # From yesterday to eight days ahead (a weekly run is up to seven days off): a DST shift can
+    # move an instant across midnight, and resolved gap times need not be in wall-clock order,
+    # hence min() over all of them. The day is the local calendar day the run is planned for.
+    days = [today + timedelta(days=offset) for offset in range(-1, 9)]
     candidates = (
-        resolve_wall_clock(today + timedelta(days=offset), at, tz)
-        for offset in range(-1, 3)
+        resolve_wall_clock(day, at, tz)
+        for day in days
+        if day.weekday() in schedule.days
         for at in schedule.local_times()
     )
     return min(instant for instant in candidates if instant > after)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.discovery import discover_feed_urls
 from jobs.feeds import FeedError, NotAFeed, parse_feed
 from jobs.fetch.fetcher import SafeFetcher
+from store import chats as chat_store
+from store import feeds as feed_store
+
+# A scheme as RFC 3986 writes it; "example.org:8080/news" is a host and port, not a scheme.
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):(?!\d)", re.IGNORECASE)
 
 
 class SourceError(FeedError):
@@ -59,3 +68,53 @@ async def resolve_feed(fetcher: SafeFetcher, url: str, *, max_entries: int) -> R
         site_url=parsed.link,
         entries=len(parsed.entries),
     )
+
+
+def source_url(text: str) -> str:
+    """The address to fetch for what a user gave: https:// added when no scheme is written;
+    SourceError for any scheme but http and https."""
+    url = text.strip()
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return "https://" + url
+    if scheme[1].lower() not in ("http", "https"):
+        raise SourceError("I can only add http and https addresses")
+    return url
+
+
+@dataclass(frozen=True, slots=True)
+class AddedSource:
+    """A source subscribed: ``new`` is False when the chat already had it."""
+
+    feed_id: int
+    title: str
+    entries: int
+    new: bool
+
+
+async def add_source(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    fetcher: SafeFetcher,
+    chat_id: int,
+    url: str,
+    *,
+    max_entries: int,
+    poll_interval: int,
+    now: datetime,
+) -> AddedSource:
+    """Fetch ``url`` safely, store its feed and subscribe the chat (/add and OPML imports).
+
+    Raises FetchError or SourceError (FeedError) with a reason a user can act on.
+    """
+    resolved = await resolve_feed(fetcher, source_url(url), max_entries=max_entries)
+    async with sessionmaker() as session, session.begin():
+        feed, _ = await feed_store.add_feed(
+            session,
+            resolved.url,
+            now=now,
+            interval_seconds=poll_interval,
+            title=resolved.title,
+            added_by_chat_id=chat_id,
+        )
+        new = await chat_store.subscribe(session, chat_id, feed.id, now=now)
+    return AddedSource(feed.id, resolved.title, resolved.entries, new)

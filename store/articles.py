@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -152,3 +152,7 @@ async def lock_story_assignment(session: AsyncSession) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _STORY_LOCK_KEY})
+
+
+async def count_articles(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Article)) or 0)

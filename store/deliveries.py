@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import upsert_insert
 from store.models import AlertRule, Chat, Delivery, DeliveryKind, DeliveryStatus, Subscription
+from store.pausing import not_held
 
 # Alerts go before digests; notices (a feed broke) and summaries in between.
 PRIORITY = {
@@ -117,6 +118,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int) -> list
                 Delivery.status == DeliveryStatus.PENDING,
                 Delivery.next_attempt_at <= now,
                 Chat.active.is_(True),
+                not_held(),
             )
             .order_by(Delivery.priority, Delivery.next_attempt_at, Delivery.id)
             .limit(limit)
@@ -148,7 +150,7 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
     return await session.scalar(
         select(func.min(Delivery.next_attempt_at))
         .join(Chat, Chat.id == Delivery.chat_id)
-        .where(Delivery.status == DeliveryStatus.PENDING, Chat.active.is_(True))
+        .where(Delivery.status == DeliveryStatus.PENDING, Chat.active.is_(True), not_held())
     )
 
 

@@ -221,6 +221,10 @@ class Chat(Base):
     show_entities: Mapped[bool] = mapped_column(Boolean, default=True)
     show_figures: Mapped[bool] = mapped_column(Boolean, default=True)
     quiet_hours: Mapped[str | None] = mapped_column(String(32))
+    # /pause: set while paused (no digests, alerts held); paused_until empty means until /resume.
+    # The pause ends in the transaction that folds the held alerts into one message.
+    paused_at: Mapped[datetime | None]
+    paused_until: Mapped[datetime | None] = mapped_column(index=True)
     # For channels: the private chat of the admin who linked it with /channel.
     managed_by_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)

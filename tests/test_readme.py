@@ -24,3 +24,12 @@ def test_quick_start_has_exactly_two_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert _quick_start_commands()[1] in ci_lines
+
+
+def test_the_command_table_lists_every_command_of_help() -> None:
+    from bot.render import ADMIN_COMMANDS, COMMANDS
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Using the bot", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`/(\w+)", table))
+    assert {command.name for command in (*COMMANDS, *ADMIN_COMMANDS)} <= listed

@@ -20,6 +20,8 @@ from bot.demo.stories import OUTLETS
 from bot.demo.terminal import show_message
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SentMessage, User
 from bot.settings import CatalogFeed, Secret, Settings
+from jobs.opml import OpmlOutline, render_opml
+from store import articles as article_store
 from store import feeds as feed_store
 from store.models import utcnow
 
@@ -32,6 +34,7 @@ newsdigest demo: an emulated Telegram, three invented news sites on 127.0.0.1, t
 Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link, or a long text.
   !N       press button N of the last message with buttons
   :news    publish a breaking story (watch an alert arrive)
+  :opml [FILE]  send an OPML file to the bot (without FILE: one listing the demo's sites)
   :quit    leave (or Ctrl-D)
 """
 
@@ -68,16 +71,23 @@ async def seed(app: BotApplication) -> int:
                 title=item.title,
                 topic=item.topic,
             )
-    report = await runtime.pipeline.ingest_tick()
-    return report.new
+    # Counted in the database: the scheduler's first tick may be the one that fetches them.
+    await runtime.pipeline.ingest_everything_now()
+    async with runtime.services.sessionmaker() as session:
+        return await article_store.count_articles(session)
+
+
+def demo_opml(content: DemoContentServer) -> bytes:
+    """An OPML file as another feed reader would export it, listing the demo's sites."""
+    return render_opml(
+        OpmlOutline(content.feed_url(outlet.slug), outlet.title, None, outlet.topic)
+        for outlet in OUTLETS
+    )
 
 
 async def refetch_now(app: BotApplication) -> None:
     """Fetch every demo feed now rather than at its next turn."""
-    runtime = app.bot_data.runtime
-    async with runtime.services.sessionmaker() as session, session.begin():
-        await feed_store.make_all_due(session, now=utcnow())
-    await runtime.pipeline.ingest_tick()
+    await app.bot_data.runtime.pipeline.ingest_everything_now()
 
 
 class Conversation:
@@ -146,6 +156,20 @@ class Conversation:
         self.user.press_button(self._buttons_of, self._buttons[number - 1])
         return True
 
+    def send_file(self, argument: str, fallback: bytes) -> bool:
+        """Send the file at ``argument`` (or ``fallback`` when none is named) as a document."""
+        if not argument:
+            self.user.send_document(fallback, file_name="demo-sites.opml")
+            return True
+        path = Path(argument).expanduser()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.out.write(f"(cannot read {path}: {exc.strerror})\n")
+            return False
+        self.user.send_document(data, file_name=path.name)
+        return True
+
     def say(self, line: str) -> None:
         if line.startswith("/"):
             self.user.send_command(line)
@@ -200,6 +224,10 @@ async def run_demo(
                         out.write("(a breaking story was published; fetching…)\n")
                         await refetch_now(app)
                         await chat.settle(first_reply=10.0)
+                        continue
+                    if line == ":opml" or line.startswith(":opml "):
+                        if chat.send_file(line.removeprefix(":opml").strip(), demo_opml(content)):
+                            await chat.settle()
                         continue
                     if line.startswith("!") and line[1:].isdigit():
                         if chat.press(int(line[1:])):

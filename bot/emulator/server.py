@@ -25,6 +25,8 @@ DEFAULT_TOKEN = "123456:TEST-emulator-token-0123456789abcdef"  # noqa: S105 (not
 DEFAULT_LIMITS = FloodLimits()
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+# Bots may download files up to 20 MB with getFile (Bot API, "getFile").
+MAX_DOWNLOAD = 20 * 1024 * 1024
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -97,7 +99,6 @@ class BotApiEmulator(World):
         self.flood = FloodControl(limits, clock) if limits is not None else None
         self.host = host
         self.port = port
-        self.files: dict[str, bytes] = {}
         # When each message was admitted (as the flood buckets count), with flood control on or off.
         self.admitted: list[float] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
@@ -492,6 +493,8 @@ class BotApiEmulator(World):
         file_id = params.text("file_id") or ""
         if file_id not in self.files:
             raise bad_request("invalid file_id")
+        if len(self.files[file_id]) > MAX_DOWNLOAD:
+            raise bad_request("file is too big")
         return {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",

@@ -121,22 +121,50 @@ class User:
         **extra: Any,
     ) -> int:
         """Send a text message to the bot (or into ``chat``); returns the message id."""
-        where = chat or self.private_chat
+        fields: dict[str, Any] = {"text": text, **extra}
+        if entities:
+            fields["entities"] = entities
+        if reply_to is not None:
+            fields["reply_to_message"] = self.world.message_to_api(reply_to)
+        return self._push_message(chat or self.private_chat, fields)
+
+    def _push_message(self, where: Chat, fields: dict[str, Any]) -> int:
         message: dict[str, Any] = {
             "message_id": where.next_message_id(),
             "from": self.to_api(),
             "chat": where.to_api(),
             "date": int(time.time()),
-            "text": text,
-            **extra,
+            **fields,
         }
-        if entities:
-            message["entities"] = entities
-        if reply_to is not None:
-            message["reply_to_message"] = self.world.message_to_api(reply_to)
         where.reply_mark = len(where.messages)
         self.world.push_update("message", message)
         return int(message["message_id"])
+
+    def send_document(
+        self,
+        content: bytes,
+        *,
+        file_name: str,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        chat: Chat | None = None,
+    ) -> int:
+        """Send a file as Telegram does: the message carries its file id, name, type and size;
+        the bot downloads the content with getFile."""
+        file_id = f"user-document-{len(self.world.files) + 1}"
+        self.world.files[file_id] = content
+        document: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "file_size": len(content),
+        }
+        if mime_type:
+            document["mime_type"] = mime_type
+        fields: dict[str, Any] = {"document": document}
+        if caption:
+            fields["caption"] = caption
+        return self._push_message(chat or self.private_chat, fields)
 
     def send_command(self, command: str, *, chat: Chat | None = None) -> int:
         """Send ``/command args`` with the bot_command entity Telegram would attach."""
@@ -208,6 +236,8 @@ class World:
         self.allowed_updates: set[str] | None = None
         self.calls: list[ApiCall] = []
         self.callback_answers: dict[str, dict[str, Any] | None] = {}
+        # File contents by file id: what the bot sent, and documents users sent it.
+        self.files: dict[str, bytes] = {}
         self.query_ids = itertools.count(7_000_001)
         self._update_ids = itertools.count(1)
         self._user_ids = itertools.count(10_001)

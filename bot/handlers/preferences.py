@@ -31,6 +31,8 @@ SCHEDULES = (
     ("Daily 08:00", "daily 08:00"),
     ("08:00 + 18:00", "daily 08:00,18:00"),
     ("Every 6 h", "every 6h"),
+    ("Weekdays 08:00", "weekdays 08:00"),
+    ("Mondays 08:00", "weekly mon 08:00"),
 )
 
 # Every button the settings keyboard can send; anything else was not made by us.
@@ -60,7 +62,13 @@ def settings_keyboard(chat: Chat) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     mark(chat.digest_schedule == value, label), callback_data=f"set:sched:{value}"
                 )
-                for label, value in SCHEDULES[2:]
+                for label, value in SCHEDULES[2:4]
+            ],
+            [
+                InlineKeyboardButton(
+                    mark(chat.digest_schedule == value, label), callback_data=f"set:sched:{value}"
+                )
+                for label, value in SCHEDULES[4:]
             ],
             [
                 InlineKeyboardButton(
@@ -116,7 +124,7 @@ async def settings(update: Update, context: Context) -> None:
             await reply(
                 update,
                 context,
-                f"{escape(str(exc))}\nExamples: <code>/settings daily 07:30</code>, <code>/settings every 6h</code>, <code>/settings off</code>",
+                f"{escape(str(exc))}\nExamples: <code>/settings daily 07:30</code>, <code>/settings weekly mon 08:00</code>, <code>/settings weekdays 07:30 18:00</code>, <code>/settings every 6h</code>, <code>/settings off</code>",
             )
             return
         chat = await _apply_schedule(context, chat.id, schedule.to_text())

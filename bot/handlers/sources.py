@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -27,14 +26,12 @@ from bot.settings import CatalogFeed
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError
 from jobs.messages import escape
-from jobs.sources import resolve_feed
+from jobs.sources import SourceError, add_source, source_url
 from store import chats as chat_store
 from store import feeds as feed_store
 from store.models import utcnow
 
 PAGE_SIZE = 6
-# A scheme as RFC 3986 writes it; "example.org:8080/news" is a host and port, not a scheme.
-_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):(?!\d)", re.IGNORECASE)
 
 
 async def _catalog_feed_id(context: Context, item: CatalogFeed) -> int:
@@ -175,37 +172,32 @@ async def add(update: Update, context: Context) -> None:
             f"You have {personal} sources of your own, the most allowed ({limit}). /remove one first.",
         )
         return
-    scheme = _SCHEME.match(url)
-    if scheme is None:
-        url = "https://" + url
-    elif scheme[1].lower() not in ("http", "https"):
-        await reply(update, context, "I can only add http and https addresses.")
+    try:
+        url = source_url(url)
+    except SourceError as exc:
+        await reply(update, context, f"{escape(str(exc))}.")
         return
     await context.bot.send_chat_action(chat.id, "typing")
     try:
-        resolved = await resolve_feed(
-            services.fetcher, url, max_entries=services.settings.limits.max_entries_per_feed
+        added = await add_source(
+            services.sessionmaker,
+            services.fetcher,
+            chat.id,
+            url,
+            max_entries=services.settings.limits.max_entries_per_feed,
+            poll_interval=services.settings.poll_interval,
+            now=utcnow(),
         )
     except (FetchError, FeedError) as exc:
         await reply(update, context, f"I could not add that source: {escape(reader_reason(exc))}")
         return
-    async with services.sessionmaker() as session, session.begin():
-        feed, _ = await feed_store.add_feed(
-            session,
-            resolved.url,
-            now=utcnow(),
-            interval_seconds=services.settings.poll_interval,
-            title=resolved.title,
-            added_by_chat_id=chat.id,
-        )
-        new = await chat_store.subscribe(session, chat.id, feed.id, now=utcnow())
-    if not new:
-        await reply(update, context, f"You already follow <b>{escape(resolved.title)}</b>.")
+    if not added.new:
+        await reply(update, context, f"You already follow <b>{escape(added.title)}</b>.")
         return
     await reply(
         update,
         context,
-        f"✅ Added <b>{escape(resolved.title)}</b> ({resolved.entries} stories in its feed now). "
+        f"✅ Added <b>{escape(added.title)}</b> ({added.entries} stories in its feed now). "
         "What it has today counts as already seen; new stories come in your digests and alerts.",
     )
 

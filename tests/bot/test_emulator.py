@@ -303,3 +303,28 @@ async def test_application_polls_the_emulator_and_replies(emu: BotApiEmulator) -
         await app.shutdown()
     assert errors == []
     assert [call.method for call in emu.calls[:2]] == ["getMe", "deleteWebhook"]
+
+
+async def test_a_user_sends_a_document_the_bot_downloads(emu: BotApiEmulator, bot: Bot) -> None:
+    from bot.emulator.server import MAX_DOWNLOAD
+
+    reader = emu.create_user("R")
+    reader.send_document(
+        b"<opml/>", file_name="feeds.opml", mime_type="text/x-opml", caption="mine"
+    )
+    [update] = await bot.get_updates(timeout=0)
+    assert update.message is not None and update.message.document is not None
+    document = update.message.document
+    assert (document.file_name, document.mime_type, document.file_size) == (
+        "feeds.opml",
+        "text/x-opml",
+        7,
+    )
+    assert update.message.caption == "mine"
+    assert bytes(await (await document.get_file()).download_as_bytearray()) == b"<opml/>"
+    # Telegram lets bots download files up to 20 MB.
+    reader.send_document(b"x" * (MAX_DOWNLOAD + 1), file_name="huge.opml")
+    [_, big] = await bot.get_updates(timeout=0)
+    assert big.message is not None and big.message.document is not None
+    with pytest.raises(BadRequest, match="File is too big"):
+        await bot.get_file(big.message.document.file_id)

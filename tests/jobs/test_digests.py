@@ -72,11 +72,13 @@ async def _chat(
     session: AsyncSession, chat_id: int, feed_ids: list[int], **settings: object
 ) -> None:
     chat = Chat(
-        id=chat_id,
-        timezone="Europe/Berlin",
-        digest_schedule="daily 08:00",
-        next_digest_at=NOW,
-        **settings,
+        **{
+            "id": chat_id,
+            "timezone": "Europe/Berlin",
+            "digest_schedule": "daily 08:00",
+            "next_digest_at": NOW,
+            **settings,
+        }
     )
     session.add(chat)
     await session.flush()
@@ -306,3 +308,23 @@ async def test_the_autumn_night_brings_one_digest_not_two(
     async with sessionmaker() as session:
         chat = await session.get(Chat, 1)
     assert chat is not None and chat.next_digest_at == datetime(2026, 10, 26, 1, 30, tzinfo=UTC)
+
+
+async def test_a_weekly_digest_covers_its_week_beyond_the_usual_window(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, *_ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire], story="a", hours_ago=5 * 24, title="Monday's story")
+        await _article(session, 2, [wire], story="b", hours_ago=9 * 24, title="Old story")
+        # NOW is Sunday 08:00 in Berlin.
+        await _chat(session, 1, [wire], digest_schedule="weekly sun 08:00")
+        await _chat(session, 2, [wire])
+    await queue_due_digests(sessionmaker, now=NOW, options=DigestOptions(send_empty=True))
+    weekly, daily = (await _digests(sessionmaker))[1], (await _digests(sessionmaker))[2]
+    assert "Monday" in weekly[0] and "Old story" not in weekly[0]
+    # The daily chat keeps the 48-hour window.
+    assert "Monday" not in daily[0]
+    async with sessionmaker() as session:
+        chat = await session.get(Chat, 1)
+    assert chat is not None and chat.next_digest_at == NOW + timedelta(days=7)

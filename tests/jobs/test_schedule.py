@@ -50,6 +50,20 @@ def runs_per_local_day(
         ("every 6h", "every 6h", "every 6 hours"),
         ("every 12 hours", "every 12h", "every 12 hours"),
         ("hourly", "every 1h", "every hour"),
+        ("weekly mon 08:00", "weekly mon 08:00", "every Monday at 08:00"),
+        ("weekly on Monday at 8am", "weekly mon 08:00", "every Monday at 08:00"),
+        ("tuesday 18:00", "weekly tue 18:00", "every Tuesday at 18:00"),
+        ("weekdays 7:30, 12:00", "weekdays 07:30,12:00", "on weekdays at 07:30 and 12:00"),
+        ("mon-fri 07:30", "weekdays 07:30", "on weekdays at 07:30"),
+        ("sat and sun 9", "weekends 09:00", "on weekends at 09:00"),
+        (
+            "mon,wed,fri 8am 6pm",
+            "mon,wed,fri 08:00,18:00",
+            "on Mon, Wed and Fri at 08:00 and 18:00",
+        ),
+        ("fri-mon 09:00", "mon,fri,sat,sun 09:00", "on Mon, Fri, Sat and Sun at 09:00"),
+        ("weekdays every 6h", "weekdays every 6h", "on weekdays every 6 hours"),
+        ("mon-sun 08:00", "daily 08:00", "daily at 08:00"),
     ],
 )
 def test_schedules_read_store_and_describe(text: str, stored: str, described: str) -> None:
@@ -207,3 +221,71 @@ def test_a_daily_time_runs_exactly_once_on_every_local_day_of_a_year(zone: str, 
     per_day = runs_per_local_day(Schedule.daily(at), tz, date(2026, 1, 1), date(2026, 12, 31))
     counts = Counter(len(day_runs) for day_runs in per_day.values())
     assert counts == {1: 365}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("weekly 08:00", "Which day"),
+        ("weekly mon", "At what time"),
+        ("mon-someday 08:00", "not a range of days"),
+        ("weekdays teatime", "not a time of day"),
+    ],
+)
+def test_unreadable_days_are_refused_with_examples(text: str, message: str) -> None:
+    with pytest.raises(ScheduleError, match=message) as caught:
+        parse_schedule(text)
+    assert "weekly mon 08:00" in str(caught.value)
+
+
+def test_rows_stored_before_days_existed_read_back_as_every_day() -> None:
+    # The forms 0.x stored in chats.digest_schedule; they must keep their meaning unchanged.
+    for stored in ("daily 08:00", "daily 07:30,12:00,20:15", "every 6h", "every 1h", "off"):
+        schedule = parse_schedule(stored)
+        assert schedule.to_text() == stored
+        assert schedule.kind == "off" or schedule.days == frozenset(range(7))
+
+
+def test_the_longest_stored_form_fits_its_column() -> None:
+    from store.models import Chat
+
+    longest = Schedule.daily(*(time(hour) for hour in range(12)), days=frozenset(range(6)))
+    column = Chat.__table__.c.digest_schedule.type
+    assert len(longest.to_text()) <= column.length  # type: ignore[attr-defined]
+
+
+def test_weekly_runs_on_its_day_in_local_time_across_daylight_saving() -> None:
+    # Berlin: summer time ends Sunday 25 October 2026; Monday 08:00 moves from 06:00 to 07:00 UTC.
+    found = runs(Schedule.weekly(0, time(8)), BERLIN, utc(2026, 10, 13), utc(2026, 11, 3))
+    assert found == [utc(2026, 10, 19, 6), utc(2026, 10, 26, 7), utc(2026, 11, 2, 7)]
+    assert all(run.astimezone(BERLIN).weekday() == 0 for run in found)
+
+
+def test_weekly_in_the_spring_gap_runs_once_after_the_jump() -> None:
+    # Sunday 29 March 2026, 02:30 does not exist in Berlin: it runs at 03:30 CEST, once.
+    found = runs(Schedule.weekly(6, time(2, 30)), BERLIN, utc(2026, 3, 21), utc(2026, 4, 6))
+    assert found == [utc(2026, 3, 22, 1, 30), utc(2026, 3, 29, 1, 30), utc(2026, 4, 5, 0, 30)]
+
+
+def test_the_local_day_decides_not_the_utc_day() -> None:
+    # Monday 07:00 in Tokyo is Sunday 22:00 UTC.
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert next_run(Schedule.weekly(0, time(7)), tokyo, utc(2026, 6, 1)) == utc(2026, 6, 7, 22)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Santiago", "Australia/Lord_Howe"])
+def test_weekdays_run_once_on_each_weekday_of_a_year_and_never_at_weekends(zone: str) -> None:
+    tz = ZoneInfo(zone)
+    schedule = parse_schedule("weekdays 02:30")
+    per_day = runs_per_local_day(schedule, tz, date(2026, 1, 1), date(2026, 12, 31))
+    assert all(day.weekday() < 5 for day in per_day)
+    assert Counter(len(day_runs) for day_runs in per_day.values()) == {1: 261}
+
+
+def test_longest_gap_is_what_a_digest_must_look_back() -> None:
+    assert Schedule.weekly(0, time(8)).longest_gap() == timedelta(days=7, hours=1)
+    # Friday 18:00 to Monday 07:30.
+    assert parse_schedule("weekdays 07:30 18:00").longest_gap() == timedelta(
+        days=2, hours=14, minutes=30
+    )
+    assert Schedule.daily(time(8)).longest_gap() == timedelta(days=1, hours=1)

@@ -76,3 +76,33 @@ async def test_ensure_schema_upgrades_once_then_is_a_no_op(database_url: str) ->
             assert (await conn.execute(text("SELECT count(*) FROM chats"))).scalar_one() == 1
     finally:
         await engine.dispose()
+
+
+async def test_chats_from_before_pauses_keep_their_schedule_and_are_not_paused(
+    database_url: str,
+) -> None:
+    from jobs.schedule import parse_schedule
+
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0005")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO chats (id, type, timezone, digest_schedule, items_per_digest, summary_sentences, show_entities, show_figures, active, created_at) VALUES (7, 'private', 'Europe/Berlin', 'daily 08:00,18:00', 8, 2, true, true, true, CURRENT_TIMESTAMP)"
+                )
+            )
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    text("SELECT digest_schedule, paused_at, paused_until FROM chats WHERE id = 7")
+                )
+            ).one()
+        assert (row.paused_at, row.paused_until) == (None, None)
+        assert parse_schedule(row.digest_schedule).describe() == "daily at 08:00 and 18:00"
+        await migrate.downgrade(engine, "0005")
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM chats"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
