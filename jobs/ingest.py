@@ -76,6 +76,8 @@ class FeedOutcome:
     updated: int = 0
     not_modified: bool = False
     error: str | None = None
+    # Entries that could not be stored (each logged with its reason); the feed itself was read.
+    entry_errors: int = 0
     became_broken: bool = False
     new_articles: list[NewArticle] = field(default_factory=list)
 
@@ -87,6 +89,7 @@ class TickReport:
     updated: int = 0
     not_modified: int = 0
     errors: int = 0
+    entry_errors: int = 0
     outcomes: list[FeedOutcome] = field(default_factory=list)
 
     def add(self, outcome: FeedOutcome) -> None:
@@ -95,6 +98,7 @@ class TickReport:
         self.updated += outcome.updated
         self.not_modified += int(outcome.not_modified)
         self.errors += int(outcome.error is not None)
+        self.entry_errors += outcome.entry_errors
         self.outcomes.append(outcome)
 
 
@@ -297,8 +301,10 @@ class Ingestor:
             try:
                 await self._ingest_entry(feed, entry, at, outcome)
             except Exception:
-                # One bad entry must not cost the feed's other entries.
-                log.exception("feed %s: entry %s failed", feed.url, entry.guid)
+                # One bad entry must not cost the feed's other entries; it is counted, so the
+                # tick's summary never says "0 errors" over entries that were lost.
+                log.exception("feed %s: entry %s failed", feed.url, entry.guid[:200])
+                outcome.entry_errors += 1
         await self._record_success(feed, now, result.etag, result.last_modified, parsed)
         if outcome.new_articles and self.on_new_articles is not None:
             await self.on_new_articles(outcome.new_articles)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli import main
@@ -19,6 +20,7 @@ from jobs.fetch import FetchPolicy, SafeFetcher
 from jobs.ingest import MAX_BACKOFF
 from jobs.on_demand import fetch_article_page
 from jobs.summarizing import SummarizerPool
+from store.models import FeedEntry
 from tests.feedserver import FIXTURES, FeedServer, Route, loopback_only
 from tests.jobs.test_ingest import INTERVAL, T0, Harness
 
@@ -229,40 +231,72 @@ async def test_retry_after_is_capped_and_a_feed_that_stays_down_is_reported(
     assert now - T0 <= MAX_BACKOFF * 1.1 * 3
 
 
-@pytest.mark.parametrize(
-    ("header", "value"),
-    [
-        ("ETag", '"' + "e" * 600 + '"'),
-        ("Last-Modified", "Fri, 27 Nov 2026 08:00:00 GMT" + " " * 90 + "x"),
-    ],
-)
-async def test_an_overlong_validator_is_not_stored_and_the_next_fetch_is_unconditional(
-    harness: Harness, server: FeedServer, header: str, value: str
+# Past every column the schema had (VARCHAR 2048 at most) and past what a PostgreSQL btree
+# index holds in a row (about 2,700 bytes).
+_LONG = 3_000
+_FERRY_GUID = "gazette-2026-0412"
+_FERRY_LINK = "https://gazette.example/news/ferry-timetable?utm_source=rss&amp;utm_medium=feed"
+_FERRY_TITLE = "Council approves new ferry timetable"
+
+
+def _overlong(field: str) -> tuple[bytes, dict[str, str]]:
+    """rss2.xml with one field of its ferry entry (or one response header) far too long."""
+    body = (FIXTURES / "rss2.xml").read_text(encoding="utf-8")
+    headers: dict[str, str] = {}
+    if field == "etag":
+        headers["ETag"] = '"' + "e" * _LONG + '"'
+    elif field == "last_modified":
+        headers["Last-Modified"] = "Fri, 27 Nov 2026 08:00:00 GMT" + " " * _LONG + "x"
+    elif field == "author":
+        body = body.replace("Mara Lindqvist", "Harbour desk " * (_LONG // 13))
+    elif field == "guid":
+        body = body.replace(_FERRY_GUID, _FERRY_GUID + "-" + "g" * _LONG)
+    elif field == "link":
+        body = body.replace(_FERRY_LINK, _FERRY_LINK + "&amp;page=" + "p" * _LONG)
+    elif field == "title":
+        body = body.replace(_FERRY_TITLE, " ".join([_FERRY_TITLE] * (_LONG // 36)))
+    return body.encode(), headers
+
+
+async def _entry_count(harness: Harness) -> int:
+    async with harness.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(FeedEntry)) or 0)
+
+
+@pytest.mark.parametrize("field", ["etag", "last_modified", "author", "guid", "link", "title"])
+async def test_an_overlong_field_costs_no_entry_and_each_is_stored_once(
+    harness: Harness, server: FeedServer, field: str
 ) -> None:
-    server.route("/long.xml", Route(server.fixture("edited-v1.xml"), headers={header: value}))
-    healthy, feed_id = await _healthy_and(harness, server, "/long.xml")
-    report = await harness.ingestor.run_tick(now=T0)
-    assert report.errors == 0
+    body, headers = _overlong(field)
+    server.route("/long.xml", Route(body, headers=headers))
+    feed_id = await harness.add(server.url("/long.xml"))
+
+    first = await harness.ingestor.run_tick(now=T0)
+    again_at = (await harness.feed(feed_id)).next_due_at
+    second = await harness.ingestor.run_tick(now=again_at)
+
+    # All three entries stored the first time, none again, and the counts say so.
+    assert (first.new, first.errors, first.entry_errors) == (3, 0, 0)
+    assert (second.new, second.updated, second.errors, second.entry_errors) == (0, 0, 0, 0)
+    assert len(await harness.articles()) == 3 and await _entry_count(harness) == 3
     feed = await harness.feed(feed_id)
-    assert feed.last_error is None and (feed.etag, feed.last_modified) == (None, None)
-    assert {article.feed_id for article in await harness.articles()} >= {feed_id, *healthy}
-    await harness.ingestor.run_tick(now=feed.next_due_at)
-    [*_, again] = [r for r in server.requests if r.path == "/long.xml"]
-    assert "if-none-match" not in again.headers and "if-modified-since" not in again.headers
+    assert feed.consecutive_failures == 0 and feed.last_error is None
+    # Validators too long are not kept, so the second fetch was unconditional (and complete).
+    assert (feed.etag, feed.last_modified) == (None, None)
+    [*_, later] = [r for r in server.requests if r.path == "/long.xml"]
+    assert "if-none-match" not in later.headers and "if-modified-since" not in later.headers
 
-
-async def test_an_overlong_author_is_cut_to_its_column(
-    harness: Harness, server: FeedServer
-) -> None:
-    author = "Harbour desk " * 60
-    body = server.fixture("rss2.xml").replace(b"Mara Lindqvist", author.encode())
-    server.route("/author.xml", Route(body))
-    await harness.add(server.url("/author.xml"))
-    report = await harness.ingestor.run_tick(now=T0)
-    assert report.errors == 0
-    stored = {article.title: article for article in await harness.articles()}
-    ferry = stored["Council approves new ferry timetable"]
-    assert ferry.author == author[:500]
+    [ferry] = [a for a in await harness.articles() if a.guid and a.guid.startswith(_FERRY_GUID)]
+    # Identity fields whole, display fields cut to their columns.
+    assert ferry.guid == _FERRY_GUID + ("-" + "g" * _LONG if field == "guid" else "")
+    if field == "link":
+        assert ferry.canonical_url == (
+            "https://gazette.example/news/ferry-timetable?page=" + "p" * _LONG
+        )
+    if field == "author":
+        assert ferry.author == ("Harbour desk " * (_LONG // 13))[:500]
+    if field == "title":
+        assert ferry.title == " ".join([_FERRY_TITLE] * (_LONG // 36))[:1000]
 
 
 def test_ingest_once_among_broken_feeds_exits_0_and_feeds_list_gives_each_reason_in_a_line(
