@@ -26,11 +26,11 @@ from jobs.fetch.fetcher import SafeFetcher
 from jobs.on_demand import LinkError, fetch_article_page
 from jobs.stories import StorySignature, content_hash, pick_story, text_signature
 from jobs.summarizing import SummarizerPool
-from jobs.urls import canonicalize_url
+from jobs.urls import canonicalize_url, told_apart_by_fragment
 from store import alerting
 from store import articles as article_store
 from store import feeds as feed_store
-from store.models import Article, Feed, utcnow
+from store.models import Article, Feed, identity_hash, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -293,13 +293,16 @@ class Ingestor:
         if parsed.warning:
             log.info("feed %s parsed leniently: %s", feed.url, parsed.warning)
         started = time.monotonic()
+        by_fragment = told_apart_by_fragment(entry.link for entry in parsed.entries if entry.link)
         for entry in parsed.entries:
             # Each entry is stamped when its turn comes, not when the feed was fetched: page
             # fetches and summaries of the entries before it may take minutes, and digests
             # read by this stamp (see DigestOptions.settle).
             at = now + timedelta(seconds=time.monotonic() - started)
             try:
-                await self._ingest_entry(feed, entry, at, outcome)
+                await self._ingest_entry(
+                    feed, entry, at, outcome, keep_fragment=entry.link in by_fragment
+                )
             except Exception:
                 # One bad entry must not cost the feed's other entries; it is counted, so the
                 # tick's summary never says "0 errors" over entries that were lost.
@@ -363,7 +366,13 @@ class Ingestor:
             await self.on_feed_broken(feed.id, message)
 
     async def _ingest_entry(
-        self, feed: _ClaimedFeed, entry: FeedEntry, now: datetime, outcome: FeedOutcome
+        self,
+        feed: _ClaimedFeed,
+        entry: FeedEntry,
+        now: datetime,
+        outcome: FeedOutcome,
+        *,
+        keep_fragment: bool = False,
     ) -> None:
         entry_hash = content_hash(f"{entry.title}\n{entry.text}")
         async with self.sessionmaker() as session:
@@ -371,9 +380,16 @@ class Ingestor:
         if known is not None and known.entry_hash == entry_hash:
             return
 
-        text, page = await self._full_text(entry)
-        url = entry.link or feed.url
-        canonical = page.url if page is not None else canonicalize_url(url)
+        # A link told apart by its fragment is a route in one page that HTTP fetches whole (the
+        # fragment is never sent): that page is every item's, so neither its text nor its
+        # canonical URL is this item's.
+        text, page = await self._full_text(entry, fetch_page=not keep_fragment)
+        if page is not None:
+            canonical = page.url
+        elif entry.link:
+            canonical = canonicalize_url(entry.link, keep_fragment=keep_fragment)
+        else:
+            canonical = _linkless_url(feed.url, entry.guid)
         title = entry.title or (page.title if page else "") or ""
         if known is not None:
             # An edited entry: the article stays, what changed is refreshed.
@@ -428,11 +444,13 @@ class Ingestor:
                 )
             )
 
-    async def _full_text(self, entry: FeedEntry) -> tuple[str, ExtractedArticle | None]:
+    async def _full_text(
+        self, entry: FeedEntry, *, fetch_page: bool = True
+    ) -> tuple[str, ExtractedArticle | None]:
         """The entry's text, or the article page's when the entry is only a teaser."""
         text = entry.text
         page: ExtractedArticle | None = None
-        if self.options.fetch_full_text and entry.link and is_teaser(text):
+        if fetch_page and self.options.fetch_full_text and entry.link and is_teaser(text):
             page = await self._fetch_page(entry.link)
             if page is not None and len(page.text) > len(text):
                 text = page.text
@@ -593,6 +611,15 @@ async def _link(
         # Backlog is never alerted; anything else is owed to matching until its alerts are queued.
         alerts_pending=not feed.backlog,
     )
+
+
+def _linkless_url(feed_url: str, guid: str) -> str:
+    """The URL of an entry without a web link: the feed's, told apart by the entry's GUID.
+
+    The feed's address alone would make every such entry of the feed one article (the URL is
+    an article's identity); a fragment keeps the link opening the feed.
+    """
+    return canonicalize_url(f"{feed_url}#entry-{identity_hash(guid)[:16]}", keep_fragment=True)
 
 
 def _signature_or_none(text: str) -> StorySignature | None:

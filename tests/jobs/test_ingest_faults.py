@@ -428,3 +428,68 @@ async def test_a_page_in_a_legacy_charset_is_read_in_it(
         harness.ingestor.fetcher, server.url("/ru/ferry.html"), max_chars=10_000
     )
     assert "Паромы будут ходить чаще, Паромщики" in page.text
+
+
+async def _urls_by_title(harness: Harness) -> dict[str, str]:
+    return {article.title: article.canonical_url for article in await harness.articles()}
+
+
+async def _poll_twice(harness: Harness, feed_id: int) -> None:
+    first = await harness.ingestor.run_tick(now=T0)
+    second = await harness.ingestor.run_tick(now=(await harness.feed(feed_id)).next_due_at)
+    assert (first.errors, first.entry_errors, second.new, second.updated) == (0, 0, 0, 0)
+
+
+async def test_each_entry_gets_its_own_link_never_a_related_one(
+    harness: Harness, server: FeedServer
+) -> None:
+    feed_url = server.url("/faults/atom-several-links.xml")
+    await _poll_twice(harness, await harness.add(feed_url))
+    urls = await _urls_by_title(harness)
+    assert urls.pop("Council approves new ferry timetable") == server.url(
+        "/wire/ferry-timetable.html"
+    )
+    assert urls.pop("Lighthouse museum reopens after repairs") == server.url("/wire/museum.xhtml")
+    # Only a related link (and a urn: id): no page of its own, and no one else's either.
+    assert urls.pop("Crane repaired").startswith(feed_url + "#entry-")
+    assert urls == {}
+    requested = set(server.paths_requested())
+    assert "/wire/ferry-timetable.html" in requested
+    assert not requested & {
+        "/wire/parking-fees.html",
+        "/wire/petition.html",
+        "/wire/pier-closure.html",
+        "/wire/crane-history.html",
+    }
+
+
+async def test_items_told_apart_by_their_fragment_stay_apart(
+    harness: Harness, server: FeedServer
+) -> None:
+    await _poll_twice(harness, await harness.add(server.url("/faults/spa-fragments.xml")))
+    assert await _urls_by_title(harness) == {
+        "Ferry leaves on the new timetable": server.url("/lede/#s/123"),
+        "Parking fee rises at the terminal": server.url("/lede/#s/124"),
+        # Trackers still go; the route stays.
+        "Petitioners thank the council": server.url("/lede/#s/125"),
+        "Board: lost dog near the pier": server.url("/board/today#item-1"),
+        "Board: bicycle for sale": server.url("/board/today#item-2"),
+        # An anchor into a page of its own is dropped as before.
+        "Museum opening hours": server.url("/news/museum-hours"),
+    }
+    # The app's one page is no item's full text.
+    assert not any(path.startswith(("/lede", "/board")) for path in server.paths_requested())
+
+
+async def test_a_permalink_guid_is_the_link_and_other_guids_are_not(
+    harness: Harness, server: FeedServer
+) -> None:
+    feed_url = server.url("/faults/rss-permalink-guid.xml")
+    await _poll_twice(harness, await harness.add(feed_url))
+    urls = await _urls_by_title(harness)
+    assert urls.pop("Crane repaired") == server.url("/quay/crane-repaired")
+    assert urls.pop("Night ferry cancelled") == server.url("/quay/night-ferry")
+    # Without a link of their own, each is still its own article (not all the feed's URL).
+    linkless = set(urls.values())
+    assert len(linkless) == 2 and all(url.startswith(feed_url + "#entry-") for url in linkless)
+    assert "/quay/internal/4711" not in server.paths_requested()
