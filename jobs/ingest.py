@@ -30,7 +30,7 @@ from jobs.urls import canonicalize_url, told_apart_by_fragment
 from store import alerting
 from store import articles as article_store
 from store import feeds as feed_store
-from store.models import Article, Feed, identity_hash, utcnow
+from store.models import Article, DateSource, Feed, identity_hash, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -470,6 +470,7 @@ class Ingestor:
         now: datetime,
     ) -> tuple[Article, bool]:
         """Find the article this entry duplicates, or create it; returns (article, created)."""
+        published_at, date_source = publication_time(entry, page, now)
         hashed = content_hash(text) if text else None
         existing = await article_store.article_by_url(session, canonical)
         if existing is None and hashed is not None:
@@ -484,11 +485,8 @@ class Ingestor:
             title=title[:1000],
             # Display fields are cut to their columns (PostgreSQL refuses longer values).
             author=(entry.author or (page.author if page else None) or "")[:500] or None,
-            # RSS 1.0 and dc:date feeds give only "updated"; the fetch time is the last resort.
-            published_at=entry.published
-            or entry.updated
-            or (page.published if page else None)
-            or now,
+            published_at=published_at,
+            date_source=date_source,
             fetched_at=now,
             text=text,
             language=page.language if page else None,
@@ -611,6 +609,25 @@ async def _link(
         # Backlog is never alerted; anything else is owed to matching until its alerts are queued.
         alerts_pending=not feed.backlog,
     )
+
+
+def publication_time(
+    entry: FeedEntry, page: ExtractedArticle | None, fetched: datetime
+) -> tuple[datetime, DateSource]:
+    """The article's published time and where it came from, best source first.
+
+    RSS 1.0 and dc:date feeds give only "updated" (feedparser's name for dc:date); the fetch
+    time is the last resort, recorded as such so nobody mistakes it for a date the feed gave.
+    """
+    candidates = (
+        (entry.published, DateSource.PUBLISHED),
+        (entry.updated, DateSource.UPDATED),
+        (page.published if page else None, DateSource.PAGE),
+    )
+    for value, source in candidates:
+        if value is not None:
+            return value, source
+    return fetched, DateSource.FETCHED
 
 
 def _linkless_url(feed_url: str, guid: str) -> str:

@@ -104,6 +104,16 @@ class DeliveryKind(enum.StrEnum):
     NOTICE = "notice"
 
 
+class DateSource(enum.StrEnum):
+    """Where an article's ``published_at`` came from, best first: readers and digests order by
+    it, and a feed without dates gets the fetch time, which is only when we saw it."""
+
+    PUBLISHED = "published"  # the entry's published date (RSS pubDate, Atom published)
+    UPDATED = "updated"  # the entry's updated date (Atom updated, RSS 1.0 / dc:date)
+    PAGE = "page"  # the article page's own metadata
+    FETCHED = "fetched"  # none given: when ingestion first stored it
+
+
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -158,6 +168,15 @@ class Article(Base):
     title: Mapped[str] = mapped_column(String(1000), default="")
     author: Mapped[str | None] = mapped_column(String(500))
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Null for articles stored before the source was recorded (migration 0007).
+    date_source: Mapped[DateSource | None] = mapped_column(
+        Enum(
+            DateSource,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime | None]
     text: Mapped[str] = mapped_column(Text, default="")

@@ -20,7 +20,7 @@ from jobs.fetch import FetchPolicy, SafeFetcher
 from jobs.ingest import MAX_BACKOFF
 from jobs.on_demand import fetch_article_page
 from jobs.summarizing import SummarizerPool
-from store.models import FeedEntry
+from store.models import DateSource, FeedEntry
 from tests.feedserver import FIXTURES, FeedServer, Route, loopback_only
 from tests.jobs.test_ingest import INTERVAL, T0, Harness
 
@@ -353,30 +353,48 @@ def test_ingest_once_among_broken_feeds_exits_0_and_feeds_list_gives_each_reason
 async def test_entries_without_words_or_published_dates_are_stored(
     harness: Harness, server: FeedServer
 ) -> None:
-    body = b"""<?xml version="1.0" encoding="utf-8"?>
-<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
-  xmlns:dc="http://purl.org/dc/elements/1.1/">
-  <channel rdf:about="https://quay.example/"><title>Quay Notes</title>
-    <link>https://quay.example/</link><description>Notes</description></channel>
-  <item rdf:about="https://quay.example/dots">
-    <title>\xe2\x80\xa6</title><link>https://quay.example/dots</link>
-    <description>\xe2\x80\xa6</description><dc:date>2026-11-27T08:30:00Z</dc:date>
-  </item>
-  <item rdf:about="https://quay.example/crane">
-    <title>Crane repaired</title><link>https://quay.example/crane</link>
-    <description>The harbour crane works again after a week of repairs.</description>
-    <dc:date>2026-11-26T17:05:00Z</dc:date>
-  </item>
-</rdf:RDF>"""
-    server.route("/rdf.xml", Route(body))
-    await harness.add(server.url("/rdf.xml"))
+    await harness.add(server.url("/faults/rss1-dc-date.xml"))
     report = await harness.ingestor.run_tick(now=T0)
-    assert (report.new, report.errors) == (2, 0)
-    crane, dots = sorted(await harness.articles(), key=lambda article: article.canonical_url)
+    assert (report.new, report.errors, report.entry_errors) == (3, 0, 0)
+    crane, dots, tide = sorted(await harness.articles(), key=lambda article: article.canonical_url)
     assert dots.signature is None and dots.text == "…"
-    # The dc:date (feedparser's "updated") is the published time, not lost.
-    assert crane.published_at == datetime(2026, 11, 26, 17, 5, tzinfo=UTC)
-    assert dots.published_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+    # The dc:date (feedparser's "updated") is the published time, not lost, and said to be so.
+    assert (crane.published_at, crane.date_source) == (
+        datetime(2026, 11, 26, 17, 5, tzinfo=UTC),
+        DateSource.UPDATED,
+    )
+    assert (dots.published_at, dots.date_source) == (
+        datetime(2026, 11, 27, 8, 30, tzinfo=UTC),
+        DateSource.UPDATED,
+    )
+    # No date at all: when it was stored, recorded as only that.
+    assert (tide.published_at, tide.date_source) == (tide.fetched_at, DateSource.FETCHED)
+
+
+def test_articles_json_says_where_each_date_came_from(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    environ = {
+        "NEWSDIGEST_DATABASE_URL": database_url,
+        "NEWSDIGEST_DATA_DIR": str(tmp_path),
+        "NEWSDIGEST_FETCH_ALLOW": "127.0.0.1",
+    }
+    with FeedServer() as server:
+        for path in ("/faults/rss1-dc-date.xml", "/rss2.xml"):
+            assert main(["feeds", "add", server.url(path)], environ) == 0
+        assert main(["ingest", "--once"], environ) == 0
+    capsys.readouterr()
+    assert main(["articles", "--json", "--limit", "10"], environ) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    sources = {row["title"]: row["date_source"] for row in rows}
+    assert sources == {
+        "…": "updated",
+        "Crane repaired": "updated",
+        "Tide tables for December": "fetched",
+        "Council approves new ferry timetable": "published",
+        "Lighthouse museum reopens after repairs": "published",
+        "Item without a guid": "fetched",
+    }
 
 
 _RUSSIAN = " ".join(
@@ -430,22 +448,20 @@ async def test_a_page_in_a_legacy_charset_is_read_in_it(
     assert "Паромы будут ходить чаще, Паромщики" in page.text
 
 
-async def _urls_by_title(harness: Harness) -> dict[str, str]:
-    return {article.title: article.canonical_url for article in await harness.articles()}
-
-
-async def _poll_twice(harness: Harness, feed_id: int) -> None:
+async def _urls_after_two_polls(harness: Harness, feed_url: str) -> dict[str, str]:
+    """Each stored article's URL by title, after polling the feed twice with nothing lost."""
+    feed_id = await harness.add(feed_url)
     first = await harness.ingestor.run_tick(now=T0)
     second = await harness.ingestor.run_tick(now=(await harness.feed(feed_id)).next_due_at)
     assert (first.errors, first.entry_errors, second.new, second.updated) == (0, 0, 0, 0)
+    return {article.title: article.canonical_url for article in await harness.articles()}
 
 
 async def test_each_entry_gets_its_own_link_never_a_related_one(
     harness: Harness, server: FeedServer
 ) -> None:
     feed_url = server.url("/faults/atom-several-links.xml")
-    await _poll_twice(harness, await harness.add(feed_url))
-    urls = await _urls_by_title(harness)
+    urls = await _urls_after_two_polls(harness, feed_url)
     assert urls.pop("Council approves new ferry timetable") == server.url(
         "/wire/ferry-timetable.html"
     )
@@ -466,8 +482,7 @@ async def test_each_entry_gets_its_own_link_never_a_related_one(
 async def test_items_told_apart_by_their_fragment_stay_apart(
     harness: Harness, server: FeedServer
 ) -> None:
-    await _poll_twice(harness, await harness.add(server.url("/faults/spa-fragments.xml")))
-    assert await _urls_by_title(harness) == {
+    assert await _urls_after_two_polls(harness, server.url("/faults/spa-fragments.xml")) == {
         "Ferry leaves on the new timetable": server.url("/lede/#s/123"),
         "Parking fee rises at the terminal": server.url("/lede/#s/124"),
         # Trackers still go; the route stays.
@@ -485,8 +500,7 @@ async def test_a_permalink_guid_is_the_link_and_other_guids_are_not(
     harness: Harness, server: FeedServer
 ) -> None:
     feed_url = server.url("/faults/rss-permalink-guid.xml")
-    await _poll_twice(harness, await harness.add(feed_url))
-    urls = await _urls_by_title(harness)
+    urls = await _urls_after_two_polls(harness, feed_url)
     assert urls.pop("Crane repaired") == server.url("/quay/crane-repaired")
     assert urls.pop("Night ferry cancelled") == server.url("/quay/night-ferry")
     # Without a link of their own, each is still its own article (not all the feed's URL).
