@@ -25,7 +25,7 @@ import feedparser
 import feedparser.encodings
 from defusedxml import DefusedXmlException
 
-from jobs.plaintext import html_to_text
+from jobs.plaintext import html_to_text, without_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def parse_feed(
     entries = tuple(_entry(raw, url) for raw in raw_entries[:max_entries])
     feed = result.feed
     return ParsedFeed(
-        title=str(_get(feed, "title") or "").strip() or url,
+        title=_text(_get(feed, "title")).strip() or url,
         link=_absolute(url, _get(feed, "link")),
         version=result.version or "unknown",
         entries=entries,
@@ -198,7 +198,7 @@ def _web_link(base: str, link: object) -> str | None:
     """``link`` made absolute, if it is one a reader can open (http or https)."""
     if not isinstance(link, str) or not link.strip():
         return None
-    absolute = urljoin(base, link.strip())
+    absolute = urljoin(base, without_control_characters(link.strip()))
     return absolute if urlsplit(absolute).scheme.lower() in ("http", "https") else None
 
 
@@ -226,20 +226,25 @@ def own_link(raw: Any, feed_url: str) -> str | None:
     return None
 
 
+def _text(value: object) -> str:
+    """A string field of feedparser's as text we can store (see without_control_characters)."""
+    return without_control_characters(str(value or ""))
+
+
 def _entry(raw: Any, feed_url: str) -> FeedEntry:
     content = _get(raw, "content") or []
-    content_html = max((str(part.get("value") or "") for part in content), key=len, default="")
-    summary_html = str(_get(raw, "summary") or "")
+    content_html = max((_text(part.get("value")) for part in content), key=len, default="")
+    summary_html = _text(_get(raw, "summary"))
     link = own_link(raw, feed_url)
-    title = str(_get(raw, "title") or "").strip()
-    guid = _get(raw, "id") or link or _fallback_guid(feed_url, title, summary_html)
+    title = _text(_get(raw, "title")).strip()
+    guid = _text(_get(raw, "id")) or link or _fallback_guid(feed_url, title, summary_html)
     return FeedEntry(
-        guid=str(guid),
+        guid=guid,
         link=link,
         title=title,
         summary_html=summary_html,
         content_html=content_html if content_html != summary_html else "",
-        author=_get(raw, "author") or None,
+        author=_text(_get(raw, "author")) or None,
         published=_utc(_get(raw, "published_parsed")),
         updated=_utc(_get(raw, "updated_parsed")),
     )

@@ -471,6 +471,32 @@ async def test_a_page_in_a_legacy_charset_is_read_in_it(
     assert "Паромы будут ходить чаще, Паромщики" in page.text
 
 
+async def test_nul_and_other_control_characters_cost_no_entry(
+    harness: Harness, server: FeedServer
+) -> None:
+    # PostgreSQL refuses NUL in text; feedparser's lenient parser hands it on, raw or as &#0;.
+    body = (
+        (FIXTURES / "rss2.xml")
+        .read_bytes()
+        .replace(b"Harbour Gazette", b"Harbour&#0; Gazette")
+        .replace(b"Council approves", b"Council\x00 approves")
+        .replace(b"Mara Lindqvist", b"Mara&#0; Lindqvist\x0b")
+        .replace(b"gazette-2026-0412", b"gazette-2026-0412&#0;")
+        .replace(b"voted 9 to 2", b"voted 9\x00 to 2\x1f")
+    )
+    server.route("/nul.xml", Route(body))
+    feed_id = await harness.add(server.url("/nul.xml"))
+    first = await harness.ingestor.run_tick(now=T0)
+    second = await harness.ingestor.run_tick(now=(await harness.feed(feed_id)).next_due_at)
+    assert (first.new, first.errors, first.entry_errors) == (3, 0, 0)
+    assert (second.new, second.updated, second.errors, second.entry_errors) == (0, 0, 0, 0)
+    feed = await harness.feed(feed_id)
+    assert feed.title == "Harbour Gazette" and feed.last_error is None
+    [ferry] = [a for a in await harness.articles() if a.guid == "gazette-2026-0412"]
+    assert (ferry.title, ferry.author) == ("Council approves new ferry timetable", "Mara Lindqvist")
+    assert "\x00" not in ferry.text
+
+
 async def _urls_after_two_polls(harness: Harness, feed_url: str) -> dict[str, str]:
     """Each stored article's URL by title, after polling the feed twice with nothing lost."""
     feed_id = await harness.add(feed_url)
