@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 # Back-off after failures doubles the interval each time, up to this.
 MAX_BACKOFF = timedelta(hours=12)
+# How far ahead of the fetch an entry's date may be: a feed writing local time as UTC is off by
+# up to 14 hours; anything later is a wrong date, not news from tomorrow.
+FUTURE_TOLERANCE = timedelta(hours=24)
 # Jitter spreads feeds that share an interval so they are not all fetched in the same second.
 JITTER = 0.1
 
@@ -618,6 +621,8 @@ def publication_time(
 
     RSS 1.0 and dc:date feeds give only "updated" (feedparser's name for dc:date); the fetch
     time is the last resort, recorded as such so nobody mistakes it for a date the feed gave.
+    A date further ahead than :data:`FUTURE_TOLERANCE` is not believed: digests rank by
+    freshness, and an entry dated 2099 would head every digest for decades.
     """
     candidates = (
         (entry.published, DateSource.PUBLISHED),
@@ -625,7 +630,7 @@ def publication_time(
         (page.published if page else None, DateSource.PAGE),
     )
     for value, source in candidates:
-        if value is not None:
+        if value is not None and value <= fetched + FUTURE_TOLERANCE:
             return value, source
     return fetched, DateSource.FETCHED
 

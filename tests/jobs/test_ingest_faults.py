@@ -355,8 +355,10 @@ async def test_entries_without_words_or_published_dates_are_stored(
 ) -> None:
     await harness.add(server.url("/faults/rss1-dc-date.xml"))
     report = await harness.ingestor.run_tick(now=T0)
-    assert (report.new, report.errors, report.entry_errors) == (3, 0, 0)
-    crane, dots, tide = sorted(await harness.articles(), key=lambda article: article.canonical_url)
+    assert (report.new, report.errors, report.entry_errors) == (4, 0, 0)
+    crane, dots, regatta, tide = sorted(
+        await harness.articles(), key=lambda article: article.canonical_url
+    )
     assert dots.signature is None and dots.text == "…"
     # The dc:date (feedparser's "updated") is the published time, not lost, and said to be so.
     assert (crane.published_at, crane.date_source) == (
@@ -367,8 +369,12 @@ async def test_entries_without_words_or_published_dates_are_stored(
         datetime(2026, 11, 27, 8, 30, tzinfo=UTC),
         DateSource.UPDATED,
     )
-    # No date at all: when it was stored, recorded as only that.
+    # No date at all, or one nobody could believe: when it was stored, recorded as only that.
     assert (tide.published_at, tide.date_source) == (tide.fetched_at, DateSource.FETCHED)
+    assert (regatta.published_at, regatta.date_source) == (
+        regatta.fetched_at,
+        DateSource.FETCHED,
+    )
 
 
 def test_articles_json_says_where_each_date_came_from(
@@ -391,6 +397,7 @@ def test_articles_json_says_where_each_date_came_from(
         "…": "updated",
         "Crane repaired": "updated",
         "Tide tables for December": "fetched",
+        "Regatta entries open": "fetched",
         "Council approves new ferry timetable": "published",
         "Lighthouse museum reopens after repairs": "published",
         "Item without a guid": "fetched",
