@@ -18,14 +18,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import defusedxml.ElementTree
 import feedparser
 import feedparser.encodings
 from defusedxml import DefusedXmlException
 
-from jobs.plaintext import html_to_text
+from jobs.plaintext import html_to_text, without_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ _HTML_START = re.compile(
 # feedparser flags these on readable feeds (a declared charset that was wrong, a feed served as
 # text/html); nothing the user could act on.
 _HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+# The types an entry's own page may be served as (feedparser gives a link without one text/html).
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 class FeedError(Exception):
@@ -176,7 +178,7 @@ def parse_feed(
     entries = tuple(_entry(raw, url) for raw in raw_entries[:max_entries])
     feed = result.feed
     return ParsedFeed(
-        title=str(_get(feed, "title") or "").strip() or url,
+        title=_text(_get(feed, "title")).strip() or url,
         link=_absolute(url, _get(feed, "link")),
         version=result.version or "unknown",
         entries=entries,
@@ -196,20 +198,57 @@ def _absolute(base: str, link: str | None) -> str | None:
     return urljoin(base, link) if link else None
 
 
+def _web_link(base: str, link: object) -> str | None:
+    """``link`` made absolute, if it is one a reader can open (http or https)."""
+    if not isinstance(link, str) or not link.strip():
+        return None
+    absolute = urljoin(base, without_control_characters(link.strip()))
+    return absolute if urlsplit(absolute).scheme.lower() in ("http", "https") else None
+
+
+def own_link(raw: Any, feed_url: str) -> str | None:
+    """The entry's own web page: its first ``rel="alternate"`` link (an HTML one before others;
+    RSS ``<link>`` is one too), else its GUID when that is a permalink; never a related link.
+
+    Not feedparser's ``entry.link``: that is the *last* alternate link, and a link without
+    ``rel`` counts as alternate, so an ``<atom:link href>`` pointing at another story after the
+    item's own ``<link>`` becomes the item's link; and without any link it is the Atom id, which
+    is often a ``urn:`` or ``tag:`` name no browser opens.
+    """
+    alternates = [
+        link
+        for link in _get(raw, "links") or []
+        if link.get("rel", "alternate") == "alternate" and _web_link(feed_url, link.get("href"))
+    ]
+    html = [link for link in alternates if link.get("type", "text/html") in _HTML_TYPES]
+    if alternates:
+        return _web_link(feed_url, (html or alternates)[0].get("href"))
+    # feedparser's guidislink: an RSS guid without isPermaLink="false" (or an Atom id), seen
+    # before any link of the item.
+    if _get(raw, "guidislink"):
+        return _web_link(feed_url, _get(raw, "id"))
+    return None
+
+
+def _text(value: object) -> str:
+    """A string field of feedparser's as text we can store (see without_control_characters)."""
+    return without_control_characters(str(value or ""))
+
+
 def _entry(raw: Any, feed_url: str) -> FeedEntry:
     content = _get(raw, "content") or []
-    content_html = max((str(part.get("value") or "") for part in content), key=len, default="")
-    summary_html = str(_get(raw, "summary") or "")
-    link = _absolute(feed_url, _get(raw, "link"))
-    title = str(_get(raw, "title") or "").strip()
-    guid = _get(raw, "id") or link or _fallback_guid(feed_url, title, summary_html)
+    content_html = max((_text(part.get("value")) for part in content), key=len, default="")
+    summary_html = _text(_get(raw, "summary"))
+    link = own_link(raw, feed_url)
+    title = _text(_get(raw, "title")).strip()
+    guid = _text(_get(raw, "id")) or link or _fallback_guid(feed_url, title, summary_html)
     return FeedEntry(
-        guid=str(guid),
+        guid=guid,
         link=link,
         title=title,
         summary_html=summary_html,
         content_html=content_html if content_html != summary_html else "",
-        author=_get(raw, "author") or None,
+        author=_text(_get(raw, "author")) or None,
         published=_utc(_get(raw, "published_parsed")),
         updated=_utc(_get(raw, "updated_parsed")),
     )

@@ -26,16 +26,19 @@ from jobs.fetch.fetcher import SafeFetcher
 from jobs.on_demand import LinkError, fetch_article_page
 from jobs.stories import StorySignature, content_hash, pick_story, text_signature
 from jobs.summarizing import SummarizerPool
-from jobs.urls import canonicalize_url
+from jobs.urls import canonicalize_url, told_apart_by_fragment
 from store import alerting
 from store import articles as article_store
 from store import feeds as feed_store
-from store.models import Article, Feed, utcnow
+from store.models import Article, DateSource, Feed, identity_hash, utcnow
 
 log = logging.getLogger(__name__)
 
 # Back-off after failures doubles the interval each time, up to this.
 MAX_BACKOFF = timedelta(hours=12)
+# How far ahead of the fetch an entry's date may be: a feed writing local time as UTC is off by
+# up to 14 hours; anything later is a wrong date, not news from tomorrow.
+FUTURE_TOLERANCE = timedelta(hours=24)
 # Jitter spreads feeds that share an interval so they are not all fetched in the same second.
 JITTER = 0.1
 
@@ -76,6 +79,8 @@ class FeedOutcome:
     updated: int = 0
     not_modified: bool = False
     error: str | None = None
+    # Entries that could not be stored (each logged with its reason); the feed itself was read.
+    entry_errors: int = 0
     became_broken: bool = False
     new_articles: list[NewArticle] = field(default_factory=list)
 
@@ -87,6 +92,7 @@ class TickReport:
     updated: int = 0
     not_modified: int = 0
     errors: int = 0
+    entry_errors: int = 0
     outcomes: list[FeedOutcome] = field(default_factory=list)
 
     def add(self, outcome: FeedOutcome) -> None:
@@ -95,6 +101,7 @@ class TickReport:
         self.updated += outcome.updated
         self.not_modified += int(outcome.not_modified)
         self.errors += int(outcome.error is not None)
+        self.entry_errors += outcome.entry_errors
         self.outcomes.append(outcome)
 
 
@@ -289,16 +296,26 @@ class Ingestor:
         if parsed.warning:
             log.info("feed %s parsed leniently: %s", feed.url, parsed.warning)
         started = time.monotonic()
+        by_fragment = told_apart_by_fragment(entry.link for entry in parsed.entries if entry.link)
         for entry in parsed.entries:
             # Each entry is stamped when its turn comes, not when the feed was fetched: page
             # fetches and summaries of the entries before it may take minutes, and digests
             # read by this stamp (see DigestOptions.settle).
             at = now + timedelta(seconds=time.monotonic() - started)
             try:
-                await self._ingest_entry(feed, entry, at, outcome, parsed.language)
+                await self._ingest_entry(
+                    feed,
+                    entry,
+                    at,
+                    outcome,
+                    parsed.language,
+                    keep_fragment=entry.link in by_fragment,
+                )
             except Exception:
-                # One bad entry must not cost the feed's other entries.
-                log.exception("feed %s: entry %s failed", feed.url, entry.guid)
+                # One bad entry must not cost the feed's other entries; it is counted, so the
+                # tick's summary never says "0 errors" over entries that were lost.
+                log.exception("feed %s: entry %s failed", feed.url, entry.guid[:200])
+                outcome.entry_errors += 1
         await self._record_success(feed, now, result.etag, result.last_modified, parsed)
         if outcome.new_articles and self.on_new_articles is not None:
             await self.on_new_articles(outcome.new_articles)
@@ -363,6 +380,8 @@ class Ingestor:
         now: datetime,
         outcome: FeedOutcome,
         feed_language: str | None = None,
+        *,
+        keep_fragment: bool = False,
     ) -> None:
         entry_hash = content_hash(f"{entry.title}\n{entry.text}")
         async with self.sessionmaker() as session:
@@ -370,9 +389,16 @@ class Ingestor:
         if known is not None and known.entry_hash == entry_hash:
             return
 
-        text, page = await self._full_text(entry)
-        url = entry.link or feed.url
-        canonical = page.url if page is not None else canonicalize_url(url)
+        # A link told apart by its fragment is a route in one page that HTTP fetches whole (the
+        # fragment is never sent): that page is every item's, so neither its text nor its
+        # canonical URL is this item's.
+        text, page = await self._full_text(entry, fetch_page=not keep_fragment)
+        if page is not None:
+            canonical = page.url
+        elif entry.link:
+            canonical = canonicalize_url(entry.link, keep_fragment=keep_fragment)
+        else:
+            canonical = _linkless_url(feed.url, entry.guid)
         title = entry.title or (page.title if page else "") or ""
         # The page's <html lang> (or its identified language) first, then the feed's tag.
         hints = (page.language if page else None, feed_language)
@@ -432,11 +458,13 @@ class Ingestor:
                 )
             )
 
-    async def _full_text(self, entry: FeedEntry) -> tuple[str, ExtractedArticle | None]:
+    async def _full_text(
+        self, entry: FeedEntry, *, fetch_page: bool = True
+    ) -> tuple[str, ExtractedArticle | None]:
         """The entry's text, or the article page's when the entry is only a teaser."""
         text = entry.text
         page: ExtractedArticle | None = None
-        if self.options.fetch_full_text and entry.link and is_teaser(text):
+        if fetch_page and self.options.fetch_full_text and entry.link and is_teaser(text):
             page = await self._fetch_page(entry.link)
             if page is not None and len(page.text) > len(text):
                 text = page.text
@@ -457,6 +485,7 @@ class Ingestor:
         now: datetime,
     ) -> tuple[Article, bool]:
         """Find the article this entry duplicates, or create it; returns (article, created)."""
+        published_at, date_source = publication_time(entry, page, now)
         hashed = content_hash(text) if text else None
         existing = await article_store.article_by_url(session, canonical)
         if existing is None and hashed is not None:
@@ -471,11 +500,8 @@ class Ingestor:
             title=title[:1000],
             # Display fields are cut to their columns (PostgreSQL refuses longer values).
             author=(entry.author or (page.author if page else None) or "")[:500] or None,
-            # RSS 1.0 and dc:date feeds give only "updated"; the fetch time is the last resort.
-            published_at=entry.published
-            or entry.updated
-            or (page.published if page else None)
-            or now,
+            published_at=published_at,
+            date_source=date_source,
             fetched_at=now,
             text=text,
             language=language,
@@ -614,6 +640,36 @@ async def _link(
         # Backlog is never alerted; anything else is owed to matching until its alerts are queued.
         alerts_pending=not feed.backlog,
     )
+
+
+def publication_time(
+    entry: FeedEntry, page: ExtractedArticle | None, fetched: datetime
+) -> tuple[datetime, DateSource]:
+    """The article's published time and where it came from, best source first.
+
+    RSS 1.0 and dc:date feeds give only "updated" (feedparser's name for dc:date); the fetch
+    time is the last resort, recorded as such so nobody mistakes it for a date the feed gave.
+    A date further ahead than :data:`FUTURE_TOLERANCE` is not believed: digests rank by
+    freshness, and an entry dated 2099 would head every digest for decades.
+    """
+    candidates = (
+        (entry.published, DateSource.PUBLISHED),
+        (entry.updated, DateSource.UPDATED),
+        (page.published if page else None, DateSource.PAGE),
+    )
+    for value, source in candidates:
+        if value is not None and value <= fetched + FUTURE_TOLERANCE:
+            return value, source
+    return fetched, DateSource.FETCHED
+
+
+def _linkless_url(feed_url: str, guid: str) -> str:
+    """The URL of an entry without a web link: the feed's, told apart by the entry's GUID.
+
+    The feed's address alone would make every such entry of the feed one article (the URL is
+    an article's identity); a fragment keeps the link opening the feed.
+    """
+    return canonicalize_url(f"{feed_url}#entry-{identity_hash(guid)[:16]}", keep_fragment=True)
 
 
 def _signature_or_none(text: str) -> StorySignature | None:

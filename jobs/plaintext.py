@@ -11,6 +11,16 @@ from summarizer.cleaning import strip_html
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 _WORDS = re.compile(r"\w+")
+# The C0 controls XML 1.0 forbids (all but tab, line feed and carriage return); feedparser's
+# lenient parser passes them through, even from "&#0;".
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def without_control_characters(text: str) -> str:
+    """``text`` without NUL and the other C0 controls: PostgreSQL refuses NUL in any text
+    column (the entry would be lost on every poll there, and stored on SQLite), and none of
+    them is anything a reader could see."""
+    return _CONTROL_CHARACTERS.sub("", text)
 
 
 def html_to_text(html: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 # Hand-written rather than courlan's ``clean_url``: courlan's tracker pattern also drops
@@ -16,13 +18,16 @@ _TRACKING = re.compile(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def canonicalize_url(url: str, *, canonical_hint: str | None = None) -> str:
+def canonicalize_url(
+    url: str, *, canonical_hint: str | None = None, keep_fragment: bool = False
+) -> str:
     """The identity of an article URL.
 
     ``canonical_hint`` is the page's ``<link rel="canonical">``; when it is an http(s) URL
     (relative ones resolve against ``url``) it replaces ``url``. Then: scheme and host
-    lower-cased, default port and fragment dropped, tracking parameters (``utm_*``, ``fbclid``,
-    ``gclid``, ...) removed, other parameters kept in their order, empty path made ``/``.
+    lower-cased, default port and fragment dropped (kept with ``keep_fragment``, see
+    :func:`told_apart_by_fragment`), tracking parameters (``utm_*``, ``fbclid``, ``gclid``, ...)
+    removed, other parameters kept in their order, empty path made ``/``.
     """
     chosen = url.strip()
     if canonical_hint and canonical_hint.strip():
@@ -50,4 +55,28 @@ def canonicalize_url(url: str, *, canonical_hint: str | None = None) -> str:
         for piece in parts.query.split("&")
         if piece and not _TRACKING.match(unquote_plus(piece.split("=", 1)[0]))
     )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    fragment = parts.fragment if keep_fragment else ""
+    return urlunsplit((scheme, netloc, parts.path or "/", query, fragment))
+
+
+def told_apart_by_fragment(links: Iterable[str]) -> frozenset[str]:
+    """Of one feed's item links, those whose fragment is part of their identity.
+
+    Usually a fragment only points into a page (``#comments``) and is dropped. It is the item's
+    identity when it is a single-page app's route (it has a ``/`` or starts with ``!``:
+    ``…/lede/#s/123``, ``#!/story/9``), or when items of the feed differ only in it: merging those
+    would show one item's link for another's story.
+    """
+    by_page: defaultdict[str, set[str]] = defaultdict(set)
+    kept: set[str] = set()
+    for link in links:
+        fragment = urlsplit(link).fragment
+        if not fragment:
+            continue
+        if "/" in fragment or fragment.startswith("!"):
+            kept.add(link)
+        by_page[canonicalize_url(link)].add(link)
+    for same_page in by_page.values():
+        if len(same_page) > 1:
+            kept.update(same_page)
+    return frozenset(kept)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from store.database import upsert_insert
-from store.models import Article, FeedEntry, StoryBand, Summary
+from store.models import Article, FeedEntry, StoryBand, Summary, identity_hash
 
 
 async def entry_for_guid(session: AsyncSession, feed_id: int, guid: str) -> FeedEntry | None:
@@ -20,12 +20,14 @@ async def entry_for_guid(session: AsyncSession, feed_id: int, guid: str) -> Feed
     return await session.scalar(
         select(FeedEntry)
         .options(selectinload(FeedEntry.article))
-        .where(FeedEntry.feed_id == feed_id, FeedEntry.guid == guid)
+        .where(FeedEntry.feed_id == feed_id, FeedEntry.guid_hash == identity_hash(guid))
     )
 
 
 async def article_by_url(session: AsyncSession, canonical_url: str) -> Article | None:
-    return await session.scalar(select(Article).where(Article.canonical_url == canonical_url))
+    return await session.scalar(
+        select(Article).where(Article.url_hash == identity_hash(canonical_url))
+    )
 
 
 async def article_by_content_hash(session: AsyncSession, content_hash: str) -> Article | None:
@@ -51,6 +53,7 @@ async def link_entry(
     statement = upsert_insert(session)(FeedEntry).values(
         feed_id=feed_id,
         guid=guid,
+        guid_hash=identity_hash(guid),
         article_id=article_id,
         entry_hash=entry_hash,
         seen_at=now,
@@ -58,7 +61,7 @@ async def link_entry(
     )
     await session.execute(
         statement.on_conflict_do_update(
-            index_elements=["feed_id", "guid"],
+            index_elements=["feed_id", "guid_hash"],
             set_={"article_id": statement.excluded.article_id, "entry_hash": entry_hash},
         )
     )

@@ -128,7 +128,8 @@ async def record_fetch_success(
     if title:
         values["title"] = title[:500]
     if site_url:
-        values["site_url"] = site_url[:2048]
+        # A link cut short leads nowhere: one too long for its column is left out instead.
+        values["site_url"] = _whole_or_none(site_url, Feed.site_url.type.length)
     await session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
 
 

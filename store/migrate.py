@@ -50,15 +50,36 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 async def _migrate(
     engine: AsyncEngine, step: Callable[[Config, str], None], revision: str
 ) -> tuple[str | None, str | None]:
-    """Run an Alembic step in one transaction; returns (revision before, revision after)."""
+    """Run an Alembic step in one transaction; returns (revision before, revision after).
+
+    On SQLite, foreign keys are off while it runs, as SQLite's own procedure for rebuilding a
+    table asks: batch mode drops the old table, and with foreign keys on, that drop would first
+    delete every row pointing at it through ON DELETE CASCADE (rebuilding ``articles`` would
+    empty ``feed_entries``). The pragma cannot change inside a transaction, hence the order; the
+    keys are checked before the transaction commits.
+    """
 
     def run(connection: Connection) -> tuple[str | None, str | None]:
         before = _current(connection)
         step(alembic_config(connection), revision)
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:5]}")
         return before, _current(connection)
 
-    async with engine.begin() as connection:
-        return await connection.run_sync(run)
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await connection.commit()
+        try:
+            async with connection.begin():
+                return await connection.run_sync(run)
+        finally:
+            if sqlite:
+                await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await connection.commit()
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | None, str | None]:

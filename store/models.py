@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -23,6 +25,7 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -65,6 +68,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def identity_hash(value: str) -> str:
+    """The unique key of an identity field (a GUID, a URL), which is kept whole in a Text column.
+
+    A PostgreSQL btree index holds at most about 2,700 bytes a row, and feeds do carry GUIDs and
+    links longer than that; cutting them would merge different entries, so the index is on this
+    sha256 instead.
+    """
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _hash_of(column: str) -> Callable[[DefaultExecutionContext], str]:
+    """A column default: the identity hash of ``column`` in the same INSERT."""
+
+    def default(context: DefaultExecutionContext) -> str:
+        parameters: dict[str, str] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+        return identity_hash(parameters[column])
+
+    return default
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
@@ -79,6 +102,16 @@ class DeliveryKind(enum.StrEnum):
     ALERT = "alert"
     SUMMARY = "summary"
     NOTICE = "notice"
+
+
+class DateSource(enum.StrEnum):
+    """Where an article's ``published_at`` came from, best first: readers and digests order by
+    it, and a feed without dates gets the fetch time, which is only when we saw it."""
+
+    PUBLISHED = "published"  # the entry's published date (RSS pubDate, Atom published)
+    UPDATED = "updated"  # the entry's updated date (Atom updated, RSS 1.0 / dc:date)
+    PAGE = "page"  # the article page's own metadata
+    FETCHED = "fetched"  # none given: when ingestion first stored it
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -123,14 +156,27 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    canonical_url: Mapped[str] = mapped_column(Text)
+    # The unique key of canonical_url (see identity_hash); set on INSERT, and URLs never change.
+    url_hash: Mapped[str] = mapped_column(
+        String(64), unique=True, default=_hash_of("canonical_url")
+    )
     feed_id: Mapped[int | None] = mapped_column(
         ForeignKey("feeds.id", ondelete="SET NULL"), index=True
     )
-    guid: Mapped[str | None] = mapped_column(String(2048))
+    guid: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(String(1000), default="")
     author: Mapped[str | None] = mapped_column(String(500))
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Null for articles stored before the source was recorded (migration 0007).
+    date_source: Mapped[DateSource | None] = mapped_column(
+        Enum(
+            DateSource,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime | None]
     text: Mapped[str] = mapped_column(Text, default="")
@@ -154,11 +200,13 @@ class FeedEntry(Base):
     """One feed's entry (its GUID) pointing at an article: one article may be in several feeds."""
 
     __tablename__ = "feed_entries"
-    __table_args__ = (UniqueConstraint("feed_id", "guid"),)
+    __table_args__ = (UniqueConstraint("feed_id", "guid_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
-    guid: Mapped[str] = mapped_column(String(2048))
+    guid: Mapped[str] = mapped_column(Text)
+    # The unique key of guid (see identity_hash); set on INSERT, and a GUID never changes.
+    guid_hash: Mapped[str] = mapped_column(String(64), default=_hash_of("guid"))
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )

@@ -41,6 +41,8 @@ def article_json(article: Article) -> dict[str, object]:
         "url": article.canonical_url,
         "title": article.title,
         "published": article.published_at.isoformat() if article.published_at else None,
+        # published, updated, page or fetched (no date given); null for articles stored earlier.
+        "date_source": article.date_source,
         "fetched": article.fetched_at.isoformat(),
         "story": article.story_key,
         # ISO 639-1 ("de"), as identified at ingestion; null when the text gave no clue.

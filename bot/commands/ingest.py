@@ -30,10 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def summary_line(report: TickReport) -> str:
-    return (
+    line = (
         f"{report.feeds} feeds fetched: {report.new} new articles, {report.updated} updated, "
         f"{report.not_modified} unchanged, {report.errors} errors"
     )
+    if report.entry_errors:
+        line += f", {report.entry_errors} entries not stored (see the log)"
+    return line
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.commands.ingest import summary_line
+from jobs.ingest import FeedOutcome, TickReport
 from tests.feedserver import FeedServer
 
 
@@ -71,3 +73,12 @@ def test_refused_and_broken_sources_get_one_clear_line(
     assert "Traceback" not in capsys.readouterr().err
     assert main(["feeds", "add", "ftp://example.org/feed"], environ) == 1
     assert "http" in capsys.readouterr().err
+
+
+def test_the_summary_line_counts_entries_that_were_not_stored() -> None:
+    report = TickReport()
+    report.add(FeedOutcome(1, "https://gazette.example/feed.xml", new=2, entry_errors=1))
+    assert summary_line(report) == (
+        "1 feeds fetched: 2 new articles, 0 updated, 0 unchanged, 0 errors, "
+        "1 entries not stored (see the log)"
+    )

@@ -103,6 +103,24 @@ def test_relative_links_resolve_against_the_feed_url() -> None:
     assert feed.entries[0].link == "https://gazette.example/news/a.html"
 
 
+def test_only_web_links_are_an_entrys_own() -> None:
+    body = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+        b"<entry><id>urn:a</id><title>A</title>"
+        b'<link href="javascript:void(0)"/><link href="mailto:desk@gazette.example"/>'
+        b'<link rel="alternate" href="//gazette.example/news/a.html"/></entry>'
+        b'<entry><id>tag:gazette.example,2026:b</id><title>B</title><link href="data:,x"/></entry>'
+        b"<entry><id>https://gazette.example/news/c.html</id><title>C</title></entry>"
+        b"</feed>"
+    )
+    a, b, c = parse_feed(body, url=FEED_URL, max_entries=5).entries
+
+    assert a.link == "https://gazette.example/news/a.html"
+    # No web link and an id that is a name, not an address: no link rather than a dead one.
+    assert b.link is None
+    assert c.link == "https://gazette.example/news/c.html"
+
+
 def test_malformed_xml_is_read_leniently_with_a_warning() -> None:
     feed = parse_feed(fixture("malformed.xml"), url=FEED_URL, max_entries=50)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobs.urls import canonicalize_url
+from jobs.urls import canonicalize_url, told_apart_by_fragment
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,16 @@ def test_unusable_canonical_hints_are_ignored(hint: str) -> None:
 def test_canonicalizing_is_idempotent() -> None:
     once = canonicalize_url("HTTP://A.Example/x?utm_id=1&q=2#f")
     assert canonicalize_url(once) == once
+
+
+def test_fragments_are_kept_only_where_they_tell_items_apart() -> None:
+    links = [
+        "https://app.example/lede/#s/123",
+        "https://app.example/#!/story/9",
+        "https://board.example/today#item-1",
+        "https://board.example/today?utm_source=x#item-2",
+        "https://news.example/story#comments",
+        "https://news.example/other",
+    ]
+    assert told_apart_by_fragment(links) == set(links[:4])
+    assert canonicalize_url(links[3], keep_fragment=True) == "https://board.example/today#item-2"

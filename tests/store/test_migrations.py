@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store import migrate
-from store.database import create_engine
-from store.models import Base
+from store.database import create_engine, create_sessionmaker
+from store.models import Article, Base, FeedEntry, identity_hash
+from store.search import search_articles
 
 TABLES = {
     "feeds",
@@ -74,6 +77,70 @@ async def test_ensure_schema_upgrades_once_then_is_a_no_op(database_url: str) ->
         assert await migrate.ensure_schema(engine) is None
         async with engine.connect() as conn:
             assert (await conn.execute(text("SELECT count(*) FROM chats"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_identity_hashes_are_filled_in_and_search_still_indexes_new_articles(
+    database_url: str,
+) -> None:
+    """0006 keys GUIDs and URLs by their sha256: rows from before get theirs, and on SQLite the
+    table rebuild keeps the full-text triggers (an article stored after it is still found)."""
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0005")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO feeds (id, url, interval_seconds, next_due_at, "
+                    "consecutive_failures, enabled, created_at) "
+                    "VALUES (101, 'https://quay.example/feed', 900, CURRENT_TIMESTAMP, 0, true, "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO articles (id, canonical_url, feed_id, guid, title, fetched_at, "
+                    "text, is_backlog) VALUES (101, 'https://quay.example/crane', 101, 'crane-1', "
+                    "'Crane repaired', CURRENT_TIMESTAMP, 'The harbour crane works again.', false)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO feed_entries (feed_id, guid, article_id, seen_at, alerts_pending)"
+                    " VALUES (101, 'crane-1', 101, CURRENT_TIMESTAMP, false)"
+                )
+            )
+        await migrate.upgrade(engine)
+
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker() as session, session.begin():
+            article = await session.scalar(select(Article))
+            entry = await session.scalar(select(FeedEntry))
+            assert article is not None and entry is not None
+            assert article.url_hash == identity_hash("https://quay.example/crane")
+            assert entry.guid_hash == identity_hash("crane-1")
+            session.add(
+                Article(
+                    canonical_url="https://quay.example/" + "x" * 3000,
+                    title="Ferry timetable approved",
+                    text="The ferry runs every thirty minutes from March.",
+                    fetched_at=datetime.now(UTC),
+                )
+            )
+        async with sessionmaker() as session:
+            since = datetime.now(UTC) - timedelta(days=3650)
+            [found] = await search_articles(session, "ferry", since=since, limit=5)
+            assert found.url_hash == identity_hash(found.canonical_url)
+            assert [a.id for a in await search_articles(session, "crane", since=since, limit=5)]
+
+        # Back down keeps the rows that fit the old columns.
+        async with engine.begin() as conn:
+            await conn.execute(text("DELETE FROM articles WHERE id <> 101"))
+        await migrate.downgrade(engine, "0005")
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT guid FROM feed_entries"))).scalar() == "crane-1"
+        await migrate.upgrade(engine)
     finally:
         await engine.dispose()
 
