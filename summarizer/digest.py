@@ -12,7 +12,7 @@ from summarizer.entities import Mention, rank_entities
 from summarizer.errors import EmptyTextError, TextTooShortError, UnsupportedLanguageError
 from summarizer.figures import rank_figures
 from summarizer.language import detect_language
-from summarizer.model import call_lock, english_pipeline
+from summarizer.model import article_zone, call_lock, english_pipeline
 from summarizer.ranking import build_article, select_sentences
 
 # Bump when the same text would give a different digest (cleaning, ranking or model change).
@@ -170,24 +170,26 @@ def summarize(
     entities: tuple[Entity, ...] = ()
     figures: tuple[Figure, ...] = ()
     if extract:
-        mentions = _named_spans(body)
-        entities = tuple(
-            Entity(e.text, e.kind, e.mentions)
-            for e in rank_entities(
-                mentions, text=body, title=title, summary=sentences, limit=MAX_ENTITIES
+        # spaCy's words for this article are forgotten once its entities and figures are out.
+        with article_zone():
+            mentions = _named_spans(body)
+            entities = tuple(
+                Entity(e.text, e.kind, e.mentions)
+                for e in rank_entities(
+                    mentions, text=body, title=title, summary=sentences, limit=MAX_ENTITIES
+                )
             )
-        )
-        figures = tuple(
-            Figure(f.text, f.value, f.unit, f.kind, f.about)
-            for f in rank_figures(
-                mentions,
-                text=body,
-                sentence_spans=article.spans,
-                summary_indices=chosen,
-                limit=MAX_FIGURES,
-                title=title,
+            figures = tuple(
+                Figure(f.text, f.value, f.unit, f.kind, f.about)
+                for f in rank_figures(
+                    mentions,
+                    text=body,
+                    sentence_spans=article.spans,
+                    summary_indices=chosen,
+                    limit=MAX_FIGURES,
+                    title=title,
+                )
             )
-        )
     return Digest(
         title=title,
         sentences=sentences,
