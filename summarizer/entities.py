@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from summarizer.entity_spans import caption_spans, split_at_boundaries
 from summarizer.places import country_code, demonym_country, demonym_forms
 
 # spaCy's OntoNotes labels, folded into the kinds a reader cares about; the rest are dropped.
@@ -21,17 +22,19 @@ KIND_OF_LABEL = {
     "NORP": "group",
     "PRODUCT": "product",
     "EVENT": "event",
+    "WORK_OF_ART": "work",
 }
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&.]{1,9}")
 _INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
-_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEADING_THE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\s*\(([A-Z][A-Za-z0-9&.]{1,9})\)")
 # A company name plus a corporate designator is the same company ("Alibaba" / "Alibaba group").
 _DESIGNATORS = frozenset((
     "group", "telecom", "corp", "corporation", "company", "co", "inc", "ltd", "plc", "holdings",
-    "technologies", "technology", "bank", "airlines", "international",
+    "technologies", "technology", "bank", "airlines", "international", "foods", "semiconductor",
+    "semiconductors", "pharmaceuticals", "motors", "energy", "systems", "media", "entertainment",
 ))  # fmt: skip
 # The small model misses some multi-word names ("the Belt and Road Initiative" is never tagged in
 # our seed story); a Title Case phrase that recurs and ends in one of these words is a name of
@@ -107,12 +110,35 @@ _COMPANY_AFTER = re.compile(
     r"|\s+(?i:group|holdings|telecom|technologies|corporation|airlines|motors)\b"
     r"|,?\s+(?:Inc|Corp|Co|Ltd|LLC|plc|PLC|AG|SA|GmbH|NV)\b(?!-)"
 )
-# Capitalised honorifics and titles right before a name say it is a person ("Mr. Reis").
-_PERSON_BEFORE = re.compile(
+# Capitalised honorifics and titles right before a name say it is a person ("Mr. Reis"), also
+# with the given name between ("Mayor Ines Calloway" counts for "Calloway").
+_TITLES = (
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Lord|Lady|President|Prime\s+Minister|Minister"
     r"|Senator|Sen|Rep|Gov|Governor|General|Gen|Judge|Justice|Pope|King|Queen|Prince|Princess"
-    r"|Chairman|Vice\s+President)\.?\s+$"
+    r"|Chairman|Vice\s+President|Mayor|Councillor|Councilman|Councilwoman|Inspector|Sergeant"
+    r"|Detective|Constable|Chancellor|Secretary|Archbishop|Bishop|Father|Rev)\.?\s+"
 )
+_PERSON_BEFORE = re.compile(_TITLES + r"(?:[A-Z][\w'’-]+\s+)?$")
+# "Mayor Ines Calloway": a title and two or three capitalised words name a person, whatever the
+# model made of them (en_core_web_sm tags "Calloway" ORG three times and never the full name).
+_TITLED_NAME = re.compile(_TITLES + r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\b")
+# "Okoye, 27, is unbeaten": an age in commas after a name is a person's.
+_PERSON_AFTER = re.compile(r",\s+\d{1,3},")
+# A club is named with its staff, players or a score ("Mainz coach", "beat Cologne 3-1"); the
+# model calls a club by its town's name a place or a person.
+_TEAM_AFTER = re.compile(
+    r"\s+(?:manager|coach|boss|captain|president|striker|midfielder|winger|defender|goalkeeper"
+    r"|forward|fans|supporters|players|squad)\b|\s+\d{1,2}-\d{1,2}\b"
+)
+_TEAM_BEFORE = re.compile(r"\b(?:beat|beating|drew\s+with|lost\s+to)\s+$")
+# A title after the kind of work it is ("the television series Roots", "the play The Ferryman").
+_WORK_BEFORE = re.compile(
+    r"\b(?:film|movie|album|book|novel|memoir|play|series|single|song|documentary|painting"
+    r"|opera|musical|poem|trilogy|sitcom|drama|record)\s+(?:The\s+)?$"
+)
+# A preposition of place before a name the model thought a person ("from Kent", "in Calais");
+# not where the phrase is about a company ("shares in Velmar").
+_PLACE_BEFORE = re.compile(r"(?<!shares )(?<!stake )\b(?:in|near|outside|across|throughout|from)\s+$")
 _CONTEXT = 60
 # "Cambodia, Russia, Ukraine and Tanzania": names listed together are background. A run of names
 # is a list when "and" or "or" joins two of them (commas alone also join clauses: "Lei, Xiaomi").
@@ -121,6 +147,8 @@ LISTED_WEIGHT = 0.5
 
 # One cue outweighs two of the model's votes: it reads the words, the model guessed.
 CUE_VOTES = 2.0
+# A preposition is weaker: "from" also precedes a company ("a report from Twitter").
+PLACE_CUE_VOTES = 1.5
 # A one-word "person" with company cues is as often a brand the model does not know.
 MONONYM_PERSON_VOTE = 0.5
 SPREAD_WEIGHT = 1.0
@@ -338,11 +366,36 @@ def _merge_partial_names(clusters: dict[str, _Cluster]) -> dict[str, _Cluster]:
                 and len(long.split()) == len(short_tokens) + 1
                 and long.split()[-1] in _DESIGNATORS
             ]
+        if not homes and len(short_tokens) == 1 and kind == "person":
+            homes = [long for long in names if long in clusters and _family_name_of(short, long)]
+            if len(homes) == 1:
+                # "Muto scored" after "Yoshinori Muto" tagged ORG: the full name is the person.
+                home = clusters[homes[0]]
+                home.absorb(clusters.pop(short))
+                home.kinds = Counter({"person": home.kinds.total()})
+                home.named_in_full = True
+                continue
+        if len(homes) > 1 and len(short_tokens) == 1:
+            # "Pellham fled" after "Lionel Pellham" and "the Pellham Fund": a family name alone
+            # is the person so named.
+            people = [h for h in homes if clusters[h].named_in_full and h.split()[-1] == short]
+            homes = people if len(people) == 1 else homes
         if len(homes) == 1:
             # "Lei" is Lei Jun, "DaTang" is DaTang Telecom, however the model tagged them alone.
             home = clusters[homes[0]]
             home.absorb(clusters.pop(short), as_kind=_voted_kind(home))
     return clusters
+
+
+def _family_name_of(short: str, long: str) -> bool:
+    """Whether ``long`` reads as a given and family name ending in ``short``: two or three
+    words, none of them a company or programme word ("Yoshinori Muto", not "Muto Holdings")."""
+    words = long.split()
+    return (
+        2 <= len(words) <= 3
+        and words[-1] == short
+        and not any(w in _DESIGNATORS or w in _NAME_ENDINGS for w in words)
+    )
 
 
 def _is_part(short: Sequence[str], long: Sequence[str], kind: str, long_kind: str) -> bool:
@@ -381,6 +434,18 @@ def _recurring_names(text: str, known: Iterable[Mention]) -> list[Mention]:
     ]
 
 
+def _titled_people(text: str, known: Iterable[Mention]) -> list[Mention]:
+    """Find people named after a title ("Mayor Ines Calloway") the model did not tag PERSON."""
+    people = {(m.start, m.end) for m in known if m.label == "PERSON"}
+    found = []
+    for match in _TITLED_NAME.finditer(text):
+        name = normalise(match.group("name"))
+        start = match.start("name")
+        if (start, start + len(name)) not in people:
+            found.append(Mention(name, "PERSON", start, start + len(name)))
+    return found
+
+
 def _short_names(clusters: dict[str, _Cluster]) -> dict[str, str]:
     """Return names without their generic last word: "Belt and Road" for "... Initiative"."""
     taken = {form for cluster in clusters.values() for form in cluster.forms}
@@ -408,6 +473,8 @@ class _TextCounts:
     first: dict[str, int] = field(default_factory=dict)
     company_cues: Counter[str] = field(default_factory=Counter)
     person_cues: Counter[str] = field(default_factory=Counter)
+    work_cues: Counter[str] = field(default_factory=Counter)
+    place_cues: Counter[str] = field(default_factory=Counter)
     listed: Counter[str] = field(default_factory=Counter)
 
 
@@ -450,10 +517,20 @@ def _count_in_text(
         after = text[match.end() : match.end() + _CONTEXT]
         # In "CEO of Wichita-based ..." and "director of Venice's theatre" the company comes after.
         modifies = after.startswith(("-", "'s", "’s"))
-        if (_COMPANY_BEFORE.search(before) and not modifies) or _COMPANY_AFTER.match(after):
+        if (
+            (_COMPANY_BEFORE.search(before) and not modifies)
+            or _COMPANY_AFTER.match(after)
+            or _TEAM_AFTER.match(after)
+            or _TEAM_BEFORE.search(before)
+        ):
             counts.company_cues[key] += 1
-        if _PERSON_BEFORE.search(before):
+        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
             counts.person_cues[key] += 1
+        if _WORK_BEFORE.search(before):
+            counts.work_cues[key] += 1
+        elif _PLACE_BEFORE.search(before) and not modifies and " " not in form:
+            # One word only: "teams from Cumbria Fire and Rescue Service" is no place.
+            counts.place_cues[key] += 1
         gap = _LIST_GAP.fullmatch(text, run_end, match.start()) if run else None
         if gap is None:
             _close_list(run, joined, counts.listed)
@@ -471,8 +548,9 @@ def _close_list(run: Sequence[str], joined: bool, listed: Counter[str]) -> None:
         listed.update(run)
 
 
-def _decided_kind(cluster: _Cluster, company_cues: int, person_cues: int) -> str:
+def _decided_kind(cluster: _Cluster, counts: _TextCounts, key: str) -> str:
     """Vote on the kind: the model's labels, corrected by the words around the name."""
+    company_cues, person_cues = counts.company_cues[key], counts.person_cues[key]
     if cluster.fixed_kind:
         return cluster.fixed_kind
     votes = {kind: float(n) for kind, n in cluster.kinds.items()}
@@ -486,6 +564,10 @@ def _decided_kind(cluster: _Cluster, company_cues: int, person_cues: int) -> str
         votes["person"] = MONONYM_PERSON_VOTE * votes.get("person", 0.0)
     votes["organisation"] = votes.get("organisation", 0.0) + CUE_VOTES * company_cues
     votes["person"] = votes.get("person", 0.0) + CUE_VOTES * person_cues
+    if counts.work_cues[key]:
+        votes["work"] = votes.get("work", 0.0) + CUE_VOTES * counts.work_cues[key]
+    if counts.place_cues[key]:
+        votes["place"] = votes.get("place", 0.0) + PLACE_CUE_VOTES * counts.place_cues[key]
     # Ties go to the model's own majority, then to its first label.
     return max(votes, key=lambda kind: (votes[kind], cluster.kinds[kind]))
 
@@ -516,9 +598,17 @@ def rank_entities(
     limit: int,
 ) -> list[RankedEntity]:
     """Merge mentions into entities; rank by mentions, spread, earliness, title and summary."""
-    furniture = furniture_spans(text)
-    mentions = [m for m in mentions if not _inside(furniture, m.start)]
-    clusters = _cluster_mentions([*mentions, *_recurring_names(text, mentions)], text)
+    # Captions and fact boxes repeat names and glue them to the story's: their names neither
+    # count nor join others, and a span is cut where one name cannot run into the next.
+    furniture = sorted(furniture_spans(text) + caption_spans(text))
+    mentions = [
+        Mention(piece.text, m.label, piece.start, piece.end)
+        for m in mentions
+        for piece in split_at_boundaries(m.text, m.start)
+        if not _inside(furniture, piece.start)
+    ]
+    found = [*_recurring_names(text, mentions), *_titled_people(text, mentions)]
+    clusters = _cluster_mentions([*mentions, *found], text)
     length = max(len(text), 1)
     # "Belt&Road" in a headline is "Belt and Road".
     title_key = _key(re.sub(r"(?<=\w)&(?=\w)", " and ", title or ""))
@@ -533,7 +623,7 @@ def rank_entities(
             _key(name) for name, owner in short_names.items() if owner == key
         ]
         count = max(cluster.mentions, counts.clusters[key])
-        kind = _decided_kind(cluster, counts.company_cues[key], counts.person_cues[key])
+        kind = _decided_kind(cluster, counts, key)
         weighted: float = count
         if kind != "group":
             weighted -= ADJECTIVE_WEIGHT * counts.adjectives[key]
