@@ -139,6 +139,52 @@ _WORK_BEFORE = re.compile(
 # A preposition of place before a name the model thought a person ("from Kent", "in Calais");
 # not where the phrase is about a company ("shares in Velmar").
 _PLACE_BEFORE = re.compile(r"(?<!shares )(?<!stake )\b(?:in|near|outside|across|throughout|from)\s+$")
+# A name's last word often says its kind ("Whitcombe Gallery", "Jezero Crater", "Orwell Prize")
+# where the model guessed; and "Storm Desmond" or "Hurricane Ida" is a storm, an event.
+_ENDING_KIND = (
+    dict.fromkeys(
+        ("prize", "award", "awards", "medal", "trophy", "open", "marathon", "olympics",
+         "championships", "election", "storm"),
+        "event",
+    )
+    | dict.fromkeys(
+        ("gallery", "museum", "hospital", "school", "college", "library", "club", "police",
+         "service", "office", "court", "association", "foundation", "society", "trust", "league",
+         "charity", "network", "channel", "studios", "records"),
+        "organisation",
+    )
+    | dict.fromkeys(
+        ("crater", "river", "lake", "mountain", "mountains", "valley", "airport", "stadium",
+         "arena", "park", "road", "street", "square", "bridge", "island", "islands", "bay",
+         "coast", "sea", "ocean", "harbour", "station"),
+        "place",
+    )
+)  # fmt: skip
+_EVENT_PREFIX = re.compile(r"(?:Storm|Hurricane|Typhoon|Cyclone|Tropical Storm|Operation)\s")
+# "St Aldric's" tagged alone before "Hospital": the name runs on to its last word.
+_NAME_RUNS_ON = re.compile(r"\s+(?P<word>[A-Z][a-z]+)\b")
+# Words the model tags in page furniture ("Source", "Photo") that name nothing.
+_JUNK = frozenset(("source", "sources", "editor", "photo", "photograph", "picture", "image",
+                   "video", "advertisement", "update", "credit", "caption"))  # fmt: skip
+# A role and a comma before a name, or "X, the district of": appositions say the kind.
+_PERSON_APPOSITION = re.compile(
+    r"\b(?:chair|chairman|chairwoman|chief\s+executive|director|founder|spokesman|spokeswoman"
+    r"|spokesperson|minister|secretary|commissioner|president|leader|captain|manager|coach"
+    r"|wife|husband|son|daughter|mother|father|brother|sister|owner|lawyer|chief),\s+$"
+)
+_PLACE_APPOSITION = re.compile(
+    r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:district|city|town|village|region|province"
+    r"|state|county|capital|hub|area|port|island|suburb|neighbourhood|neighborhood)\b"
+)
+_PLACE_NOUN_BEFORE = re.compile(
+    r"\b(?:city|town|village|district|region|province|county|capital|island|port)\s+(?:of\s+)?$"
+)
+# A company noun right before the name is a company whoever the model thought it ("the
+# accountancy firm Grant Thornton", "the supermarket chain Morrisons").
+_ORG_NOUN_BEFORE = re.compile(
+    rf"\b(?:{_COMPANY_NOUN[3:-1]}|chain|regulator|watchdog|charity|club|label|publisher"
+    r"|studio|broadcaster\s+(?=[A-Z]{2})|bank|group)\s+$"
+)
 _CONTEXT = 60
 # "Cambodia, Russia, Ukraine and Tanzania": names listed together are background. A run of names
 # is a list when "and" or "or" joins two of them (commas alone also join clauses: "Lei, Xiaomi").
@@ -379,6 +425,11 @@ def _merge_partial_names(clusters: dict[str, _Cluster]) -> dict[str, _Cluster]:
             # "Pellham fled" after "Lionel Pellham" and "the Pellham Fund": a family name alone
             # is the person so named.
             people = [h for h in homes if clusters[h].named_in_full and h.split()[-1] == short]
+            if len(people) > 1:
+                # Two of one family ("Marjorie Dunn", her granddaughter "Amy Dunn"): "Dunn"
+                # alone is the one the story names more, if one is.
+                most = max(clusters[h].mentions for h in people)
+                people = [h for h in people if clusters[h].mentions == most]
             homes = people if len(people) == 1 else homes
         if len(homes) == 1:
             # "Lei" is Lei Jun, "DaTang" is DaTang Telecom, however the model tagged them alone.
@@ -434,6 +485,14 @@ def _recurring_names(text: str, known: Iterable[Mention]) -> list[Mention]:
     ]
 
 
+def _run_on(mention: Mention, text: str) -> Mention:
+    """Extend a name over a capitalised last word that says its kind ("St Aldric's" Hospital)."""
+    after = _NAME_RUNS_ON.match(text, mention.end)
+    if after is None or after.group("word").lower() not in _ENDING_KIND:
+        return mention
+    return Mention(text[mention.start : after.end()], mention.label, mention.start, after.end())
+
+
 def _titled_people(text: str, known: Iterable[Mention]) -> list[Mention]:
     """Find people named after a title ("Mayor Ines Calloway") the model did not tag PERSON."""
     people = {(m.start, m.end) for m in known if m.label == "PERSON"}
@@ -474,6 +533,8 @@ class _TextCounts:
     company_cues: Counter[str] = field(default_factory=Counter)
     person_cues: Counter[str] = field(default_factory=Counter)
     work_cues: Counter[str] = field(default_factory=Counter)
+    # A company noun right before: counts even for someone the model named in full.
+    firm_cues: Counter[str] = field(default_factory=Counter)
     place_cues: Counter[str] = field(default_factory=Counter)
     listed: Counter[str] = field(default_factory=Counter)
 
@@ -524,10 +585,18 @@ def _count_in_text(
             or _TEAM_BEFORE.search(before)
         ):
             counts.company_cues[key] += 1
-        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+        if _ORG_NOUN_BEFORE.search(before):
+            counts.firm_cues[key] += 1
+        if (
+            _PERSON_BEFORE.search(before)
+            or _PERSON_AFTER.match(after)
+            or _PERSON_APPOSITION.search(before)
+        ):
             counts.person_cues[key] += 1
         if _WORK_BEFORE.search(before):
             counts.work_cues[key] += 1
+        elif _PLACE_APPOSITION.match(after) or _PLACE_NOUN_BEFORE.search(before):
+            counts.place_cues[key] += 2
         elif _PLACE_BEFORE.search(before) and not modifies and " " not in form:
             # One word only: "teams from Cumbria Fire and Rescue Service" is no place.
             counts.place_cues[key] += 1
@@ -559,11 +628,16 @@ def _decided_kind(cluster: _Cluster, counts: _TextCounts, key: str) -> str:
     # Someone named in full is a person; "president of Barnard's Retail Consulting Group" is
     # about his firm.
     company_cues = 0 if cluster.named_in_full else max(company_cues, designated)
+    company_cues += counts.firm_cues[key]
     if company_cues:
         # A one-word "person" described as a company is the brand the model did not know.
         votes["person"] = MONONYM_PERSON_VOTE * votes.get("person", 0.0)
     votes["organisation"] = votes.get("organisation", 0.0) + CUE_VOTES * company_cues
     votes["person"] = votes.get("person", 0.0) + CUE_VOTES * person_cues
+    for form, n in cluster.forms.items():
+        ending = "storm" if _EVENT_PREFIX.match(form) else form.split()[-1].lower()
+        if " " in form and ending in _ENDING_KIND:
+            votes[_ENDING_KIND[ending]] = votes.get(_ENDING_KIND[ending], 0.0) + CUE_VOTES * n
     if counts.work_cues[key]:
         votes["work"] = votes.get("work", 0.0) + CUE_VOTES * counts.work_cues[key]
     if counts.place_cues[key]:
@@ -602,10 +676,10 @@ def rank_entities(
     # count nor join others, and a span is cut where one name cannot run into the next.
     furniture = sorted(furniture_spans(text) + caption_spans(text))
     mentions = [
-        Mention(piece.text, m.label, piece.start, piece.end)
+        _run_on(Mention(piece.text, m.label, piece.start, piece.end), text)
         for m in mentions
         for piece in split_at_boundaries(m.text, m.start)
-        if not _inside(furniture, piece.start)
+        if not _inside(furniture, piece.start) and _key(normalise(piece.text)) not in _JUNK
     ]
     found = [*_recurring_names(text, mentions), *_titled_people(text, mentions)]
     clusters = _cluster_mentions([*mentions, *found], text)

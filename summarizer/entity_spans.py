@@ -40,15 +40,21 @@ def caption_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A word twice in a row is where a caption ending in a name meets the story going on with it
+# ("... by her granddaughter Amy Dunn" + "Dunn took up swimming"): no name repeats a word so.
+_DOUBLED = re.compile(r"\b(?P<word>[A-Z][\w'’-]*)(?P<gap>\s+)(?=(?P=word)\b)")
+
+
 def split_at_boundaries(text: str, start: int) -> Iterator[Piece]:
     """Yield the parts of a span (``text`` found at ``start``) between name boundaries, each
     holding a capital letter: "Italy\\n\\nSky Sports" is "Italy" and "Sky Sports"."""
+    cuts = sorted(
+        [m.span() for m in _BOUNDARY.finditer(text)]
+        + [m.span("gap") for m in _DOUBLED.finditer(text)]
+    )
     cursor = 0
-    for match in [*_BOUNDARY.finditer(text), None]:
-        end = len(text) if match is None else match.start()
-        part = text[cursor:end]
+    for cut_start, cut_end in [*cuts, (len(text), len(text))]:
+        part = text[cursor:cut_start]
         if any(c.isupper() for c in part):
-            yield Piece(part, start + cursor, start + end)
-        if match is not None:
-            cursor = match.end()
-
+            yield Piece(part, start + cursor, start + cut_start)
+        cursor = cut_end
