@@ -138,7 +138,9 @@ _WORK_BEFORE = re.compile(
 )
 # A preposition of place before a name the model thought a person ("from Kent", "in Calais");
 # not where the phrase is about a company ("shares in Velmar").
-_PLACE_BEFORE = re.compile(r"(?<!shares )(?<!stake )\b(?:in|near|outside|across|throughout|from)\s+$")
+_PLACE_BEFORE = re.compile(
+    r"(?<!shares )(?<!stake )\b(?:in|near|outside|across|throughout|from)\s+$"
+)
 # A name's last word often says its kind ("Whitcombe Gallery", "Jezero Crater", "Orwell Prize")
 # where the model guessed; and "Storm Desmond" or "Hurricane Ida" is a storm, an event.
 _ENDING_KIND = (
@@ -681,7 +683,10 @@ def rank_entities(
         for piece in split_at_boundaries(m.text, m.start)
         if not _inside(furniture, piece.start) and _key(normalise(piece.text)) not in _JUNK
     ]
-    found = [*_recurring_names(text, mentions), *_titled_people(text, mentions)]
+    titled = _titled_people(text, mentions)
+    # The model's pieces of a titled name ("Calloway" ORG in "Mayor Ines Calloway") give way.
+    mentions = [m for m in mentions if not any(t.start < m.end and m.start < t.end for t in titled)]
+    found = [*_recurring_names(text, mentions), *titled]
     clusters = _cluster_mentions([*mentions, *found], text)
     length = max(len(text), 1)
     # "Belt&Road" in a headline is "Belt and Road".

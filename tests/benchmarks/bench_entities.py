@@ -169,9 +169,7 @@ def seed_rows() -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     paragraphs = clean_paragraphs(path.read_text(encoding="utf-8"))
-    entities = [
-        {"name": n, "kind": k, "aliases": a, "key": key} for n, k, a, key in SEED_ENTITIES
-    ]
+    entities = [{"name": n, "kind": k, "aliases": a, "key": key} for n, k, a, key in SEED_ENTITIES]
     return [{"id": "seed", "title": paragraphs[0], "text": "\n\n".join(paragraphs[1:]),
              "entities": entities}]  # fmt: skip
 
@@ -181,7 +179,9 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print the misses of ours on dev")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        baseline = load_from_merge_base("summarizer/entities.py", "baseline_entities", Path(scratch))
+        baseline = load_from_merge_base(
+            "summarizer/entities.py", "baseline_entities", Path(scratch)
+        )
     parts: dict[str, list[dict[str, Any]]] = {
         part: [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
         for part in PARTS
