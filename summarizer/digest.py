@@ -28,7 +28,8 @@ MAX_FIGURES = 3
 class Entity:
     """A named thing the article is about.
 
-    ``kind`` is person, organisation, place, group (nationality or group), product or event.
+    ``kind`` is person, organisation, place, group (nationality or group), product, event or
+    work (the title of a book, film, album, play).
     """
 
     text: str
