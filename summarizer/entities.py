@@ -165,6 +165,9 @@ _ENDING_KIND = (
 _EVENT_PREFIX = re.compile(r"(?:Storm|Hurricane|Typhoon|Cyclone|Tropical Storm|Operation)\s")
 # "St Aldric's" tagged alone before "Hospital": the name runs on to its last word.
 _NAME_RUNS_ON = re.compile(r"\s+(?P<word>[A-Z][a-z]+)\b")
+# en_core_web_sm calls two names joined by "and" a title ("Facebook and Google"): a work's
+# title with "and" has more words than that ("Pride and Prejudice" aside, which it then loses).
+_COORDINATED = re.compile(r"[A-Z][\w'’-]*\s+(?:and|&)\s+[A-Z][\w'’-]*")
 # Words the model tags in page furniture ("Source", "Photo") that name nothing.
 _JUNK = frozenset(("source", "sources", "editor", "photo", "photograph", "picture", "image",
                    "video", "advertisement", "update", "credit", "caption"))  # fmt: skip
@@ -185,7 +188,8 @@ _PLACE_NOUN_BEFORE = re.compile(
 # accountancy firm Grant Thornton", "the supermarket chain Morrisons").
 _ORG_NOUN_BEFORE = re.compile(
     rf"\b(?:{_COMPANY_NOUN[3:-1]}|chain|regulator|watchdog|charity|club|label|publisher"
-    r"|studio|broadcaster\s+(?=[A-Z]{2})|bank|group)\s+$"
+    r"|studio|bank|group)\s+(?:called\s+|named\s+)?$|\b(?:shares|stakes?)\s+in\s+$",
+    re.IGNORECASE,
 )
 _CONTEXT = 60
 # "Cambodia, Russia, Ukraine and Tanzania": names listed together are background. A run of names
@@ -681,7 +685,9 @@ def rank_entities(
         _run_on(Mention(piece.text, m.label, piece.start, piece.end), text)
         for m in mentions
         for piece in split_at_boundaries(m.text, m.start)
-        if not _inside(furniture, piece.start) and _key(normalise(piece.text)) not in _JUNK
+        if not _inside(furniture, piece.start)
+        and _key(normalise(piece.text)) not in _JUNK
+        and not (m.label == "WORK_OF_ART" and _COORDINATED.fullmatch(piece.text))
     ]
     titled = _titled_people(text, mentions)
     # The model's pieces of a titled name ("Calloway" ORG in "Mayor Ines Calloway") give way.

@@ -396,3 +396,15 @@ def test_a_name_runs_on_over_the_word_that_ends_it() -> None:
     assert [(e.text, e.kind, e.mentions) for e in ranked] == [
         ("St Aldric's Hospital", "organisation", 2)
     ]
+
+
+def test_shares_in_a_name_or_a_start_up_called_it_make_it_a_company() -> None:
+    text = "Shares in Yokohama Rubber rose. A start-up called Findwell hired. Findwell grew."
+    tagged = [("Yokohama Rubber", "PERSON"), ("Findwell", "PRODUCT")]
+    assert kinds(text, tagged) == {"Yokohama Rubber": "organisation", "Findwell": "organisation"}
+
+
+def test_two_names_joined_by_and_are_no_title_of_a_work() -> None:
+    text = "The regulator is also looking at Facebook and Google. The film Gone With the Wind ran."
+    tagged = [("Facebook and Google", "WORK_OF_ART"), ("Gone With the Wind", "WORK_OF_ART")]
+    assert kinds(text, tagged) == {"Gone With the Wind": "work"}
