@@ -187,7 +187,7 @@ _PLACE_NOUN_BEFORE = re.compile(
 # A company noun right before the name is a company whoever the model thought it ("the
 # accountancy firm Grant Thornton", "the supermarket chain Morrisons").
 _ORG_NOUN_BEFORE = re.compile(
-    rf"\b(?:{_COMPANY_NOUN[3:-1]}|chain|regulator|watchdog|charity|club|label|publisher"
+    rf"\b(?:{_COMPANY_NOUN}|chain|regulator|watchdog|charity|club|label|publisher"
     r"|studio|bank|group)\s+(?:called\s+|named\s+)?$|\b(?:shares|stakes?)\s+in\s+$",
     re.IGNORECASE,
 )
