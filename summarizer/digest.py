@@ -14,13 +14,13 @@ from summarizer.errors import EmptyTextError, TextTooShortError, UnsupportedLang
 from summarizer.figures import rank_figures
 from summarizer.language_id import identify_language
 from summarizer.languages import primary_code, profile_for
-from summarizer.model import call_lock, english_pipeline
+from summarizer.model import article_zone, call_lock, english_pipeline
 from summarizer.multilingual import digest_foreign
 from summarizer.multilingual_text import length_unit, text_length
 from summarizer.ranking import build_article, select_sentences
 
 # Bump when the same text would give a different digest (cleaning, ranking or model change).
-SUMMARIZER_VERSION = "1.4.0"
+SUMMARIZER_VERSION = "1.5.0"
 MIN_WORDS = 40
 # Chinese and Japanese are counted in characters: 80 say about what 40 English words do.
 MIN_CJK_CHARS = 80
@@ -33,7 +33,8 @@ MAX_FIGURES = 3
 class Entity:
     """A named thing the article is about.
 
-    ``kind`` is person, organisation, place, group (nationality or group), product or event.
+    ``kind`` is person, organisation, place, group (nationality or group), product, event or
+    work (the title of a book, film, album, play).
     """
 
     text: str
@@ -234,24 +235,26 @@ def _english_parts(
         sentences = (textwrap.shorten(sentences[0], width=max_chars, placeholder=" …"),)
     if not extract:
         return sentences, (), ()
-    mentions = _named_spans(body)
-    entities = tuple(
-        Entity(e.text, e.kind, e.mentions)
-        for e in rank_entities(
-            mentions, text=body, title=title, summary=sentences, limit=MAX_ENTITIES
+    # spaCy's words for this article are forgotten once its entities and figures are out.
+    with article_zone():
+        mentions = _named_spans(body)
+        entities = tuple(
+            Entity(e.text, e.kind, e.mentions)
+            for e in rank_entities(
+                mentions, text=body, title=title, summary=sentences, limit=MAX_ENTITIES
+            )
         )
-    )
-    figures = tuple(
-        Figure(f.text, f.value, f.unit, f.kind, f.about)
-        for f in rank_figures(
-            mentions,
-            text=body,
-            sentence_spans=article.spans,
-            summary_indices=chosen,
-            limit=MAX_FIGURES,
-            title=title,
+        figures = tuple(
+            Figure(f.text, f.value, f.unit, f.kind, f.about)
+            for f in rank_figures(
+                mentions,
+                text=body,
+                sentence_spans=article.spans,
+                summary_indices=chosen,
+                limit=MAX_FIGURES,
+                title=title,
+            )
         )
-    )
     return sentences, entities, figures
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from summarizer.entity_spans import caption_spans, split_at_boundaries
 from summarizer.places import country_code, demonym_country, demonym_forms
 
 # spaCy's OntoNotes labels, folded into the kinds a reader cares about; the rest are dropped.
@@ -21,17 +22,19 @@ KIND_OF_LABEL = {
     "NORP": "group",
     "PRODUCT": "product",
     "EVENT": "event",
+    "WORK_OF_ART": "work",
 }
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&.]{1,9}")
 _INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
-_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEADING_THE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\s*\(([A-Z][A-Za-z0-9&.]{1,9})\)")
 # A company name plus a corporate designator is the same company ("Alibaba" / "Alibaba group").
 _DESIGNATORS = frozenset((
     "group", "telecom", "corp", "corporation", "company", "co", "inc", "ltd", "plc", "holdings",
-    "technologies", "technology", "bank", "airlines", "international",
+    "technologies", "technology", "bank", "airlines", "international", "foods", "semiconductor",
+    "semiconductors", "pharmaceuticals", "motors", "energy", "systems", "media", "entertainment",
 ))  # fmt: skip
 # The small model misses some multi-word names ("the Belt and Road Initiative" is never tagged in
 # our seed story); a Title Case phrase that recurs and ends in one of these words is a name of
@@ -107,11 +110,86 @@ _COMPANY_AFTER = re.compile(
     r"|\s+(?i:group|holdings|telecom|technologies|corporation|airlines|motors)\b"
     r"|,?\s+(?:Inc|Corp|Co|Ltd|LLC|plc|PLC|AG|SA|GmbH|NV)\b(?!-)"
 )
-# Capitalised honorifics and titles right before a name say it is a person ("Mr. Reis").
-_PERSON_BEFORE = re.compile(
+# Capitalised honorifics and titles right before a name say it is a person ("Mr. Reis"), also
+# with the given name between ("Mayor Ines Calloway" counts for "Calloway").
+_TITLES = (
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Lord|Lady|President|Prime\s+Minister|Minister"
     r"|Senator|Sen|Rep|Gov|Governor|General|Gen|Judge|Justice|Pope|King|Queen|Prince|Princess"
-    r"|Chairman|Vice\s+President)\.?\s+$"
+    r"|Chairman|Vice\s+President|Mayor|Councillor|Councilman|Councilwoman|Inspector|Sergeant"
+    r"|Detective|Constable|Chancellor|Secretary|Archbishop|Bishop|Father|Rev)\.?\s+"
+)
+_PERSON_BEFORE = re.compile(_TITLES + r"(?:[A-Z][\w'’-]+\s+)?$")
+# "Mayor Ines Calloway": a title and two or three capitalised words name a person, whatever the
+# model made of them (en_core_web_sm tags "Calloway" ORG three times and never the full name).
+_TITLED_NAME = re.compile(_TITLES + r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\b")
+# "Okoye, 27, is unbeaten": an age in commas after a name is a person's.
+_PERSON_AFTER = re.compile(r",\s+\d{1,3},")
+# A club is named with its staff, players or a score ("Mainz coach", "beat Cologne 3-1"); the
+# model calls a club by its town's name a place or a person.
+_TEAM_AFTER = re.compile(
+    r"\s+(?:manager|coach|boss|captain|president|striker|midfielder|winger|defender|goalkeeper"
+    r"|forward|fans|supporters|players|squad)\b|\s+\d{1,2}-\d{1,2}\b"
+)
+_TEAM_BEFORE = re.compile(r"\b(?:beat|beating|drew\s+with|lost\s+to)\s+$")
+# A title after the kind of work it is ("the television series Roots", "the play The Ferryman").
+_WORK_BEFORE = re.compile(
+    r"\b(?:film|movie|album|book|novel|memoir|play|series|single|song|documentary|painting"
+    r"|opera|musical|poem|trilogy|sitcom|drama|record)\s+(?:The\s+)?$"
+)
+# A preposition of place before a name the model thought a person ("from Kent", "in Calais");
+# not where the phrase is about a company ("shares in Velmar").
+_PLACE_BEFORE = re.compile(
+    r"(?<!shares )(?<!stake )\b(?:in|near|outside|across|throughout|from)\s+$"
+)
+# A name's last word often says its kind ("Whitcombe Gallery", "Jezero Crater", "Orwell Prize")
+# where the model guessed; and "Storm Desmond" or "Hurricane Ida" is a storm, an event.
+_ENDING_KIND = (
+    dict.fromkeys(
+        ("prize", "award", "awards", "medal", "trophy", "open", "marathon", "olympics",
+         "championships", "election", "storm"),
+        "event",
+    )
+    | dict.fromkeys(
+        ("gallery", "museum", "hospital", "school", "college", "library", "club", "police",
+         "service", "office", "court", "association", "foundation", "society", "trust", "league",
+         "charity", "network", "channel", "studios", "records"),
+        "organisation",
+    )
+    | dict.fromkeys(
+        ("crater", "river", "lake", "mountain", "mountains", "valley", "airport", "stadium",
+         "arena", "park", "road", "street", "square", "bridge", "island", "islands", "bay",
+         "coast", "sea", "ocean", "harbour", "station"),
+        "place",
+    )
+)  # fmt: skip
+_EVENT_PREFIX = re.compile(r"(?:Storm|Hurricane|Typhoon|Cyclone|Tropical Storm|Operation)\s")
+# "St Aldric's" tagged alone before "Hospital": the name runs on to its last word.
+_NAME_RUNS_ON = re.compile(r"\s+(?P<word>[A-Z][a-z]+)\b")
+# en_core_web_sm calls two names joined by "and" a title ("Facebook and Google"): a work's
+# title with "and" has more words than that ("Pride and Prejudice" aside, which it then loses).
+_COORDINATED = re.compile(r"[A-Z][\w'’-]*\s+(?:and|&)\s+[A-Z][\w'’-]*")
+# Words the model tags in page furniture ("Source", "Photo") that name nothing.
+_JUNK = frozenset(("source", "sources", "editor", "photo", "photograph", "picture", "image",
+                   "video", "advertisement", "update", "credit", "caption"))  # fmt: skip
+# A role and a comma before a name, or "X, the district of": appositions say the kind.
+_PERSON_APPOSITION = re.compile(
+    r"\b(?:chair|chairman|chairwoman|chief\s+executive|director|founder|spokesman|spokeswoman"
+    r"|spokesperson|minister|secretary|commissioner|president|leader|captain|manager|coach"
+    r"|wife|husband|son|daughter|mother|father|brother|sister|owner|lawyer|chief),\s+$"
+)
+_PLACE_APPOSITION = re.compile(
+    r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:district|city|town|village|region|province"
+    r"|state|county|capital|hub|area|port|island|suburb|neighbourhood|neighborhood)\b"
+)
+_PLACE_NOUN_BEFORE = re.compile(
+    r"\b(?:city|town|village|district|region|province|county|capital|island|port)\s+(?:of\s+)?$"
+)
+# A company noun right before the name is a company whoever the model thought it ("the
+# accountancy firm Grant Thornton", "the supermarket chain Morrisons").
+_ORG_NOUN_BEFORE = re.compile(
+    rf"\b(?:{_COMPANY_NOUN}|chain|regulator|watchdog|charity|club|label|publisher"
+    r"|studio|bank|group)\s+(?:called\s+|named\s+)?$|\b(?:shares|stakes?)\s+in\s+$",
+    re.IGNORECASE,
 )
 _CONTEXT = 60
 # "Cambodia, Russia, Ukraine and Tanzania": names listed together are background. A run of names
@@ -121,6 +199,8 @@ LISTED_WEIGHT = 0.5
 
 # One cue outweighs two of the model's votes: it reads the words, the model guessed.
 CUE_VOTES = 2.0
+# A preposition is weaker: "from" also precedes a company ("a report from Twitter").
+PLACE_CUE_VOTES = 1.5
 # A one-word "person" with company cues is as often a brand the model does not know.
 MONONYM_PERSON_VOTE = 0.5
 SPREAD_WEIGHT = 1.0
@@ -338,11 +418,41 @@ def _merge_partial_names(clusters: dict[str, _Cluster]) -> dict[str, _Cluster]:
                 and len(long.split()) == len(short_tokens) + 1
                 and long.split()[-1] in _DESIGNATORS
             ]
+        if not homes and len(short_tokens) == 1 and kind == "person":
+            homes = [long for long in names if long in clusters and _family_name_of(short, long)]
+            if len(homes) == 1:
+                # "Muto scored" after "Yoshinori Muto" tagged ORG: the full name is the person.
+                home = clusters[homes[0]]
+                home.absorb(clusters.pop(short))
+                home.kinds = Counter({"person": home.kinds.total()})
+                home.named_in_full = True
+                continue
+        if len(homes) > 1 and len(short_tokens) == 1:
+            # "Pellham fled" after "Lionel Pellham" and "the Pellham Fund": a family name alone
+            # is the person so named.
+            people = [h for h in homes if clusters[h].named_in_full and h.split()[-1] == short]
+            if len(people) > 1:
+                # Two of one family ("Marjorie Dunn", her granddaughter "Amy Dunn"): "Dunn"
+                # alone is the one the story names more, if one is.
+                most = max(clusters[h].mentions for h in people)
+                people = [h for h in people if clusters[h].mentions == most]
+            homes = people if len(people) == 1 else homes
         if len(homes) == 1:
             # "Lei" is Lei Jun, "DaTang" is DaTang Telecom, however the model tagged them alone.
             home = clusters[homes[0]]
             home.absorb(clusters.pop(short), as_kind=_voted_kind(home))
     return clusters
+
+
+def _family_name_of(short: str, long: str) -> bool:
+    """Whether ``long`` reads as a given and family name ending in ``short``: two or three
+    words, none of them a company or programme word ("Yoshinori Muto", not "Muto Holdings")."""
+    words = long.split()
+    return (
+        2 <= len(words) <= 3
+        and words[-1] == short
+        and not any(w in _DESIGNATORS or w in _NAME_ENDINGS for w in words)
+    )
 
 
 def _is_part(short: Sequence[str], long: Sequence[str], kind: str, long_kind: str) -> bool:
@@ -381,6 +491,26 @@ def _recurring_names(text: str, known: Iterable[Mention]) -> list[Mention]:
     ]
 
 
+def _run_on(mention: Mention, text: str) -> Mention:
+    """Extend a name over a capitalised last word that says its kind ("St Aldric's" Hospital)."""
+    after = _NAME_RUNS_ON.match(text, mention.end)
+    if after is None or after.group("word").lower() not in _ENDING_KIND:
+        return mention
+    return Mention(text[mention.start : after.end()], mention.label, mention.start, after.end())
+
+
+def _titled_people(text: str, known: Iterable[Mention]) -> list[Mention]:
+    """Find people named after a title ("Mayor Ines Calloway") the model did not tag PERSON."""
+    people = {(m.start, m.end) for m in known if m.label == "PERSON"}
+    found = []
+    for match in _TITLED_NAME.finditer(text):
+        name = normalise(match.group("name"))
+        start = match.start("name")
+        if (start, start + len(name)) not in people:
+            found.append(Mention(name, "PERSON", start, start + len(name)))
+    return found
+
+
 def _short_names(clusters: dict[str, _Cluster]) -> dict[str, str]:
     """Return names without their generic last word: "Belt and Road" for "... Initiative"."""
     taken = {form for cluster in clusters.values() for form in cluster.forms}
@@ -408,6 +538,10 @@ class _TextCounts:
     first: dict[str, int] = field(default_factory=dict)
     company_cues: Counter[str] = field(default_factory=Counter)
     person_cues: Counter[str] = field(default_factory=Counter)
+    work_cues: Counter[str] = field(default_factory=Counter)
+    # A company noun right before: counts even for someone the model named in full.
+    firm_cues: Counter[str] = field(default_factory=Counter)
+    place_cues: Counter[str] = field(default_factory=Counter)
     listed: Counter[str] = field(default_factory=Counter)
 
 
@@ -450,10 +584,28 @@ def _count_in_text(
         after = text[match.end() : match.end() + _CONTEXT]
         # In "CEO of Wichita-based ..." and "director of Venice's theatre" the company comes after.
         modifies = after.startswith(("-", "'s", "’s"))
-        if (_COMPANY_BEFORE.search(before) and not modifies) or _COMPANY_AFTER.match(after):
+        if (
+            (_COMPANY_BEFORE.search(before) and not modifies)
+            or _COMPANY_AFTER.match(after)
+            or _TEAM_AFTER.match(after)
+            or _TEAM_BEFORE.search(before)
+        ):
             counts.company_cues[key] += 1
-        if _PERSON_BEFORE.search(before):
+        if _ORG_NOUN_BEFORE.search(before):
+            counts.firm_cues[key] += 1
+        if (
+            _PERSON_BEFORE.search(before)
+            or _PERSON_AFTER.match(after)
+            or _PERSON_APPOSITION.search(before)
+        ):
             counts.person_cues[key] += 1
+        if _WORK_BEFORE.search(before):
+            counts.work_cues[key] += 1
+        elif _PLACE_APPOSITION.match(after) or _PLACE_NOUN_BEFORE.search(before):
+            counts.place_cues[key] += 2
+        elif _PLACE_BEFORE.search(before) and not modifies and " " not in form:
+            # One word only: "teams from Cumbria Fire and Rescue Service" is no place.
+            counts.place_cues[key] += 1
         gap = _LIST_GAP.fullmatch(text, run_end, match.start()) if run else None
         if gap is None:
             _close_list(run, joined, counts.listed)
@@ -471,8 +623,9 @@ def _close_list(run: Sequence[str], joined: bool, listed: Counter[str]) -> None:
         listed.update(run)
 
 
-def _decided_kind(cluster: _Cluster, company_cues: int, person_cues: int) -> str:
+def _decided_kind(cluster: _Cluster, counts: _TextCounts, key: str) -> str:
     """Vote on the kind: the model's labels, corrected by the words around the name."""
+    company_cues, person_cues = counts.company_cues[key], counts.person_cues[key]
     if cluster.fixed_kind:
         return cluster.fixed_kind
     votes = {kind: float(n) for kind, n in cluster.kinds.items()}
@@ -481,11 +634,20 @@ def _decided_kind(cluster: _Cluster, company_cues: int, person_cues: int) -> str
     # Someone named in full is a person; "president of Barnard's Retail Consulting Group" is
     # about his firm.
     company_cues = 0 if cluster.named_in_full else max(company_cues, designated)
+    company_cues += counts.firm_cues[key]
     if company_cues:
         # A one-word "person" described as a company is the brand the model did not know.
         votes["person"] = MONONYM_PERSON_VOTE * votes.get("person", 0.0)
     votes["organisation"] = votes.get("organisation", 0.0) + CUE_VOTES * company_cues
     votes["person"] = votes.get("person", 0.0) + CUE_VOTES * person_cues
+    for form, n in cluster.forms.items():
+        ending = "storm" if _EVENT_PREFIX.match(form) else form.split()[-1].lower()
+        if " " in form and ending in _ENDING_KIND:
+            votes[_ENDING_KIND[ending]] = votes.get(_ENDING_KIND[ending], 0.0) + CUE_VOTES * n
+    if counts.work_cues[key]:
+        votes["work"] = votes.get("work", 0.0) + CUE_VOTES * counts.work_cues[key]
+    if counts.place_cues[key]:
+        votes["place"] = votes.get("place", 0.0) + PLACE_CUE_VOTES * counts.place_cues[key]
     # Ties go to the model's own majority, then to its first label.
     return max(votes, key=lambda kind: (votes[kind], cluster.kinds[kind]))
 
@@ -516,9 +678,22 @@ def rank_entities(
     limit: int,
 ) -> list[RankedEntity]:
     """Merge mentions into entities; rank by mentions, spread, earliness, title and summary."""
-    furniture = furniture_spans(text)
-    mentions = [m for m in mentions if not _inside(furniture, m.start)]
-    clusters = _cluster_mentions([*mentions, *_recurring_names(text, mentions)], text)
+    # Captions and fact boxes repeat names and glue them to the story's: their names neither
+    # count nor join others, and a span is cut where one name cannot run into the next.
+    furniture = sorted(furniture_spans(text) + caption_spans(text))
+    mentions = [
+        _run_on(Mention(piece.text, m.label, piece.start, piece.end), text)
+        for m in mentions
+        for piece in split_at_boundaries(m.text, m.start)
+        if not _inside(furniture, piece.start)
+        and _key(normalise(piece.text)) not in _JUNK
+        and not (m.label == "WORK_OF_ART" and _COORDINATED.fullmatch(piece.text))
+    ]
+    titled = _titled_people(text, mentions)
+    # The model's pieces of a titled name ("Calloway" ORG in "Mayor Ines Calloway") give way.
+    mentions = [m for m in mentions if not any(t.start < m.end and m.start < t.end for t in titled)]
+    found = [*_recurring_names(text, mentions), *titled]
+    clusters = _cluster_mentions([*mentions, *found], text)
     length = max(len(text), 1)
     # "Belt&Road" in a headline is "Belt and Road".
     title_key = _key(re.sub(r"(?<=\w)&(?=\w)", " and ", title or ""))
@@ -533,7 +708,7 @@ def rank_entities(
             _key(name) for name, owner in short_names.items() if owner == key
         ]
         count = max(cluster.mentions, counts.clusters[key])
-        kind = _decided_kind(cluster, counts.company_cues[key], counts.person_cues[key])
+        kind = _decided_kind(cluster, counts, key)
         weighted: float = count
         if kind != "group":
             weighted -= ADJECTIVE_WEIGHT * counts.adjectives[key]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from summarizer.errors import ModelUnavailableError
@@ -23,7 +25,10 @@ SYNTAX_PIPES = ("tok2vec", "tagger", "attribute_ruler", "parser")
 _load_lock = threading.Lock()
 # spaCy does not promise that one Language may be called from several threads at once
 # (its StringStore grows as it meets new strings), so calls to the pipeline are serialised.
-call_lock = threading.Lock()
+# Re-entrant: an article's zone (below) holds it while NER and the parser take it again.
+call_lock = threading.RLock()
+# Whether a thread is inside article_zone; read and written only while holding call_lock.
+_in_zone = False
 
 
 def load_first_installed(
@@ -61,3 +66,29 @@ def english_pipeline() -> Any:
     """Return the NER-only English pipeline, loading it on first use (thread-safe)."""
     with _load_lock:
         return _cached()
+
+
+@contextmanager
+def article_zone() -> Iterator[Any]:
+    """Hold the pipeline for one article, and forget the words spaCy learnt from it afterwards.
+
+    spaCy adds every new word of every text to its Vocab and StringStore and never lets go: one
+    process summarizing 3,404 files grew to 450 MB. Inside ``Language.memory_zone()`` (spaCy
+    3.8) what was added is freed when the block ends. Docs and spans made inside must not be
+    used after it, so callers copy out plain strings and offsets. The zone is the pipeline's
+    global state, so it holds ``call_lock`` for the whole article: another thread's Doc made
+    while the zone is open would lose its words at the end. Zones do not nest; an inner one
+    only holds the lock.
+    """
+    global _in_zone
+    nlp = english_pipeline()
+    with call_lock:
+        if _in_zone:
+            yield nlp
+            return
+        _in_zone = True
+        try:
+            with nlp.memory_zone():
+                yield nlp
+        finally:
+            _in_zone = False

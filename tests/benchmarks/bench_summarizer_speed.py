@@ -1,15 +1,21 @@
-"""Throughput and latency on CNN/DM: full digest, summary alone, and plain sumy LexRank alone.
+"""Throughput and latency on CNN/DM: full digest, summary alone, and plain sumy LexRank alone;
+peak memory of one process digesting 243 and 3,000 articles, with and without forgetting words.
 
-Run from the repository root: ``python -m tests.benchmarks.bench_summarizer_speed``.
+Run from the repository root: ``python -m tests.benchmarks.bench_summarizer_speed``
+(``--memory-only`` skips the speed table; the memory runs take a few minutes each).
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import multiprocessing
 import os
 import resource
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sumy.nlp.stemmers import Stemmer
 from sumy.parsers.plaintext import PlaintextParser
@@ -70,7 +76,75 @@ def measure(
     return result
 
 
+def memory_texts(count: int) -> list[str]:
+    """CNN/DM dev first (the 243 of the speed table), then BBC dev, then each cnn_train story
+    as two articles (its first and second half of paragraphs): 3,278 different texts, so new
+    words keep coming as they would to a long-running bot."""
+    texts = [row["article"] for row in load_eval("cnndm_dev.jsonl")]
+    texts += [row["article"] for row in load_eval("bbc_dev.jsonl")]
+    for row in load_eval("cnn_train.jsonl"):
+        paragraphs = [p for p in row["article"].split("\n") if p.strip()]
+        half = max(1, len(paragraphs) // 2)
+        texts += ["\n\n".join(paragraphs[:half]), "\n\n".join(paragraphs[half:])]
+    return texts[:count]
+
+
+@contextlib.contextmanager
+def _lock_only() -> Iterator[Any]:
+    """Main's behaviour before the memory zone: the lock, and spaCy keeps every word."""
+    from summarizer.model import call_lock
+
+    with call_lock:
+        yield english_pipeline()
+
+
+def _peak_rss(forget: bool, checkpoints: tuple[int, ...]) -> list[tuple[int, float, int, float]]:
+    """In a fresh process: (articles, peak RSS MB, StringStore size, CPU ms/article) per
+    checkpoint, digesting the articles of ``memory_texts`` in order."""
+    import summarizer.digest
+
+    if not forget:
+        summarizer.digest.article_zone = _lock_only  # type: ignore[assignment]
+    texts = memory_texts(max(checkpoints))
+    nlp = english_pipeline()
+    rows = []
+    done, c0 = 0, time.process_time()
+    for checkpoint in checkpoints:
+        for text in texts[done:checkpoint]:
+            with contextlib.suppress(Exception):  # a too-short half counts as read
+                full_digest(text)
+        done = checkpoint
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        cpu_ms = 1000 * (time.process_time() - c0) / done
+        rows.append((done, peak, len(nlp.vocab.strings), cpu_ms))
+    return rows
+
+
+def memory_table(checkpoints: tuple[int, ...] = (243, 3000)) -> None:
+    """Peak RSS, each run in a process of its own: peak RSS never falls within one process."""
+    context = multiprocessing.get_context("spawn")
+    runs = {"keeps every word (baseline: main)": False, "forgets each article's words (ours)": True}
+    print(f"\nPeak RSS of one process digesting the articles of memory_texts ({max(checkpoints)})")
+    print("| run | articles | peak RSS MB | StringStore strings | CPU ms/article |")
+    print("|---|---|---|---|---|")
+    for name, forget in runs.items():
+        with context.Pool(1) as pool:
+            rows = pool.apply(_peak_rss, (forget, checkpoints))
+        for done, peak, strings, cpu_ms in rows:
+            print(f"| {name} | {done} | {peak:.0f} | {strings} | {cpu_ms:.1f} |")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--memory-only", action="store_true", help="skip the speed table")
+    parser.add_argument("--articles", type=int, default=3000, help="articles for the memory runs")
+    args = parser.parse_args()
+    if not args.memory_only:
+        speed_table()
+    memory_table((243, args.articles))
+
+
+def speed_table() -> None:
     texts = [row["article"] for row in load_eval("cnndm_dev.jsonl")]
     t0 = time.perf_counter()
     english_pipeline()

@@ -221,3 +221,190 @@ def test_maker_story_through_the_model() -> None:
     assert entities["Liis Tamm"].mentions == 2  # "Tamm" alone is tagged ORG
     assert entities["Nairobi"].mentions == 1  # not the reporter's "in Nairobi"
     assert not {"Ben Ode", "Ana Costa", "Kenyan", "TARTU", "Newswire"} & set(entities)
+
+
+def kinds(text: str, tagged: list[tuple[str, str]]) -> dict[str, str]:
+    return {e.text: e.kind for e in rank(text, tagged)}
+
+
+# Spans the model glues: each case is a span en_core_web_sm returned on our labelled stories.
+
+
+def test_a_span_is_cut_at_line_breaks_dashes_and_colons() -> None:
+    text = (
+        "Fans in Italy\n\nSky Sports showed the game. Yokohama Rubber - one "
+        "of three makers - grew. Triumph: Dana Reyes won."
+    )
+    tagged = [
+        ("Italy\n\nSky Sports", "ORG"),
+        ("Yokohama Rubber - one", "PERSON"),
+        ("Triumph: Dana Reyes", "PERSON"),
+    ]
+    names = {e.text for e in rank(text, tagged)}
+    assert {"Italy", "Sky Sports", "Yokohama Rubber", "Dana Reyes"} <= names
+    assert not {"Italy Sky Sports", "Yokohama Rubber - one", "Triumph: Dana Reyes"} & names
+
+
+def test_a_doubled_word_cuts_a_caption_glued_to_the_story() -> None:
+    # "... by her granddaughter Amy Dunn" (a caption) + "Dunn took up swimming".
+    text = (
+        "Marjorie Dunn swam. Marjorie Dunn won. She hugged granddaughter Amy Dunn Dunn took up "
+        "swimming at 70."
+    )
+    tagged = [("Marjorie Dunn", "PERSON"), ("Marjorie Dunn", "PERSON"), ("Amy Dunn Dunn", "PERSON")]
+    by_text = {e.text: e.mentions for e in rank(text, tagged)}
+    assert by_text == {"Marjorie Dunn": 3, "Amy Dunn": 1}
+
+
+def test_a_leading_article_is_not_part_of_the_name() -> None:
+    assert normalise("an Academy Award") == "Academy Award"
+    assert normalise("a Grammy") == "Grammy"
+
+
+def test_caption_and_fact_box_paragraphs_neither_count_nor_name() -> None:
+    text = (
+        "Andros Townsend scored for Tottenham. Townsend curled in a free-kick late on.\n\n"
+        "Burnley\n\nAndros Townsend celebrates in front of the fans\n\n"
+        "Club | Tottenham\n\nSource: Opta Sports\n\n"
+        "Tottenham stay fifth after the draw."
+    )
+    tagged = [
+        ("Andros Townsend", "PERSON"),
+        ("Tottenham", "ORG"),
+        ("Townsend", "PERSON"),
+        ("Burnley\n\nAndros Townsend", "PERSON"),
+        ("Tottenham", "ORG"),
+        ("Opta Sports", "ORG"),
+        ("Tottenham", "ORG"),
+    ]
+    by_text = {e.text: e.mentions for e in rank(text, tagged)}
+    assert by_text == {"Andros Townsend": 2, "Tottenham": 2}
+
+
+def test_page_words_the_model_tags_are_no_entities() -> None:
+    text = "Source said the Halden council met. Source: records. Halden voted."
+    ranked = rank(text, [("Source", "ORG"), ("Halden", "GPE"), ("Source", "ORG")])
+    assert [e.text for e in ranked] == ["Halden"]
+
+
+# Surnames and titles.
+
+
+def test_a_surname_joins_the_full_name_the_model_called_an_organisation() -> None:
+    text = "Yoshinori Muto scored twice. Muto headed in. Muto has eight goals. Muto smiled."
+    tagged = [("Yoshinori Muto", "ORG"), ("Muto", "PERSON"), ("Muto", "PERSON"), ("Muto", "ORG")]
+    assert [(e.text, e.kind, e.mentions) for e in rank(text, tagged)] == [
+        ("Yoshinori Muto", "person", 4)
+    ]
+
+
+def test_a_family_name_alone_is_the_person_not_the_fund_named_after_him() -> None:
+    text = "The Pellham Fund lost money. Lionel Pellham ran it. Pellham fled to Dubai."
+    tagged = [("Pellham Fund", "ORG"), ("Lionel Pellham", "PERSON"), ("Pellham", "ORG")]
+    by_text = {e.text: (e.kind, e.mentions) for e in rank(text, tagged)}
+    assert by_text["Lionel Pellham"] == ("person", 2)
+    assert by_text["Pellham Fund"] == ("organisation", 1)
+
+
+def test_a_surname_two_relatives_share_goes_to_the_one_named_more() -> None:
+    text = "Marjorie Dunn swam. Marjorie Dunn won. Her granddaughter Amy Dunn waited. Dunn said."
+    tagged = [
+        ("Marjorie Dunn", "PERSON"),
+        ("Marjorie Dunn", "PERSON"),
+        ("Amy Dunn", "PERSON"),
+        ("Dunn", "PERSON"),
+    ]
+    by_text = {e.text: e.mentions for e in rank(text, tagged)}
+    assert by_text == {"Marjorie Dunn": 3, "Amy Dunn": 1}
+
+
+def test_a_titled_name_is_a_person_the_model_missed() -> None:
+    text = "Mayor Ines Calloway defended the plan. Calloway said it would pass. Calloway won."
+    tagged = [("Calloway", "ORG"), ("Calloway", "ORG"), ("Calloway", "ORG")]
+    assert [(e.text, e.kind, e.mentions) for e in rank(text, tagged)] == [
+        ("Ines Calloway", "person", 3)
+    ]
+
+
+# Kinds from the words around and inside a name.
+
+
+def test_a_club_named_after_its_town_is_an_organisation() -> None:
+    text = "Mainz beat Cologne 3-1. Mainz coach Martin Schmidt was pleased. Tottenham manager Ange left."
+    tagged = [("Mainz", "PERSON"), ("Cologne", "GPE"), ("Mainz", "ORG"), ("Tottenham", "GPE")]
+    assert {k: v for k, v in kinds(text, tagged).items() if k != "Martin Schmidt"} == {
+        "Mainz": "organisation",
+        "Cologne": "organisation",
+        "Tottenham": "organisation",
+    }
+
+
+def test_titles_of_works_are_works() -> None:
+    # One cue outweighs one PERSON tag; "Roots aired" counts, untagged.
+    text = "Her film on the television series Roots won. Gone With the Wind returns. Roots aired."
+    tagged = [("Roots", "PERSON"), ("Gone With the Wind", "WORK_OF_ART")]
+    assert kinds(text, tagged) == {"Roots": "work", "Gone With the Wind": "work"}
+
+
+def test_an_age_a_role_or_a_place_noun_beside_a_name_says_its_kind() -> None:
+    text = (
+        "Brightwater's chair, Felicity Osei, will run it. Ford, 52, led the gallery. "
+        "Zhongguancun, the technology district in Beijing, grew. Swimmers from Kent won."
+    )
+    tagged = [
+        ("Felicity Osei", "ORG"),
+        ("Ford", "ORG"),
+        ("Zhongguancun", "PERSON"),
+        ("Beijing", "GPE"),
+        ("Kent", "PERSON"),
+    ]
+    found = kinds(text, tagged)
+    assert {name: found[name] for name in ("Felicity Osei", "Ford", "Zhongguancun", "Kent")} == {
+        "Felicity Osei": "person",
+        "Ford": "person",
+        "Zhongguancun": "place",
+        "Kent": "place",
+    }
+
+
+def test_a_company_noun_right_before_a_full_name_makes_it_a_company() -> None:
+    text = "The audit, by the accountancy firm Grant Thornton, found errors. Grant Thornton left."
+    assert kinds(text, [("Grant Thornton", "PERSON"), ("Grant Thornton", "PERSON")]) == {
+        "Grant Thornton": "organisation"
+    }
+
+
+def test_the_last_word_of_a_name_says_its_kind() -> None:
+    text = "The Whitcombe Gallery sold it. Storm Desmond hit. Jezero Crater holds rocks. The Orwell Prize went to her."
+    tagged = [
+        ("Whitcombe Gallery", "GPE"),
+        ("Storm Desmond", "PERSON"),
+        ("Jezero Crater", "ORG"),
+        ("Orwell Prize", "ORG"),
+    ]
+    assert kinds(text, tagged) == {
+        "Whitcombe Gallery": "organisation",
+        "Storm Desmond": "event",
+        "Jezero Crater": "place",
+        "Orwell Prize": "event",
+    }
+
+
+def test_a_name_runs_on_over_the_word_that_ends_it() -> None:
+    text = "Nurses at St Aldric's Hospital struck. St Aldric's Hospital stayed open."
+    ranked = rank(text, [("St Aldric's", "ORG"), ("St Aldric's", "ORG")])
+    assert [(e.text, e.kind, e.mentions) for e in ranked] == [
+        ("St Aldric's Hospital", "organisation", 2)
+    ]
+
+
+def test_shares_in_a_name_or_a_start_up_called_it_make_it_a_company() -> None:
+    text = "Shares in Yokohama Rubber rose. A start-up called Findwell hired. Findwell grew."
+    tagged = [("Yokohama Rubber", "PERSON"), ("Findwell", "PRODUCT")]
+    assert kinds(text, tagged) == {"Yokohama Rubber": "organisation", "Findwell": "organisation"}
+
+
+def test_two_names_joined_by_and_are_no_title_of_a_work() -> None:
+    text = "The regulator is also looking at Facebook and Google. The film Gone With the Wind ran."
+    tagged = [("Facebook and Google", "WORK_OF_ART"), ("Gone With the Wind", "WORK_OF_ART")]
+    assert kinds(text, tagged) == {"Gone With the Wind": "work"}
