@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.messages import escape, link, split_message
+from jobs.messages import entity_line, escape, link, split_message
 from jobs.plaintext import html_to_text
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
@@ -158,8 +158,14 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     if sentences:
         lines.append(escape(" ".join(sentences)))
     if style.show_entities and item.entities:
-        names = [str(entity.get("text", "")) for entity in item.entities[:ENTITIES_SHOWN]]
-        lines.append("👤 " + escape(", ".join(name for name in names if name)))
+        line = entity_line(
+            [
+                (str(entity.get("text", "")), str(entity.get("kind", "")))
+                for entity in item.entities[:ENTITIES_SHOWN]
+            ]
+        )
+        if line:
+            lines.append(line)
     if style.show_figures and item.figures:
         figures = []
         for figure in item.figures[:FIGURES_SHOWN]:

@@ -152,6 +152,28 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
     )
 
 
+async def retime_unsent(
+    session: AsyncSession, chat_id: int, kind: DeliveryKind, *, at: datetime
+) -> int:
+    """Set when the chat's never-tried pending messages of ``kind`` go; returns how many moved.
+
+    Only rows no send was attempted for: a retry's back-off (429, an outage) is Telegram's
+    pace, not the chat's wish, and keeps its time.
+    """
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.chat_id == chat_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.attempts == 0,
+            Delivery.next_attempt_at != at,
+        )
+        .values(next_attempt_at=at)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def mark_sent(
     session: AsyncSession, delivery_id: int, *, message_id: int | None, now: datetime
 ) -> None:

@@ -16,8 +16,9 @@ from bot.handlers.common import (
     reply,
     reply_usage,
 )
-from bot.render import render_settings
+from bot.render import local_time_label, render_settings
 from bot.replies import edit_text
+from jobs.alerts import retime_held_alerts
 from jobs.digests import next_digest_time
 from jobs.messages import escape
 from jobs.quiet_hours import QuietHoursError, parse_quiet_hours
@@ -91,9 +92,18 @@ async def _apply_schedule(
         assert chat is not None
         zone = timezone or chat.timezone
         next_at = next_digest_time(schedule, zone, after=utcnow())
-        return await chat_store.update_chat(
+        chat = await chat_store.update_chat(
             session, chat_id, digest_schedule=schedule, timezone=zone, next_digest_at=next_at
         )
+        # Quiet hours are wall-clock times: a new zone moves the window alerts wait for.
+        moved = 0
+        if timezone is not None:
+            moved = await retime_held_alerts(
+                session, chat_id, quiet_hours=chat.quiet_hours, timezone=zone, now=utcnow()
+            )
+    if moved:
+        context.bot_data.runtime.pipeline.wake_sender()
+    return chat
 
 
 def _describe(chat: Chat) -> str:
@@ -180,7 +190,7 @@ async def timezone(update: Update, context: Context) -> None:
         return
     chat = await _apply_schedule(context, chat.id, chat.digest_schedule, zone)
     when = (
-        f", next digest {chat.next_digest_at.astimezone(parse_timezone(zone)):%a %H:%M}"
+        f", next digest {local_time_label(chat.next_digest_at, zone)}"
         if chat.next_digest_at
         else ""
     )
@@ -208,9 +218,14 @@ async def quiet(update: Update, context: Context) -> None:
         await reply_usage(update, context, "quiet")
         return
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        await chat_store.update_chat(
+        chat = await chat_store.update_chat(
             session, chat.id, quiet_hours=hours.to_text() if hours else None
         )
+        moved = await retime_held_alerts(
+            session, chat.id, quiet_hours=chat.quiet_hours, timezone=chat.timezone, now=utcnow()
+        )
+    if moved:
+        context.bot_data.runtime.pipeline.wake_sender()
     if hours is None:
         await reply(update, context, "🔔 Quiet hours off: alerts arrive at any hour.")
     else:

@@ -17,7 +17,6 @@ from bot.handlers.common import (
     args_text,
     chat_id_of,
     ensure_chat,
-    reader_reason,
     reply,
     reply_usage,
 )
@@ -25,7 +24,7 @@ from bot.render import render_link_digest, render_search
 from bot.replies import send_all
 from jobs.digests import compose_for_chat
 from jobs.feeds import FeedError
-from jobs.fetch import FetchError
+from jobs.fetch import FetchError, reader_reason
 from jobs.messages import escape
 from jobs.on_demand import LinkError, summarize_link
 from jobs.user_input import quoted

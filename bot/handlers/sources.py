@@ -17,7 +17,6 @@ from bot.handlers.common import (
     may_change_settings,
     permitted_button,
     plural,
-    reader_reason,
     reply,
     reply_usage,
 )
@@ -25,7 +24,7 @@ from bot.render import render_sources
 from bot.replies import edit_keyboard
 from bot.settings import CatalogFeed
 from jobs.feeds import FeedError
-from jobs.fetch import FetchError
+from jobs.fetch import FetchError, reader_reason
 from jobs.messages import escape
 from jobs.sources import resolve_feed
 from store import chats as chat_store
