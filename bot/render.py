@@ -185,7 +185,7 @@ def render_alerts(rules: Sequence[AlertRule]) -> str:
     lines = [head]
     for number, rule in enumerate(rules, start=1):
         prefix = f"{number}. "
-        query = truncate_visible(rule.query, room - utf16_length(prefix))
+        query = truncate_visible(rule.shown, room - utf16_length(prefix))
         lines.append(f"{prefix}<code>{escape(query)}</code>")
     lines.append(tail)
     return "\n".join(lines)

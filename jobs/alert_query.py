@@ -13,12 +13,15 @@ occurs in the padded article (see :func:`searchable_text`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import chain
 
+from sumy.utils import get_stop_words
+
 from jobs.normalization import normalize_text
-from jobs.user_input import UserInputError
+from jobs.user_input import UserInputError, quoted
 
 DEFAULT_MAX_TERMS = 20
 
@@ -128,6 +131,48 @@ def parse_alert_query(
             f'"{contradicted[0]}" is both wanted and excluded; remove it from one side.'
         )
     return query
+
+
+def as_written(text: str) -> str:
+    """The query as the user wrote it, for showing back: only runs of spaces are made one."""
+    return " ".join(text.split())
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    # sumy's English stop words (the summarizer's list too), folded as articles are: each is
+    # in nearly every English story. English only: a word that is a stop word in another
+    # language is often a real one here ("die", "will"), and the stories are mostly English.
+    return frozenset(normalize_text(word) for word in get_stop_words("english"))
+
+
+def _says_nothing(term: str) -> bool:
+    """A term found in nearly every story: a stop word, a single letter or digit, or a phrase of
+    only those."""
+    return all(
+        (len(word) == 1 and word.isascii()) or word in _common_words() for word in term.split()
+    )
+
+
+def check_specific(query: AlertQuery) -> None:
+    """Refuse a query that would match (or, excluding, drop) nearly every story.
+
+    Checked when a rule is added, not when stored rules are parsed: one added before this
+    check keeps working.
+    """
+    for clause in query.clauses:
+        if all(map(_says_nothing, clause)):
+            words = " ".join(_format_term(term) for term in clause)
+            raise AlertQueryError(
+                f"{quoted(words)} is in nearly every story, so the alert would fire all "
+                "day. Add a word that names your topic, as in: /alert central bank"
+            )
+    for term in query.excluded:
+        if _says_nothing(term):
+            raise AlertQueryError(
+                f"Excluding {quoted(term)} would drop nearly every story; "
+                "exclude a word that names what you do not want, as in: -opinion"
+            )
 
 
 def _minimal_clauses(groups: list[list[str]]) -> tuple[tuple[str, ...], ...]:

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from jobs.alerts import retime_held_alerts
 from jobs.fetch import AddressGuard
 from jobs.quiet_hours import stored_hold
-from store import deliveries
-from store.models import Chat, Delivery, DeliveryKind, Feed, Subscription, utcnow
+from store import alerting, deliveries
+from store.models import AlertRule, Chat, Delivery, DeliveryKind, Feed, Subscription, utcnow
 from tests.bot.harness import Harness, bot_harness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -187,3 +187,38 @@ async def test_a_broken_feed_notice_tells_readers_nothing_of_server_settings(
     notice = next(text for text in _texts(harness, user.id) if "stopped working" in text)
     assert "NEWSDIGEST" not in notice and "administrator" not in notice
     assert "this address is not allowed" in notice
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [("a", "nearly every story"), ("the", "nearly every story"), ("-x", "only excludes")],
+)
+async def test_alerts_of_only_common_words_are_refused_with_a_reason(
+    harness: Harness, query: str, reason: str
+) -> None:
+    user = harness.user("Vague")
+    answer = await harness.ask(user, f"/alert {query}")
+    assert reason in answer.text and "Alert added" not in answer.text
+    async with harness.services.sessionmaker() as session:
+        assert (
+            await session.scalar(select(AlertRule.id).where(AlertRule.chat_id == user.id)) is None
+        )
+
+
+async def test_alerts_are_shown_as_the_user_wrote_them(harness: Harness) -> None:
+    user = harness.user("Economist")
+    added = await harness.ask(user, "/alert central  bank -mortgage")
+    assert added.text.startswith("🔔 Alert added: central bank -mortgage\n")
+    again = await harness.ask(user, "/alert bank central -mortgage")
+    assert again.text == "You already have the alert central bank -mortgage."
+    listing = await harness.ask(user, "/alerts")
+    assert "1. central bank -mortgage" in listing.text
+    assert [b["text"] for b in listing.buttons] == ["✖ 1. central bank -mortgage"]
+    async with harness.services.sessionmaker() as session:
+        rule = await session.scalar(select(AlertRule).where(AlertRule.chat_id == user.id))
+        assert rule is not None
+        # Matching and de-duplication still go by the one canonical form.
+        assert rule.query == "bank central -mortgage"
+        assert await alerting.rule_queries(session, [rule.id]) == {
+            rule.id: "central bank -mortgage"
+        }
