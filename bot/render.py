@@ -16,6 +16,7 @@ from jobs.messages import (
     utf16_length,
     visible_length,
 )
+from jobs.plurals import counted
 from jobs.timezones import TimezoneError, parse_timezone
 from jobs.user_input import quoted
 from store.chats import ChatSource
@@ -167,7 +168,7 @@ def render_settings(chat: Chat, schedule: str, next_at: datetime | None) -> str:
         "<b>Settings</b>\n"
         f"Digest: {escape(schedule)} ({escape(chat.timezone)}), next: {when}\n"
         f"Stories per digest: {chat.items_per_digest}\n"
-        f"Summary: {chat.summary_sentences} sentence{'s' if chat.summary_sentences > 1 else ''}\n"
+        f"Summary: {counted(chat.summary_sentences, 'sentence', 'sentences')}\n"
         f"Entities: {'on' if chat.show_entities else 'off'} · "
         f"Figures: {'on' if chat.show_figures else 'off'}\n"
         f"Quiet hours for alerts: {escape(chat.quiet_hours or 'off')}\n\n"
@@ -202,5 +203,5 @@ def render_search(query: str, articles: Sequence[Article]) -> list[str]:
         if article.summary and article.summary.sentences:
             item += "\n" + escape(" ".join(article.summary.sentences[:2]))
         items.append(item)
-    head = f"🔎 <b>{escape(quoted(query))}</b>: {len(articles)} recent stories"
+    head = f"🔎 <b>{escape(quoted(query))}</b>: {counted(len(articles), 'recent story', 'recent stories')}"
     return split_message(head, items)

@@ -21,6 +21,7 @@ from itertools import chain
 from sumy.utils import get_stop_words
 
 from jobs.normalization import normalize_text
+from jobs.plurals import counted
 from jobs.user_input import UserInputError, quoted
 
 DEFAULT_MAX_TERMS = 20
@@ -88,7 +89,8 @@ def parse_alert_query(
         raise AlertQueryError('The alert is empty. Example: /alert climate "carbon tax" -opinion')
     if len(text) > max_chars:
         raise AlertQueryError(
-            f"The alert is {len(text)} characters long; the limit is {max_chars}."
+            f"The alert is {counted(len(text), 'character', 'characters')} long; "
+            f"the limit is {max_chars}."
         )
     if text.count('"') % 2:
         raise AlertQueryError('A quotation mark is not closed: put phrases in "double quotes".')
@@ -189,6 +191,6 @@ def check_alert_count(existing: int, *, max_rules: int) -> None:
     """Refuse one more alert for a chat that already has ``existing`` of at most ``max_rules``."""
     if existing >= max_rules:
         raise AlertQueryError(
-            f"This chat has {existing} alerts, the most it can have ({max_rules}); "
+            f"This chat has {counted(existing, 'alert', 'alerts')}, the most it can have ({max_rules}); "
             "remove one before adding another."
         )

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.messages import entity_line, escape, link, split_message
 from jobs.plaintext import html_to_text
+from jobs.plurals import counted
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries
@@ -178,11 +179,9 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
 
 def render_header(items: Sequence[DigestItem], *, local_now: datetime) -> str:
     sources = len({item.source for item in items} | {s for item in items for s in item.also})
-    stories = "story" if len(items) == 1 else "stories"
-    outlets = "source" if sources == 1 else "sources"
     return (
         f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\n"
-        f"{len(items)} {stories} from {sources} {outlets}"
+        f"{counted(len(items), 'story', 'stories')} from {counted(sources, 'source', 'sources')}"
     )
 
 

@@ -99,14 +99,11 @@ def parse_schedule(text: str) -> Schedule:
     times_text = _SPACED_MERIDIEM.sub(r"\1", _DAILY_PREFIX.sub("", stripped, count=1))
     parts = [part for part in _TIME_SEPARATOR.split(times_text) if part]
     if not parts:
-        raise ScheduleError(_USAGE)
+        raise ScheduleError("Say when: a time of day, hours apart, or off.")
     try:
         return Schedule.daily(*map(parse_clock_time, parts))
     except ClockTimeError as exc:
-        raise ScheduleError(f"{exc} {_USAGE}") from exc
-
-
-_USAGE = "Examples: 'daily 08:00', 'daily 08:00, 18:00', 'every 6h', 'off'."
+        raise ScheduleError(str(exc)) from exc
 
 
 def next_run(schedule: Schedule, tz: tzinfo, after: datetime) -> datetime | None:

@@ -13,6 +13,7 @@ from bot.services import fetch_policy
 from bot.settings import Settings
 from jobs.fetch import FetchError, SafeFetcher
 from jobs.on_demand import LinkError, fetch_article_page
+from jobs.plurals import counted
 from summarizer import METHODS, Digest, SummarizerError, summarize
 
 _PROGRAM = "newsdigest"
@@ -130,7 +131,8 @@ def render_text(name: str, digest: Digest) -> str:
         ]
     lines += [
         "",
-        f"({digest.word_count} words, {digest.reading_minutes} min read; {digest.method})",
+        f"({counted(digest.word_count, 'word', 'words')}, {digest.reading_minutes} min read; "
+        f"{digest.method})",
         "",
     ]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from bot.demo.stories import OUTLETS
 from bot.demo.terminal import show_message
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SentMessage, User
 from bot.settings import CatalogFeed, Secret, Settings
+from jobs.plurals import counted
 from store import feeds as feed_store
 from store.models import utcnow
 
@@ -181,7 +182,10 @@ async def run_demo(
                 out.write("Fetching the demo feeds and summarizing their stories…\n")
                 out.flush()
                 stored = await seed(app)
-                out.write(f"Ready: {stored} stories from {len(OUTLETS)} sites.\n")
+                out.write(
+                    f"Ready: {counted(stored, 'story', 'stories')} from "
+                    f"{counted(len(OUTLETS), 'site', 'sites')}.\n"
+                )
                 if on_ready is not None:
                     on_ready(emulator)
                 chat = Conversation(

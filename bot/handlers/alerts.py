@@ -13,7 +13,6 @@ from bot.handlers.common import (
     ensure_chat,
     may_change_settings,
     permitted_button,
-    plural,
     reply,
     reply_usage,
 )
@@ -21,6 +20,7 @@ from bot.render import render_alerts
 from bot.replies import edit_text
 from jobs.alert_query import AlertQueryError, as_written, check_specific, parse_alert_query
 from jobs.messages import escape
+from jobs.plurals import counted
 from store import chats as chat_store
 from store.models import AlertRule, utcnow
 
@@ -59,7 +59,8 @@ async def alert(update: Update, context: Context) -> None:
             await reply(
                 update,
                 context,
-                f"You have {len(rules)} alerts, the most allowed. Remove one with /alerts first.",
+                f"You have {counted(len(rules), 'alert', 'alerts')}, the most allowed. "
+                "Remove one with /alerts first.",
             )
             return
         rule, created = await chat_store.add_alert_rule(
@@ -72,7 +73,7 @@ async def alert(update: Update, context: Context) -> None:
         )
         return
     watch = (
-        f"It watches your {plural(len(sources), 'source')}."
+        f"It watches your {counted(len(sources), 'source', 'sources')}."
         if sources
         else "Add sources for it to watch: /sources"
     )

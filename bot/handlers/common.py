@@ -98,10 +98,6 @@ async def permitted_button(update: Update, context: Context) -> tuple[CallbackQu
     return query, query.data
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def is_bot_admin(update: Update, context: Context) -> bool:
     user = update.effective_user
     settings = context.bot_data.services.settings

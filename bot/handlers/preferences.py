@@ -14,13 +14,13 @@ from bot.handlers.common import (
     may_change_settings,
     permitted_button,
     reply,
-    reply_usage,
 )
-from bot.render import local_time_label, render_settings
+from bot.render import local_time_label, render_settings, usage
 from bot.replies import edit_text
 from jobs.alerts import retime_held_alerts
 from jobs.digests import next_digest_time
 from jobs.messages import escape
+from jobs.plurals import counted
 from jobs.quiet_hours import QuietHoursError, parse_quiet_hours
 from jobs.schedule import ScheduleError, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone, timezone_key
@@ -65,7 +65,8 @@ def settings_keyboard(chat: Chat) -> InlineKeyboardMarkup:
             ],
             [
                 InlineKeyboardButton(
-                    mark(chat.items_per_digest == n, f"{n} stories"), callback_data=f"set:items:{n}"
+                    mark(chat.items_per_digest == n, counted(n, "story", "stories")),
+                    callback_data=f"set:items:{n}",
                 )
                 for n in ITEM_CHOICES
             ],
@@ -206,16 +207,19 @@ async def quiet(update: Update, context: Context) -> None:
     chat = await ensure_chat(update, context)
     text = args_text(context)
     if not text:
-        await reply(update, context, f"Quiet hours: <b>{escape(chat.quiet_hours or 'off')}</b>.")
-        await reply_usage(update, context, "quiet")
+        await reply(
+            update,
+            context,
+            f"Quiet hours: <b>{escape(chat.quiet_hours or 'off')}</b>.\n{usage('quiet')}",
+        )
         return
     if not await may_change_settings(update, context):
         return
     try:
         hours = parse_quiet_hours(text)
     except QuietHoursError as exc:
-        await reply(update, context, escape(str(exc)))
-        await reply_usage(update, context, "quiet")
+        # One message: the reason and how to write it (two would arrive as two notifications).
+        await reply(update, context, f"{escape(str(exc))}\n{usage('quiet')}")
         return
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         chat = await chat_store.update_chat(

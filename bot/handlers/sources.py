@@ -16,7 +16,6 @@ from bot.handlers.common import (
     ensure_chat,
     may_change_settings,
     permitted_button,
-    plural,
     reply,
     reply_usage,
 )
@@ -26,6 +25,7 @@ from bot.settings import CatalogFeed
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
 from jobs.messages import escape
+from jobs.plurals import counted
 from jobs.sources import resolve_feed
 from store import chats as chat_store
 from store import feeds as feed_store
@@ -145,11 +145,11 @@ async def topic_button(update: Update, context: Context) -> None:
     query, _ = tapped
     await ensure_chat(update, context)
     added = await subscribe_topic(update, context, topic)
-    await query.answer(f"{topic.title()}: {plural(added, 'new source')}")
+    await query.answer(f"{topic.title()}: {counted(added, 'new source', 'new sources')}")
     await reply(
         update,
         context,
-        f"✅ <b>{escape(topic.title())}</b>: subscribed to {plural(added, 'source')}. "
+        f"✅ <b>{escape(topic.title())}</b>: subscribed to {counted(added, 'source', 'sources')}. "
         "Tap <b>First digest</b> or send /digest; /settings sets your schedule.",
     )
 
@@ -171,7 +171,8 @@ async def add(update: Update, context: Context) -> None:
         await reply(
             update,
             context,
-            f"You have {personal} sources of your own, the most allowed ({limit}). /remove one first.",
+            f"You have {counted(personal, 'source', 'sources')} of your own, the most allowed ({limit}). "
+            "/remove one first.",
         )
         return
     scheme = _SCHEME.match(url)
@@ -204,7 +205,7 @@ async def add(update: Update, context: Context) -> None:
     await reply(
         update,
         context,
-        f"✅ Added <b>{escape(resolved.title)}</b> ({resolved.entries} stories in its feed now). "
+        f"✅ Added <b>{escape(resolved.title)}</b> ({counted(resolved.entries, 'story', 'stories')} in its feed now). "
         "What it has today counts as already seen; new stories come in your digests and alerts.",
     )
 

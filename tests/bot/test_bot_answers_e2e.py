@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select, update
 
+from bot.emulator import User
 from jobs.alerts import retime_held_alerts
 from jobs.fetch import AddressGuard
 from jobs.quiet_hours import stored_hold
@@ -222,3 +223,39 @@ async def test_alerts_are_shown_as_the_user_wrote_them(harness: Harness) -> None
         assert await alerting.rule_queries(session, [rule.id]) == {
             rule.id: "central bank -mortgage"
         }
+
+
+async def _all_replies(harness: Harness, user: User, command: str) -> list[str]:
+    """Every message the bot sent for one command, once it has handled it to the end."""
+    before = len(harness.emulator.sent_to(user.id)) if user.id in harness.emulator.chats else 0
+    await harness.handled_message(user.id, user.send_command(command))
+    return _texts(harness, user.id)[before:]
+
+
+@pytest.mark.parametrize("command", ["/quiet sometime", "/quiet 22-22", "/quiet"])
+async def test_quiet_answers_in_one_message(harness: Harness, command: str) -> None:
+    user = harness.user("Quiet one")
+    replies = await _all_replies(harness, user, command)
+    assert len(replies) == 1 and "Usage: /quiet" in replies[0], replies
+
+
+async def test_a_schedule_that_does_not_parse_gets_its_examples_once(harness: Harness) -> None:
+    user = harness.user("Scheduler")
+    for command in ("/settings at teatime", "/settings daily"):
+        replies = await _all_replies(harness, user, command)
+        assert len(replies) == 1 and replies[0].count("Example") == 1, replies
+
+
+async def test_counted_replies_with_one_and_two(harness: Harness) -> None:
+    user = harness.user("Counter")
+    await harness.ask(user, f"/add {harness.server.url('/rss2.xml')}", timeout=20)
+    one = await harness.ask(user, "/alert lighthouse")
+    assert one.text.endswith("It watches your 1 source.")
+    await harness.ask(user, f"/add {harness.server.url('/atom.xml')}", timeout=20)
+    two = await harness.ask(user, "/alert harbour")
+    assert two.text.endswith("It watches your 2 sources.")
+    panel = await harness.ask(user, "/settings")
+    await harness.press(user, panel, "1 sent.")
+    await harness.emulator.wait_until(lambda: "Summary: 1 sentence\n" in panel.text)
+    await harness.press(user, panel, "2 sent.")
+    await harness.emulator.wait_until(lambda: "Summary: 2 sentences\n" in panel.text)

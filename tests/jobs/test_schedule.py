@@ -62,7 +62,7 @@ def test_schedules_read_store_and_describe(text: str, stored: str, described: st
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("daily", "Examples"),
+        ("daily", "not a time of day"),
         ("daily 25:00", "hours go 0-23"),
         ("at noon", "not a time of day"),
         ("every 0h", "N from 1 to 24"),
