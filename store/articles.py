@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +22,10 @@ async def entry_for_guid(session: AsyncSession, feed_id: int, guid: str) -> Feed
         .options(selectinload(FeedEntry.article))
         .where(FeedEntry.feed_id == feed_id, FeedEntry.guid == guid)
     )
+
+
+async def count_articles(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Article)) or 0)
 
 
 async def article_by_url(session: AsyncSession, canonical_url: str) -> Article | None:

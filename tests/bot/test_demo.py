@@ -26,7 +26,12 @@ async def test_scripted_demo_shows_digest_alert_and_hints(tmp_path: Path) -> Non
     out = io.StringIO()
     settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path)})
     status = await run_demo(
-        settings, source=io.StringIO(SCRIPT), out=out, interactive=False, color=False
+        settings,
+        source=io.StringIO(SCRIPT),
+        out=out,
+        interactive=False,
+        color=False,
+        folder=tmp_path / "kept",
     )
     text = out.getvalue()
     assert status == 0
@@ -37,5 +42,44 @@ async def test_scripted_demo_shows_digest_alert_and_hints(tmp_path: Path) -> Non
     assert "🔔" in alert and "Repair ship reaches damaged North Bank wind farm cable" in alert
     assert "I don't know /frobnicate" in text
     assert text.rstrip().endswith("Bye.")
-    # The demo keeps nothing: its database lived in a temporary folder.
+    # The demo keeps nothing it was not asked to: its database lived in a temporary folder.
     assert not await asyncio.to_thread(lambda: any(tmp_path.iterdir()))
+
+
+EXPLORING = """\
+/sources
+!1
+!1
+/trend wind
+/help
+/stats
+:quit
+"""
+
+
+async def test_taps_pictures_and_admin_commands_show_in_the_demo(tmp_path: Path) -> None:
+    out = io.StringIO()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path / "data")})
+    await run_demo(
+        settings,
+        source=io.StringIO(EXPLORING),
+        out=out,
+        interactive=False,
+        color=False,
+        folder=kept,
+    )
+    text = out.getvalue()
+    steps = text.split("\nyou> ")
+    sources, tap, tap_again, trend, help_text, stats = steps[1:7]
+    # A tap that only turns ➕ into ✅ shows the new keyboard at once, with the tap's answer.
+    assert "(no answer)" not in tap and "[bot (edited)]" in tap and "✅" in tap, tap
+    assert "[1] ➕" in sources and "[1] ✅" in tap
+    assert "\n(Subscribed" in tap or "\n(Added" in tap, tap
+    assert "[1] ➕" in tap_again, tap_again
+    picture = next(kept.glob("photo-*.png"))
+    assert f"saved as {picture}]" in trend
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert "/stats" in help_text and "admins" in help_text
+    assert "Only" not in stats and "feeds" in stats.lower(), stats
