@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
+import logging
+import sys
 from pathlib import Path
 
+import pytest
+
+from bot.commands import demo
 from bot.demo.session import run_demo
 from bot.settings import load_settings
 
@@ -83,3 +89,32 @@ async def test_taps_pictures_and_admin_commands_show_in_the_demo(tmp_path: Path)
     assert picture.read_bytes().startswith(b"\x89PNG")
     assert "/stats" in help_text and "admins" in help_text
     assert "Only" not in stats and "feeds" in stats.lower(), stats
+
+
+def test_the_demo_logs_to_its_folder_not_onto_the_prompt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "chat.txt"
+    script.write_text("/help\n:quit\n", encoding="utf-8")
+    data = tmp_path / "data"
+    settings = load_settings({"NEWSDIGEST_DATA_DIR": str(data)})
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    # As the command line configures it: INFO and above to the terminal.
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(terminal)
+    root.setLevel(logging.INFO)
+    try:
+        status = demo.run(argparse.Namespace(script=script, no_color=True), settings)
+    finally:
+        for handler in root.handlers:
+            if handler not in saved_handlers:
+                handler.close()
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+    out, err = capsys.readouterr()
+    log = (data / "demo" / "demo.log").read_text(encoding="utf-8")
+    assert status == 0 and "What I can do" in out
+    assert "INFO " in log, log
+    assert "INFO " not in out and "INFO " not in err, err
