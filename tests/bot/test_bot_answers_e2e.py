@@ -259,3 +259,11 @@ async def test_counted_replies_with_one_and_two(harness: Harness) -> None:
     await harness.emulator.wait_until(lambda: "Summary: 1 sentence\n" in panel.text)
     await harness.press(user, panel, "2 sent.")
     await harness.emulator.wait_until(lambda: "Summary: 2 sentences\n" in panel.text)
+
+
+async def test_a_text_too_short_to_summarize_counts_its_words(harness: Harness) -> None:
+    user = harness.user("Terse")
+    one = await harness.ask(user, "/summary harbour", timeout=30)
+    assert one.text.startswith("I could not summarize that: it has 1 word, "), one.text
+    two = await harness.ask(user, "/summary harbour news", timeout=30)
+    assert two.text.startswith("I could not summarize that: it has 2 words, "), two.text
