@@ -137,6 +137,7 @@ async def retime_held_alerts(
         chat_id,
         DeliveryKind.ALERT,
         at=stored_hold(quiet_hours, timezone, now) or now,
+        now=now,
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import delete, func, select, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import upsert_insert
@@ -153,13 +153,16 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
 
 
 async def retime_unsent(
-    session: AsyncSession, chat_id: int, kind: DeliveryKind, *, at: datetime
+    session: AsyncSession, chat_id: int, kind: DeliveryKind, *, at: datetime, now: datetime
 ) -> int:
-    """Set when the chat's never-tried pending messages of ``kind`` go; returns how many moved.
+    """Make the chat's never-tried pending messages of ``kind`` due at ``at``; returns how many
+    moved. ``at`` is ``now`` to release what waits, later to hold what is due.
 
     Only rows no send was attempted for: a retry's back-off (429, an outage) is Telegram's
-    pace, not the chat's wish, and keeps its time.
+    pace, not the chat's wish, and keeps its time. Rows already due stay as they are when
+    ``at`` is ``now``, so their order in the queue is kept.
     """
+    waiting = Delivery.next_attempt_at > now
     result = await session.execute(
         update(Delivery)
         .where(
@@ -168,6 +171,7 @@ async def retime_unsent(
             Delivery.status == DeliveryStatus.PENDING,
             Delivery.attempts == 0,
             Delivery.next_attempt_at != at,
+            waiting if at <= now else true(),
         )
         .values(next_attempt_at=at)
     )
