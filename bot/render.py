@@ -8,6 +8,7 @@ from datetime import datetime
 
 from jobs.messages import (
     MESSAGE_LIMIT,
+    entity_line,
     escape,
     link,
     split_message,
@@ -15,6 +16,8 @@ from jobs.messages import (
     utf16_length,
     visible_length,
 )
+from jobs.plurals import counted
+from jobs.timezones import TimezoneError, parse_timezone
 from jobs.user_input import quoted
 from store.chats import ChatSource
 from store.models import AlertRule, Article, Chat
@@ -125,8 +128,8 @@ def render_link_digest(title: str | None, url: str | None, digest: Digest) -> st
     head = [f"<b>{escape(truncate_visible(heading, 300))}</b>"]
     tail = []
     if digest.entities:
-        names = ", ".join(entity.text for entity in digest.entities[:6])
-        tail.append(f"👤 {escape(truncate_visible(names, 500))}")
+        shown = [(entity.text, entity.kind) for entity in digest.entities[:6]]
+        tail.append(entity_line(shown))
     if digest.figures:
         figures = "; ".join(
             f"{figure.text} ({figure.about})" if figure.about else figure.text
@@ -162,13 +165,22 @@ def render_sources(sources: Sequence[ChatSource]) -> str:
     return "\n".join(lines)
 
 
+def local_time_label(instant: datetime, zone: str) -> str:
+    """An instant as the chat's wall clock shows it (``Mon 7 Dec, 07:30``): stored times are UTC."""
+    try:
+        local = instant.astimezone(parse_timezone(zone))
+    except TimezoneError:
+        local = instant  # a zone unusable since it was set: UTC, which the label then names
+    return f"{local:%a %-d %b, %H:%M}"
+
+
 def render_settings(chat: Chat, schedule: str, next_at: datetime | None) -> str:
-    when = f"{next_at:%a %-d %b, %H:%M}" if next_at else "—"
+    when = local_time_label(next_at, chat.timezone) if next_at else "—"
     return (
         "<b>Settings</b>\n"
         f"Digest: {escape(schedule)} ({escape(chat.timezone)}), next: {when}\n"
         f"Stories per digest: {chat.items_per_digest}\n"
-        f"Summary: {chat.summary_sentences} sentence{'s' if chat.summary_sentences > 1 else ''}\n"
+        f"Summary: {counted(chat.summary_sentences, 'sentence', 'sentences')}\n"
         f"Entities: {'on' if chat.show_entities else 'off'} · "
         f"Figures: {'on' if chat.show_figures else 'off'}\n"
         f"Quiet hours for alerts: {escape(chat.quiet_hours or 'off')}\n\n"
@@ -186,7 +198,7 @@ def render_alerts(rules: Sequence[AlertRule]) -> str:
     lines = [head]
     for number, rule in enumerate(rules, start=1):
         prefix = f"{number}. "
-        query = truncate_visible(rule.query, room - utf16_length(prefix))
+        query = truncate_visible(rule.shown, room - utf16_length(prefix))
         lines.append(f"{prefix}<code>{escape(query)}</code>")
     lines.append(tail)
     return "\n".join(lines)
@@ -203,5 +215,5 @@ def render_search(query: str, articles: Sequence[Article]) -> list[str]:
         if article.summary and article.summary.sentences:
             item += "\n" + escape(" ".join(article.summary.sentences[:2]))
         items.append(item)
-    head = f"🔎 <b>{escape(quoted(query))}</b>: {len(articles)} recent stories"
+    head = f"🔎 <b>{escape(quoted(query))}</b>: {counted(len(articles), 'recent story', 'recent stories')}"
     return split_message(head, items)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jobs.plurals import counted
+
 PREFIX = "NEWSDIGEST_"
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 
@@ -414,7 +416,7 @@ def describe_settings(settings: Settings) -> list[tuple[str, str]]:
         if isinstance(value, frozenset):
             return ",".join(str(v) for v in sorted(value))
         if isinstance(value, tuple) and value and isinstance(value[0], CatalogFeed):
-            return f"{len(value)} feeds in topics " + ", ".join(
+            return f"{counted(len(value), 'feed', 'feeds')} in topics " + ", ".join(
                 sorted({feed.topic for feed in value})
             )
         if isinstance(value, tuple):

@@ -13,12 +13,16 @@ occurs in the padded article (see :func:`searchable_text`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import chain
 
+from sumy.utils import get_stop_words
+
 from jobs.normalization import normalize_text
-from jobs.user_input import UserInputError
+from jobs.plurals import counted
+from jobs.user_input import UserInputError, quoted
 
 DEFAULT_MAX_TERMS = 20
 
@@ -85,7 +89,8 @@ def parse_alert_query(
         raise AlertQueryError('The alert is empty. Example: /alert climate "carbon tax" -opinion')
     if len(text) > max_chars:
         raise AlertQueryError(
-            f"The alert is {len(text)} characters long; the limit is {max_chars}."
+            f"The alert is {counted(len(text), 'character', 'characters')} long; "
+            f"the limit is {max_chars}."
         )
     if text.count('"') % 2:
         raise AlertQueryError('A quotation mark is not closed: put phrases in "double quotes".')
@@ -130,6 +135,50 @@ def parse_alert_query(
     return query
 
 
+def as_written(text: str) -> str:
+    """The query as the user wrote it, for showing back: only runs of spaces are made one."""
+    return " ".join(text.split())
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    # sumy's English stop words (the summarizer's list too), folded as articles are: each is
+    # in nearly every English story. English only: a word that is a stop word in another
+    # language is often a real one here ("die", "will"), and the stories are mostly English.
+    return frozenset(normalize_text(word) for word in get_stop_words("english"))
+
+
+def _says_nothing(term: str) -> bool:
+    """A term found in nearly every story: a stop word, a single letter or digit, or a phrase of
+    only those."""
+    return all(
+        (len(word) == 1 and word.isascii()) or word in _common_words() for word in term.split()
+    )
+
+
+def check_specific(query: AlertQuery, written: str = "") -> None:
+    """Refuse a query that would match (or, excluding, drop) nearly every story.
+
+    Checked when a rule is added, not when stored rules are parsed: one added before this
+    check keeps working. A word the reader wrote in capitals is an acronym, not a stop word
+    ("US", "IT", "WHO"), even where its lower case is one.
+    """
+    acronyms = {word.lower() for word in re.findall(r"\b[A-Z]{2,}\b", written)}
+    for clause in query.clauses:
+        if all(_says_nothing(term) and term not in acronyms for term in clause):
+            words = " ".join(_format_term(term) for term in clause)
+            raise AlertQueryError(
+                f"{quoted(words)} is in nearly every story, so the alert would fire all "
+                "day. Add a word that names your topic, as in: /alert central bank"
+            )
+    for term in query.excluded:
+        if _says_nothing(term):
+            raise AlertQueryError(
+                f"Excluding {quoted(term)} would drop nearly every story; "
+                "exclude a word that names what you do not want, as in: -opinion"
+            )
+
+
 def _minimal_clauses(groups: list[list[str]]) -> tuple[tuple[str, ...], ...]:
     """Sort and de-duplicate clauses, dropping any that contains another (it adds no matches)."""
     sets = sorted({frozenset(group) for group in groups}, key=len)
@@ -144,6 +193,6 @@ def check_alert_count(existing: int, *, max_rules: int) -> None:
     """Refuse one more alert for a chat that already has ``existing`` of at most ``max_rules``."""
     if existing >= max_rules:
         raise AlertQueryError(
-            f"This chat has {existing} alerts, the most it can have ({max_rules}); "
+            f"This chat has {counted(existing, 'alert', 'alerts')}, the most it can have ({max_rules}); "
             "remove one before adding another."
         )

@@ -12,8 +12,7 @@ from jobs.alert_matching import AlertIndex
 from jobs.alert_query import AlertQuery, AlertQueryError, parse_alert_query
 from jobs.ingest import NewArticle
 from jobs.messages import render_alert
-from jobs.quiet_hours import QuietHoursError, parse_quiet_hours, quiet_until
-from jobs.timezones import TimezoneError, parse_timezone
+from jobs.quiet_hours import stored_hold
 from store import alerting, deliveries
 from store.models import DeliveryKind, utcnow
 
@@ -124,21 +123,27 @@ class AlertMatcher:
                         "source": shown.source,
                     },
                     now=now,
-                    not_before=quiet_hold(chat.chat_id, chat.quiet_hours, chat.timezone, now),
+                    not_before=stored_hold(chat.quiet_hours, chat.timezone, now),
                 )
                 queued += int(added)
             await alerting.mark_rules_matched(session, rule_ids, now)
         return queued
 
 
-def quiet_hold(
-    chat_id: int, quiet_hours: str | None, timezone: str, now: datetime
-) -> datetime | None:
-    """Hold an alert until the chat's quiet hours end, if it is in them now."""
-    if not quiet_hours:
-        return None
-    try:
-        return quiet_until(parse_quiet_hours(quiet_hours), parse_timezone(timezone), now)
-    except (QuietHoursError, TimezoneError) as exc:
-        log.warning("chat %s: stored quiet hours unusable: %s", chat_id, exc)
-        return None
+async def retime_held_alerts(
+    session: AsyncSession, chat_id: int, *, quiet_hours: str | None, timezone: str, now: datetime
+) -> int:
+    """Re-time the chat's waiting alerts to the quiet hours it has now; returns how many moved.
+
+    An alert's hold is computed when it is queued, so a chat that ends or moves its quiet hours
+    (or its time zone) would otherwise wait out the old window. Call in the transaction that
+    stores the new settings.
+    """
+    return await deliveries.retime_unsent(
+        session,
+        chat_id,
+        DeliveryKind.ALERT,
+        at=stored_hold(quiet_hours, timezone, now) or now,
+        now=now,
+    )
+

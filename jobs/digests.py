@@ -18,8 +18,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.messages import escape, link, split_message
+from jobs.messages import entity_line, escape, link, split_message
 from jobs.plaintext import html_to_text
+from jobs.plurals import counted
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries
@@ -160,8 +161,14 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     if sentences:
         lines.append(escape(" ".join(sentences)))
     if style.show_entities and item.entities:
-        names = [str(entity.get("text", "")) for entity in item.entities[:ENTITIES_SHOWN]]
-        lines.append("👤 " + escape(", ".join(name for name in names if name)))
+        line = entity_line(
+            [
+                (str(entity.get("text", "")), str(entity.get("kind", "")))
+                for entity in item.entities[:ENTITIES_SHOWN]
+            ]
+        )
+        if line:
+            lines.append(line)
     if style.show_figures and item.figures:
         figures = []
         for figure in item.figures[:FIGURES_SHOWN]:
@@ -174,11 +181,9 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
 
 def render_header(items: Sequence[DigestItem], *, local_now: datetime) -> str:
     sources = len({item.source for item in items} | {s for item in items for s in item.also})
-    stories = "story" if len(items) == 1 else "stories"
-    outlets = "source" if sources == 1 else "sources"
     return (
         f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\n"
-        f"{len(items)} {stories} from {sources} {outlets}"
+        f"{counted(len(items), 'story', 'stories')} from {counted(sources, 'source', 'sources')}"
     )
 
 

@@ -73,6 +73,34 @@ def split_message(header: str, items: Sequence[str], *, limit: int = MESSAGE_LIM
     return messages
 
 
+# The sign in front of each kind of named thing; a kind not listed (a new one) shows 🏷️.
+ENTITY_SIGNS = {
+    "person": "👤",
+    "organisation": "🏢",
+    "place": "📍",
+    "group": "👥",
+    "product": "📦",
+    "event": "📅",
+}
+_OTHER_ENTITY_SIGN = "🏷️"
+# A name longer than this is cut, so a handful of them always leaves the message room.
+ENTITY_NAME_LIMIT = 80
+
+
+def entity_line(entities: Sequence[tuple[str, str]]) -> str:
+    """Named things, ``(text, kind)`` in the order given, grouped under their kind's sign.
+
+    ``👤 Ada Lovelace, Alan Turing · 🏢 Acme · 📍 Paris``, escaped for Telegram HTML; kinds
+    appear in the order their first name does, so the most mentioned leads.
+    """
+    groups: dict[str, list[str]] = {}
+    for text, kind in entities:
+        if text:
+            sign = ENTITY_SIGNS.get(kind, _OTHER_ENTITY_SIGN)
+            groups.setdefault(sign, []).append(truncate_visible(text, ENTITY_NAME_LIMIT))
+    return " · ".join(f"{sign} {escape(', '.join(names))}" for sign, names in groups.items())
+
+
 def render_alert(
     *, rules: Sequence[str], title: str, url: str, source: str, sentences: Sequence[str]
 ) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.fetch import reader_reason
 from jobs.messages import render_feed_broken
 from store import deliveries
 from store import feeds as feed_store
@@ -18,13 +19,16 @@ async def queue_feed_broken_notices(
     """Queue one notice per subscribed chat for this breakage; returns how many were queued.
 
     The item key names the moment the feed broke, so a retry of this call adds nothing, while a
-    feed that recovers and breaks again later is announced again.
+    feed that recovers and breaks again later is announced again. ``error`` is the failure as
+    recorded for the administrator; readers get its :func:`~jobs.fetch.reader_reason`.
     """
     async with sessionmaker() as session, session.begin():
         feed = await session.get(Feed, feed_id)
         if feed is None or feed.broken_at is None or feed.broken_notified_at is not None:
             return 0
-        text = render_feed_broken(feed_title=feed.title or "", url=feed.url, error=error)
+        text = render_feed_broken(
+            feed_title=feed.title or "", url=feed.url, error=reader_reason(error)
+        )
         queued = 0
         for chat_id in await feed_store.subscriber_chat_ids(session, feed_id):
             queued += int(

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.alerts import quiet_hold
 from jobs.messages import escape, link, truncate_visible
 from jobs.plaintext import html_to_text
+from jobs.quiet_hours import stored_hold
 from jobs.user_input import UserInputError, quoted
 from store import deliveries
 from store import pausing as pause_store
@@ -142,7 +142,7 @@ async def _end_pause(session: AsyncSession, chat: Chat, *, now: datetime) -> Res
             item_key=f"away:{paused_at:%Y%m%dT%H%M%S.%f}",
             payload={"text": render_away([row.payload for row in alerts]), "preview": False},
             now=now,
-            not_before=quiet_hold(chat.id, chat.quiet_hours, chat.timezone, now),
+            not_before=stored_hold(chat.quiet_hours, chat.timezone, now),
         )
     chat.paused_at = None
     chat.paused_until = None

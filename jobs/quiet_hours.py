@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
@@ -13,7 +14,10 @@ from jobs.local_time import (
     parse_clock_time,
     wall_clock_instants,
 )
+from jobs.timezones import TimezoneError, parse_timezone
 from jobs.user_input import UserInputError
+
+log = logging.getLogger(__name__)
 
 _RANGE = re.compile(r"(.+?)\s*[-–—]\s*(.+)")
 
@@ -73,3 +77,18 @@ def quiet_until(quiet: QuietHours | None, tz: tzinfo, now: datetime) -> datetime
         candidates += wall_clock_instants(day, quiet.end, tz)
         candidates.append(first_instant_at_or_after(day, quiet.end, tz))
     return min(instant for instant in candidates if instant > now)
+
+
+def stored_hold(quiet_text: str | None, zone_text: str, now: datetime) -> datetime | None:
+    """Until when an alert for a chat with these stored settings waits, or None to send now.
+
+    The stored values were checked when set; one unusable since (a zone database change) must
+    not hold alerts forever, so it counts as no quiet hours.
+    """
+    if not quiet_text:
+        return None
+    try:
+        return quiet_until(parse_quiet_hours(quiet_text), parse_timezone(zone_text), now)
+    except (QuietHoursError, TimezoneError) as exc:
+        log.warning("stored quiet hours %r (%s) unusable: %s", quiet_text, zone_text, exc)
+        return None

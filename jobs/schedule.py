@@ -184,7 +184,7 @@ def _take_days(text: str) -> tuple[frozenset[int] | None, str]:
         if last is not None:
             start, end = _day_number(first), _day_number(last)
             if start is None or end is None:
-                raise ScheduleError(f"{quoted(found[0].strip())} is not a range of days. {_USAGE}")
+                raise ScheduleError(f"{quoted(found[0].strip())} is not a range of days.")
             # A range may wrap the week's end: fri-mon is Friday to Monday.
             days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
         elif first in _DAY_GROUPS:
@@ -195,7 +195,7 @@ def _take_days(text: str) -> tuple[frozenset[int] | None, str]:
             break
         rest = rest[found.end() :]
     if weekly is not None and not days:
-        raise ScheduleError(f"Which day of the week? {_USAGE}")
+        raise ScheduleError("Which day of the week?")
     return (frozenset(days) if days else None), rest.strip()
 
 
@@ -208,7 +208,7 @@ def parse_schedule(text: str) -> Schedule:
     named_days, stripped = _take_days(stripped)
     days = named_days or EVERY_DAY
     if not stripped and named_days is not None:
-        raise ScheduleError(f"At what time? {_USAGE}")
+        raise ScheduleError("At what time?")
     if stripped.lower() == "hourly":
         return Schedule.every(1, days=days)
     every = _EVERY.fullmatch(stripped)
@@ -217,17 +217,11 @@ def parse_schedule(text: str) -> Schedule:
     times_text = _SPACED_MERIDIEM.sub(r"\1", _DAILY_PREFIX.sub("", stripped, count=1))
     parts = [part for part in _TIME_SEPARATOR.split(times_text) if part]
     if not parts:
-        raise ScheduleError(_USAGE)
+        raise ScheduleError("Say when: a time of day, hours apart, or off.")
     try:
         return Schedule.daily(*map(parse_clock_time, parts), days=days)
     except ClockTimeError as exc:
-        raise ScheduleError(f"{exc} {_USAGE}") from exc
-
-
-_USAGE = (
-    "Examples: 'daily 08:00', 'daily 08:00, 18:00', 'weekly mon 08:00', 'weekdays 07:30', "
-    "'mon,wed,fri 08:00', 'every 6h', 'off'."
-)
+        raise ScheduleError(str(exc)) from exc
 
 
 def next_run(schedule: Schedule, tz: tzinfo, after: datetime) -> datetime | None:

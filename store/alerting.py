@@ -53,8 +53,11 @@ async def all_rules(session: AsyncSession) -> list[tuple[int, int, str]]:
 
 
 async def rule_queries(session: AsyncSession, rule_ids: Sequence[int]) -> dict[int, str]:
+    """Each rule's query as its chat is shown it (see AlertRule.shown)."""
     rows = await session.execute(
-        select(AlertRule.id, AlertRule.query).where(AlertRule.id.in_(list(rule_ids)))
+        select(AlertRule.id, func.coalesce(AlertRule.written, AlertRule.query)).where(
+            AlertRule.id.in_(list(rule_ids))
+        )
     )
     return {rule_id: query for rule_id, query in rows}
 

@@ -24,6 +24,10 @@ async def entry_for_guid(session: AsyncSession, feed_id: int, guid: str) -> Feed
     )
 
 
+async def count_articles(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Article)) or 0)
+
+
 async def article_by_url(session: AsyncSession, canonical_url: str) -> Article | None:
     return await session.scalar(
         select(Article).where(Article.url_hash == identity_hash(canonical_url))
@@ -155,7 +159,3 @@ async def lock_story_assignment(session: AsyncSession) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _STORY_LOCK_KEY})
-
-
-async def count_articles(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(Article)) or 0)

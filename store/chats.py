@@ -180,13 +180,16 @@ async def count_personal_sources(session: AsyncSession, chat_id: int) -> int:
 
 
 async def add_alert_rule(
-    session: AsyncSession, chat_id: int, query: str, *, now: datetime
+    session: AsyncSession, chat_id: int, query: str, *, written: str, now: datetime
 ) -> tuple[AlertRule, bool]:
-    """Add the rule unless the chat has the same one; returns (rule, created)."""
+    """Add the rule unless the chat has the same one; returns (rule, created).
+
+    ``query`` is the canonical form (the same rule however spelled), ``written`` the user's.
+    """
     created = await insert_or_ignore(
         session,
         AlertRule,
-        {"chat_id": chat_id, "query": query, "created_at": now},
+        {"chat_id": chat_id, "query": query, "written": written, "created_at": now},
         keys=["chat_id", "query"],
     )
     rule = await session.scalar(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import delete, func, select, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import upsert_insert
@@ -152,6 +152,32 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
         .join(Chat, Chat.id == Delivery.chat_id)
         .where(Delivery.status == DeliveryStatus.PENDING, Chat.active.is_(True), not_held())
     )
+
+
+async def retime_unsent(
+    session: AsyncSession, chat_id: int, kind: DeliveryKind, *, at: datetime, now: datetime
+) -> int:
+    """Make the chat's never-tried pending messages of ``kind`` due at ``at``; returns how many
+    moved. ``at`` is ``now`` to release what waits, later to hold what is due.
+
+    Only rows no send was attempted for: a retry's back-off (429, an outage) is Telegram's
+    pace, not the chat's wish, and keeps its time. Rows already due stay as they are when
+    ``at`` is ``now``, so their order in the queue is kept.
+    """
+    waiting = Delivery.next_attempt_at > now
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.chat_id == chat_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.attempts == 0,
+            Delivery.next_attempt_at != at,
+            waiting if at <= now else true(),
+        )
+        .values(next_attempt_at=at)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def mark_sent(

@@ -174,6 +174,18 @@ async def feeds_owed_broken_notice(session: AsyncSession) -> list[tuple[int, str
     return [(feed_id, error or "") for feed_id, error in rows]
 
 
+async def count_never_fetched(session: AsyncSession) -> int:
+    """Enabled feeds whose first fetch has not succeeded yet."""
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Feed)
+            .where(Feed.enabled.is_(True), Feed.backlog_done_at.is_(None))
+        )
+        or 0
+    )
+
+
 async def mark_backlog_done(session: AsyncSession, feed_id: int, *, now: datetime) -> None:
     await session.execute(
         update(Feed)

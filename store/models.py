@@ -312,11 +312,20 @@ class AlertRule(Base):
     chat_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), index=True
     )
+    # The canonical form: what matching parses and what makes two spellings one rule.
     query: Mapped[str] = mapped_column(String(500))
+    # The query as the user wrote it, which is what they are shown; None for rules added before
+    # it was kept (migration 0006), which show the canonical form.
+    written: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_matched_at: Mapped[datetime | None]
 
     chat: Mapped[Chat] = relationship(back_populates="alert_rules")
+
+    @property
+    def shown(self) -> str:
+        """The query as the chat should see it."""
+        return self.written or self.query
 
 
 class Delivery(Base):

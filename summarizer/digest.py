@@ -12,7 +12,7 @@ from summarizer.cleaning import clean_paragraphs, split_title
 from summarizer.entities import Mention, rank_entities
 from summarizer.errors import EmptyTextError, TextTooShortError, UnsupportedLanguageError
 from summarizer.figures import rank_figures
-from summarizer.language_id import identify_language
+from summarizer.language_id import UNKNOWN, identify_language
 from summarizer.languages import primary_code, profile_for
 from summarizer.model import article_zone, call_lock, english_pipeline
 from summarizer.multilingual import digest_foreign
@@ -176,6 +176,9 @@ def summarize(
         language = identify_language(body, hints)
     profile = profile_for(language)
     if profile is None:
+        if language == UNKNOWN and len(body.split()) < MIN_WORDS:
+            # A text too short to tell its language is, above all, too short: say that.
+            raise TextTooShortError(len(body.split()), MIN_WORDS)
         raise UnsupportedLanguageError(language)
     word_count = text_length(body, profile)
     minimum = MIN_WORDS if profile.spaced else MIN_CJK_CHARS

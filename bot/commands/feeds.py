@@ -15,6 +15,7 @@ from bot.settings import Settings
 from jobs.feeds import FeedError
 from jobs.fetch.errors import FetchError
 from jobs.opml import OpmlOutline, parse_opml, render_opml
+from jobs.plurals import counted
 from jobs.sources import resolve_feed
 from jobs.urls import canonicalize_url
 from store import feeds as feed_store
@@ -82,7 +83,9 @@ async def _add(services: Services, args: argparse.Namespace) -> int:
             topic=args.topic,
         )
     verb = "added" if created else "already there"
-    print(f"{verb}: #{feed.id} {resolved.title} <{resolved.url}> ({resolved.entries} entries now)")
+    print(
+        f"{verb}: #{feed.id} {resolved.title} <{resolved.url}> ({counted(resolved.entries, 'entry', 'entries')} now)"
+    )
     return 0
 
 
@@ -103,15 +106,18 @@ async def _list(services: Services, args: argparse.Namespace) -> int:
         # One line per reason: parser messages may hold newlines or run on for a page.
         reason = _one_line(feed.last_error or "")
         if feed.broken_at is not None:
-            health = f"BROKEN after {feed.consecutive_failures} failures: {reason}"
+            health = f"BROKEN after {counted(feed.consecutive_failures, 'failure', 'failures')}: {reason}"
         elif feed.consecutive_failures:
-            health = f"{feed.consecutive_failures} failures, last: {reason}"
+            health = f"{counted(feed.consecutive_failures, 'failure', 'failures')}, last: {reason}"
         elif feed.last_success_at is not None:
             health = f"ok, fetched {feed.last_success_at:%Y-%m-%d %H:%M} UTC"
         else:
             health = "not fetched yet"
         print(f"#{feed.id:<4} {feed.title or '(untitled)'} <{feed.url}>")
-        print(f"      {row.articles} articles, {row.subscribers} subscribers; {health}")
+        print(
+            f"      {counted(row.articles, 'article', 'articles')}, "
+            f"{counted(row.subscribers, 'subscriber', 'subscribers')}; {health}"
+        )
     return 0
 
 
@@ -164,7 +170,9 @@ async def _import(services: Services, args: argparse.Namespace) -> int:
             )
             added += int(created)
             skipped += int(not created)
-    print(f"imported {added} feeds from {args.file} ({skipped} skipped or already there)")
+    print(
+        f"imported {counted(added, 'feed', 'feeds')} from {args.file} ({skipped} skipped or already there)"
+    )
     return 0
 
 
@@ -177,7 +185,7 @@ async def _export(services: Services, args: argparse.Namespace) -> int:
     )
     if args.output:
         args.output.write_bytes(document)
-        print(f"exported {len(rows)} feeds to {args.output}")
+        print(f"exported {counted(len(rows), 'feed', 'feeds')} to {args.output}")
     else:
         sys.stdout.write(document.decode("utf-8"))
     return 0

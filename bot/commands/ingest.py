@@ -13,6 +13,7 @@ from bot.services import services_for
 from bot.settings import Settings
 from bot.worker import run_worker
 from jobs.ingest import FeedOutcome, TickReport
+from jobs.plurals import counted
 from store import feeds as feed_store
 from store.models import utcnow
 
@@ -31,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def summary_line(report: TickReport) -> str:
     line = (
-        f"{report.feeds} feeds fetched: {report.new} new articles, {report.updated} updated, "
-        f"{report.not_modified} unchanged, {report.errors} errors"
+        f"{counted(report.feeds, 'feed', 'feeds')} fetched: "
+        f"{counted(report.new, 'new article', 'new articles')}, {report.updated} updated, "
+        f"{report.not_modified} unchanged, {counted(report.errors, 'error', 'errors')}"
     )
     if report.entry_errors:
         line += f", {report.entry_errors} entries not stored (see the log)"

@@ -13,6 +13,7 @@ from bot.services import fetch_policy
 from bot.settings import Settings
 from jobs.fetch import FetchError, SafeFetcher
 from jobs.on_demand import LinkError, fetch_article_page
+from jobs.plurals import counted
 from summarizer import METHODS, Digest, SummarizerError, summarize
 from summarizer.languages import primary_code, profile_for
 from summarizer.multilingual_text import length_unit
@@ -160,8 +161,8 @@ def render_text(name: str, digest: Digest) -> str:
         ]
     lines += [
         "",
-        f"({digest.word_count} {_unit(digest)}, {digest.reading_minutes} min read; "
-        f"{digest.language}, {digest.method})",
+        f"({counted(digest.word_count, _unit(digest).removesuffix('s'), _unit(digest))}, "
+        f"{digest.reading_minutes} min read; {digest.language}, {digest.method})",
         "",
     ]
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from bot.demo.terminal import show_message
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SentMessage, User
 from bot.settings import CatalogFeed, Secret, Settings
 from jobs.opml import OpmlOutline, render_opml
+from jobs.plurals import counted
 from store import articles as article_store
 from store import feeds as feed_store
 from store.models import utcnow
@@ -28,10 +29,14 @@ from store.models import utcnow
 # After the first reply, the bot is taken to be done once it has been quiet this long.
 QUIET_SECONDS = 1.0
 FIRST_REPLY_SECONDS = 60.0
+# How long start-up waits for the first fetch of every demo feed: at most 20 s.
+SEED_TICKS = 100
+SEED_PAUSE_SECONDS = 0.2
 
 INTRO = """\
 newsdigest demo: an emulated Telegram, three invented news sites on 127.0.0.1, the real bot.
-Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link, or a long text.
+Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link, or a long text
+(a paste of several lines is one message). You are the bot's admin here, so /stats works too.
   !N       press button N of the last message with buttons
   :news    publish a breaking story (watch an alert arrive)
   :opml [FILE]  send an OPML file to the bot (without FILE: one listing the demo's sites)
@@ -40,11 +45,18 @@ Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link,
 
 
 def demo_settings(
-    settings: Settings, emulator: BotApiEmulator, content: DemoContentServer, data_dir: Path
+    settings: Settings,
+    emulator: BotApiEmulator,
+    content: DemoContentServer,
+    data_dir: Path,
+    *,
+    admin: User,
 ) -> Settings:
-    """The user's settings, pointed at the emulator, the demo feeds and a throwaway database."""
+    """The user's settings, pointed at the emulator, the demo feeds and a throwaway database;
+    the demo's user is an admin, so the admin commands can be tried too."""
     return dataclasses.replace(
         settings,
+        admin_ids=settings.admin_ids | {admin.id},
         data_dir=data_dir,
         database_url=f"sqlite:///{data_dir / 'demo.db'}",
         telegram_token=Secret(DEFAULT_TOKEN),
@@ -58,7 +70,8 @@ def demo_settings(
 
 
 async def seed(app: BotApplication) -> int:
-    """Register the demo feeds and fetch them once, so the first /digest has news."""
+    """Register the demo feeds and fetch them once, so the first /digest has news; returns how
+    many stories are stored."""
     runtime = app.bot_data.runtime
     settings = runtime.services.settings
     async with runtime.services.sessionmaker() as session, session.begin():
@@ -91,19 +104,30 @@ async def refetch_now(app: BotApplication) -> None:
 
 
 class Conversation:
-    """One simulated user's chat with the bot, printed as it happens."""
+    """One simulated user's chat with the bot, printed as it happens.
 
-    def __init__(self, emulator: BotApiEmulator, user: User, out: TextIO, *, color: bool) -> None:
+    Pictures the bot sends are saved in ``folder`` (a terminal cannot show them) and their
+    paths printed.
+    """
+
+    def __init__(
+        self, emulator: BotApiEmulator, user: User, out: TextIO, *, color: bool, folder: Path
+    ) -> None:
         self.emulator = emulator
         self.user = user
         self.out = out
         self.color = color
-        self._seen: dict[int, tuple[int, str]] = {}
+        self.folder = folder
+        self._seen: dict[int, tuple[object, ...]] = {}
         self._buttons: tuple[str, ...] = ()
         self._buttons_of: SentMessage | None = None
+        # Taps whose answer ("Saved", a toast in Telegram) has not been shown yet.
+        self._taps: list[str] = []
+        self._printed: set[int] = set()
 
-    def _snapshot(self, message: SentMessage) -> tuple[int, str]:
-        return (len(message.edits), repr(message.reply_markup))
+    def _snapshot(self, message: SentMessage) -> tuple[object, ...]:
+        # Content, not sizes: a tap that turns ➕ into ✅ changes the keyboard, not its length.
+        return (len(message.edits), message.text, repr(message.reply_markup), message.deleted)
 
     def _changed(self) -> list[SentMessage]:
         changed = []
@@ -115,19 +139,43 @@ class Conversation:
         return changed
 
     def _print(self, messages: list[SentMessage]) -> None:
+        for answer in self._answers():
+            self.out.write(f"\n({answer})\n")
         for message in messages:
-            shown = show_message(message, color=self.color)
-            marker = "bot (edited)" if message.edits else "bot"
+            shown = show_message(message, color=self.color, photo_path=self._save_photo(message))
+            # Shown before: an edit, of its text or only of its keyboard.
+            marker = "bot (edited)" if message.message_id in self._printed else "bot"
+            self._printed.add(message.message_id)
             self.out.write(f"\n[{marker}]\n{shown.text}\n")
             if shown.buttons:
                 self._buttons, self._buttons_of = shown.buttons, message
         self.out.flush()
 
-    def _activity(self) -> int:
-        messages = self.emulator.sent_to(self.user.id)
-        return sum(1 + len(m.edits) for m in messages) + sum(
-            len(repr(m.reply_markup)) for m in messages
-        )
+    def _answers(self) -> list[str]:
+        """The texts the bot answered taps with, once each; a tap answered silently shows none."""
+        shown, waiting = [], []
+        for query_id in self._taps:
+            answer = self.emulator.callback_answers.get(query_id)
+            if answer is None:
+                waiting.append(query_id)
+            elif answer.get("text"):
+                shown.append(str(answer["text"]))
+        self._taps = waiting
+        return shown
+
+    def _save_photo(self, message: SentMessage) -> Path | None:
+        if message.photo is None:
+            return None
+        path = self.folder / f"photo-{message.message_id}.png"
+        if not path.exists():
+            path.write_bytes(message.photo)
+        return path
+
+    def _activity(self) -> tuple[object, ...]:
+        """Everything the bot did in this chat that the terminal shows, to notice any change."""
+        messages = tuple(self._snapshot(m) for m in self.emulator.sent_to(self.user.id))
+        answers = tuple(repr(self.emulator.callback_answers.get(q)) for q in self._taps)
+        return messages, answers
 
     async def settle(self, *, first_reply: float = FIRST_REPLY_SECONDS) -> None:
         """Wait for the bot's answer, then until it has been quiet for a moment, and print."""
@@ -153,7 +201,7 @@ class Conversation:
         if self._buttons_of is None or not 1 <= number <= len(self._buttons):
             self.out.write("(no such button)\n")
             return False
-        self.user.press_button(self._buttons_of, self._buttons[number - 1])
+        self._taps.append(self.user.press_button(self._buttons_of, self._buttons[number - 1]))
         return True
 
     def send_file(self, argument: str, fallback: bytes) -> bool:
@@ -177,11 +225,32 @@ class Conversation:
             self.user.send_text(line)
 
 
+def read_typed(prompt: str) -> str | None:
+    """One message typed (or pasted) at the terminal; None at the end of input.
+
+    GNU readline, not the terminal's line mode, reads it: a pasted block of several lines
+    arrives as one message (readline's bracketed paste), and a line is not cut at the 4 KB a
+    terminal's line mode holds.
+    """
+    import readline  # noqa: F401 -- imported for its effect on input(); only for a terminal
+
+    try:
+        return input(prompt)
+    except EOFError:
+        return None
+
+
 async def lines_from(source: TextIO, *, prompt: bool, out: TextIO) -> AsyncIterator[str]:
+    """What the user says: typed messages at a terminal (``prompt``), else a script's lines."""
     while True:
         if prompt:
-            out.write("\nyou> ")
+            out.write("\n")
             out.flush()
+            typed = await asyncio.to_thread(read_typed, "you> ")
+            if typed is None:
+                return
+            yield typed
+            continue
         line = await asyncio.to_thread(source.readline)
         if not line:
             return
@@ -195,23 +264,30 @@ async def run_demo(
     out: TextIO,
     interactive: bool,
     color: bool,
+    folder: Path,
     on_ready: Callable[[BotApiEmulator], None] | None = None,
 ) -> int:
+    """Run the demo; ``folder`` keeps what is worth keeping (pictures the bot sent, the log)."""
     with tempfile.TemporaryDirectory(prefix="newsdigest-demo-") as scratch:
         async with DemoContentServer() as content, BotApiEmulator(DEFAULT_TOKEN) as emulator:
-            app = build_application(demo_settings(settings, emulator, content, Path(scratch)))
+            you = emulator.create_user("You", username="you")
+            app = build_application(
+                demo_settings(settings, emulator, content, Path(scratch), admin=you)
+            )
             async with running(app):
                 out.write(INTRO)
                 out.write("Fetching the demo feeds and summarizing their stories…\n")
                 out.flush()
                 stored = await seed(app)
-                out.write(f"Ready: {stored} stories from {len(OUTLETS)} sites.\n")
+                out.write(
+                    f"Ready: {counted(stored, 'story', 'stories')} from "
+                    f"{counted(len(OUTLETS), 'site', 'sites')}.\n"
+                )
                 if on_ready is not None:
                     on_ready(emulator)
-                chat = Conversation(
-                    emulator, emulator.create_user("You", username="you"), out, color=color
-                )
+                chat = Conversation(emulator, you, out, color=color, folder=folder)
                 async for raw in lines_from(source, prompt=interactive, out=out):
+                    # A paste keeps its lines; only the ends are trimmed.
                     line = raw.strip()
                     if not line or line.startswith("#"):
                         continue

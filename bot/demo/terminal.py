@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.emulator import SentMessage
@@ -57,10 +58,12 @@ def style_text(text: str, entities: Sequence[dict[str, Any]], *, color: bool) ->
     return "".join(pieces)
 
 
-def show_message(message: SentMessage, *, color: bool) -> Shown:
+def show_message(message: SentMessage, *, color: bool, photo_path: Path | None = None) -> Shown:
+    """The message as terminal text; a photo is named by ``photo_path`` where it was saved."""
     lines = []
     if message.photo is not None:
-        lines.append(f"[photo, {len(message.photo):,} bytes]")
+        saved = f", saved as {photo_path}" if photo_path is not None else ""
+        lines.append(f"[photo, {len(message.photo):,} bytes{saved}]")
     if message.document is not None:
         lines.append(f"[document, {len(message.document):,} bytes]")
     if message.text:

@@ -17,13 +17,13 @@ from bot.handlers.common import (
     is_bot_admin,
     may_change_settings,
     permitted_button,
-    plural,
     reply,
     reply_usage,
 )
 from bot.replies import edit_text
 from jobs.digests import next_digest_time
 from jobs.messages import escape
+from jobs.plurals import counted
 from store import chats as chat_store
 from store import deliveries
 from store.models import Chat, utcnow
@@ -62,7 +62,7 @@ def channel_name(channel: Chat) -> str:
 
 def plural_name(channels: list[Chat]) -> str:
     # Button labels are plain text: a name there needs no escaping.
-    return channel_name(channels[0]) if len(channels) == 1 else plural(len(channels), "channel")
+    return channel_name(channels[0]) if len(channels) == 1 else counted(len(channels), 'channel', 'channels')
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -198,7 +198,7 @@ async def channel(update: Update, context: Context) -> None:
         update,
         context,
         f"📣 Digests will be posted to <b>{escape(name)}</b> on your schedule, from your "
-        f"{plural(len(sources), 'source')}. Send /channel {escape(name)} again after changing your sources; "
+        f"{counted(len(sources), 'source', 'sources')}. Send /channel {escape(name)} again after changing your sources; "
         f"/channel off {escape(name)} to stop.",
     )
 
@@ -220,7 +220,9 @@ async def group_migrated(update: Update, context: Context) -> None:
         sources = len(await chat_store.chat_sources(session, new))
         rules = len(await chat_store.alert_rules(session, new))
     moved = " and ".join(
-        plural(count, noun) for count, noun in ((sources, "source"), (rules, "alert")) if count
+        counted(count, one, many)
+        for count, one, many in ((sources, "source", "sources"), (rules, "alert", "alerts"))
+        if count
     )
     if message.chat_id == new and moved:
         await reply(update, context, f"✅ This group is now a supergroup: its {moved} came along.")

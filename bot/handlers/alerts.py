@@ -13,14 +13,14 @@ from bot.handlers.common import (
     ensure_chat,
     may_change_settings,
     permitted_button,
-    plural,
     reply,
     reply_usage,
 )
 from bot.render import render_alerts
 from bot.replies import edit_text
-from jobs.alert_query import AlertQueryError, parse_alert_query
+from jobs.alert_query import AlertQueryError, as_written, check_specific, parse_alert_query
 from jobs.messages import escape
+from jobs.plurals import counted
 from store import chats as chat_store
 from store.models import AlertRule, utcnow
 
@@ -28,7 +28,7 @@ from store.models import AlertRule, utcnow
 def _keyboard(rules: list[AlertRule]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(f"✖ {n}. {rule.query}"[:60], callback_data=f"al:rm:{rule.id}")]
+            [InlineKeyboardButton(f"✖ {n}. {rule.shown}"[:60], callback_data=f"al:rm:{rule.id}")]
             for n, rule in enumerate(rules, start=1)
         ]
     )
@@ -45,6 +45,7 @@ async def alert(update: Update, context: Context) -> None:
     limits = context.bot_data.services.settings.limits
     try:
         query = parse_alert_query(text, max_chars=limits.alert_query_chars)
+        check_specific(query, text)
     except AlertQueryError as exc:
         await reply(update, context, escape(str(exc)))
         return
@@ -52,31 +53,31 @@ async def alert(update: Update, context: Context) -> None:
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         rules = await chat_store.alert_rules(session, chat.id)
         sources = await chat_store.chat_sources(session, chat.id)
-        if len(rules) >= limits.alerts_per_chat and query.canonical() not in {
-            r.query for r in rules
-        }:
+        if len(rules) >= limits.alerts_per_chat and all(
+            r.query != query.canonical() for r in rules
+        ):
             await reply(
                 update,
                 context,
-                f"You have {len(rules)} alerts, the most allowed. Remove one with /alerts first.",
+                f"You have {counted(len(rules), 'alert', 'alerts')}, the most allowed. "
+                "Remove one with /alerts first.",
             )
             return
-        _rule, created = await chat_store.add_alert_rule(
-            session, chat.id, query.canonical(), now=utcnow()
+        rule, created = await chat_store.add_alert_rule(
+            session, chat.id, query.canonical(), written=as_written(text), now=utcnow()
         )
     if not created:
+        # However it was spelled this time, it is the rule the chat already has, shown as then.
         await reply(
-            update, context, f"You already have the alert <code>{escape(query.canonical())}</code>."
+            update, context, f"You already have the alert <code>{escape(rule.shown)}</code>."
         )
         return
     watch = (
-        f"It watches your {plural(len(sources), 'source')}."
+        f"It watches your {counted(len(sources), 'source', 'sources')}."
         if sources
         else "Add sources for it to watch: /sources"
     )
-    await reply(
-        update, context, f"🔔 Alert added: <code>{escape(query.canonical())}</code>\n{watch}"
-    )
+    await reply(update, context, f"🔔 Alert added: <code>{escape(rule.shown)}</code>\n{watch}")
 
 
 async def alerts(update: Update, context: Context) -> None:

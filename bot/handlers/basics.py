@@ -15,12 +15,12 @@ from bot.handlers.common import (
     ensure_chat,
     is_bot_admin,
     may_change_settings,
-    plural,
     reply,
 )
 from bot.handlers.sources import subscribe_topic
 from bot.render import WELCOME, render_help
 from jobs.messages import escape
+from jobs.plurals import counted
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ async def start(update: Update, context: Context) -> None:
             await reply(
                 update,
                 context,
-                f"✅ Subscribed to <b>{payload.title()}</b> ({plural(added, 'source')}). "
+                f"✅ Subscribed to <b>{payload.title()}</b> ({counted(added, 'source', 'sources')}). "
                 "Your first digest: /digest. Your schedule: /settings.",
             )
             return

@@ -10,7 +10,6 @@ from bot.context import Context
 from bot.render import usage
 from bot.replies import send_html
 from jobs.digests import next_digest_time
-from jobs.fetch import FetchRefused
 from store.chats import get_or_create_chat
 from store.models import Chat, utcnow
 
@@ -97,18 +96,6 @@ async def permitted_button(update: Update, context: Context) -> tuple[CallbackQu
         await query.answer()
         return None
     return query, query.data
-
-
-def reader_reason(exc: Exception) -> str:
-    """Why a fetch failed, as a Telegram user may be told: never the server's settings."""
-    if isinstance(exc, FetchRefused):
-        # The refusal names the allow-list setting, which is for the bot's administrator.
-        return "this address is not allowed"
-    return str(exc)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def is_bot_admin(update: Update, context: Context) -> bool:

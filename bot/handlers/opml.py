@@ -10,15 +10,15 @@ from bot.handlers.common import (
     chat_id_of,
     ensure_chat,
     may_change_settings,
-    plural,
-    reader_reason,
     reply,
 )
 from bot.replies import send_all
 from jobs.feeds import FeedError
+from jobs.fetch import reader_reason
 from jobs.messages import escape, split_message, truncate_visible
 from jobs.opml import OpmlOutline, parse_opml, render_opml
 from jobs.opml_import import OpmlImportReport, import_outlines
+from jobs.plurals import counted
 from store import chats as chat_store
 from store.models import utcnow
 
@@ -77,7 +77,7 @@ async def opml_file(update: Update, context: Context) -> None:
     async with services.sessionmaker() as session:
         personal = await chat_store.count_personal_sources(session, chat.id)
     await reply(
-        update, context, f"📥 Reading {plural(len(outlines), 'feed')}… this takes a moment."
+        update, context, f"📥 Reading {counted(len(outlines), 'feed', 'feeds')}… this takes a moment."
     )
     await context.bot.send_chat_action(chat.id, "typing")
     report = await import_outlines(
@@ -158,5 +158,5 @@ async def export(update: Update, context: Context) -> None:
         chat_id,
         document=document,
         filename="newsdigest-sources.opml",
-        caption=f"Your {plural(len(found), 'source')} as OPML: import it in any feed reader, or send it back to me.",
+        caption=f"Your {counted(len(found), 'source', 'sources')} as OPML: import it in any feed reader, or send it back to me.",
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers.common import args_text, ensure_chat, may_change_settings, plural, reply
+from bot.handlers.common import args_text, ensure_chat, may_change_settings, reply
 from jobs.messages import escape
 from jobs.pause import PauseError, parse_pause_duration, pause_chat, resume_chat
+from jobs.plurals import counted
 from jobs.timezones import TimezoneError, parse_timezone
 from store.models import utcnow
 
@@ -61,7 +62,7 @@ async def resume(update: Update, context: Context) -> None:
         )
         return
     if report.held_alerts:
-        held = f"{plural(report.held_alerts, 'alert')} arrived meanwhile: they follow as one list."
+        held = f"{counted(report.held_alerts, 'alert', 'alerts')} arrived meanwhile: they follow as one list."
         context.bot_data.runtime.pipeline.wake_sender()
     else:
         held = "No alerts matched meanwhile."

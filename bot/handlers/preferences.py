@@ -14,12 +14,13 @@ from bot.handlers.common import (
     may_change_settings,
     permitted_button,
     reply,
-    reply_usage,
 )
-from bot.render import render_settings
+from bot.render import local_time_label, render_settings, usage
 from bot.replies import edit_text
+from jobs.alerts import retime_held_alerts
 from jobs.digests import next_digest_time
 from jobs.messages import escape
+from jobs.plurals import counted
 from jobs.quiet_hours import QuietHoursError, parse_quiet_hours
 from jobs.schedule import ScheduleError, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone, timezone_key
@@ -72,7 +73,8 @@ def settings_keyboard(chat: Chat) -> InlineKeyboardMarkup:
             ],
             [
                 InlineKeyboardButton(
-                    mark(chat.items_per_digest == n, f"{n} stories"), callback_data=f"set:items:{n}"
+                    mark(chat.items_per_digest == n, counted(n, "story", "stories")),
+                    callback_data=f"set:items:{n}",
                 )
                 for n in ITEM_CHOICES
             ],
@@ -99,9 +101,18 @@ async def _apply_schedule(
         assert chat is not None
         zone = timezone or chat.timezone
         next_at = next_digest_time(schedule, zone, after=utcnow())
-        return await chat_store.update_chat(
+        chat = await chat_store.update_chat(
             session, chat_id, digest_schedule=schedule, timezone=zone, next_digest_at=next_at
         )
+        # Quiet hours are wall-clock times: a new zone moves the window alerts wait for.
+        moved = 0
+        if timezone is not None:
+            moved = await retime_held_alerts(
+                session, chat_id, quiet_hours=chat.quiet_hours, timezone=zone, now=utcnow()
+            )
+    if moved:
+        context.bot_data.runtime.pipeline.wake_sender()
+    return chat
 
 
 def _describe(chat: Chat) -> str:
@@ -188,7 +199,7 @@ async def timezone(update: Update, context: Context) -> None:
         return
     chat = await _apply_schedule(context, chat.id, chat.digest_schedule, zone)
     when = (
-        f", next digest {chat.next_digest_at.astimezone(parse_timezone(zone)):%a %H:%M}"
+        f", next digest {local_time_label(chat.next_digest_at, zone)}"
         if chat.next_digest_at
         else ""
     )
@@ -204,21 +215,29 @@ async def quiet(update: Update, context: Context) -> None:
     chat = await ensure_chat(update, context)
     text = args_text(context)
     if not text:
-        await reply(update, context, f"Quiet hours: <b>{escape(chat.quiet_hours or 'off')}</b>.")
-        await reply_usage(update, context, "quiet")
+        await reply(
+            update,
+            context,
+            f"Quiet hours: <b>{escape(chat.quiet_hours or 'off')}</b>.\n{usage('quiet')}",
+        )
         return
     if not await may_change_settings(update, context):
         return
     try:
         hours = parse_quiet_hours(text)
     except QuietHoursError as exc:
-        await reply(update, context, escape(str(exc)))
-        await reply_usage(update, context, "quiet")
+        # One message: the reason and how to write it (two would arrive as two notifications).
+        await reply(update, context, f"{escape(str(exc))}\n{usage('quiet')}")
         return
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        await chat_store.update_chat(
+        chat = await chat_store.update_chat(
             session, chat.id, quiet_hours=hours.to_text() if hours else None
         )
+        moved = await retime_held_alerts(
+            session, chat.id, quiet_hours=chat.quiet_hours, timezone=chat.timezone, now=utcnow()
+        )
+    if moved:
+        context.bot_data.runtime.pipeline.wake_sender()
     if hours is None:
         await reply(update, context, "🔔 Quiet hours off: alerts arrive at any hour.")
     else:

@@ -17,7 +17,6 @@ from bot.handlers.common import (
     args_text,
     chat_id_of,
     ensure_chat,
-    reader_reason,
     reply,
     reply_usage,
 )
@@ -25,14 +24,15 @@ from bot.render import render_link_digest, render_search
 from bot.replies import send_all
 from jobs.digests import compose_for_chat
 from jobs.feeds import FeedError
-from jobs.fetch import FetchError
+from jobs.fetch import FetchError, reader_reason
 from jobs.messages import escape
 from jobs.on_demand import LinkError, summarize_link
+from jobs.plurals import counted
 from jobs.user_input import quoted
 from store.chats import chat_sources
 from store.models import utcnow
 from store.search import mentions_per_day, search_articles, search_words
-from summarizer import SummarizerError
+from summarizer import SummarizerError, TextTooShortError
 
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
@@ -57,7 +57,7 @@ async def digest(update: Update, context: Context) -> None:
         await reply(
             update,
             context,
-            f"Nothing new from your sources in the last {hours} hours. I'll keep reading.",
+            f"Nothing new from your sources in the last {counted(hours, 'hour', 'hours')}. I'll keep reading.",
         )
     else:
         await reply(
@@ -147,6 +147,12 @@ async def _summary_text(context: Context, target: str) -> str:
         return render_link_digest(None, None, digest)
     except (FetchError, FeedError, LinkError) as exc:
         return f"I could not read that link: {escape(reader_reason(exc))}"
+    except TextTooShortError as exc:
+        # Worded here: the summarizer is pure and its messages do not count nouns.
+        return (
+            f"I could not summarize that: it has {counted(exc.words, 'word', 'words')}, "
+            f"and a summary needs {exc.minimum} or more."
+        )
     except SummarizerError as exc:
         return f"I could not summarize that: {escape(str(exc))}"
 
@@ -190,5 +196,8 @@ async def trend(update: Update, context: Context) -> None:
     png = await asyncio.to_thread(trend_png, query, counts, first=first, last=now.date())
     total = sum(count for _, count in counts)
     await context.bot.send_photo(
-        chat_id, png, caption=f"{quoted(query)}: {total} stories in the last {TREND_DAYS} days"
+        chat_id,
+        png,
+        caption=f"{quoted(query)}: {counted(total, 'story', 'stories')} in the last "
+        f"{counted(TREND_DAYS, 'day', 'days')}",
     )

@@ -15,8 +15,6 @@ from bot.handlers.common import (
     ensure_chat,
     may_change_settings,
     permitted_button,
-    plural,
-    reader_reason,
     reply,
     reply_usage,
 )
@@ -24,8 +22,9 @@ from bot.render import render_sources
 from bot.replies import edit_keyboard
 from bot.settings import CatalogFeed
 from jobs.feeds import FeedError
-from jobs.fetch import FetchError
+from jobs.fetch import FetchError, reader_reason
 from jobs.messages import escape
+from jobs.plurals import counted
 from jobs.sources import SourceError, add_source, source_url
 from store import chats as chat_store
 from store import feeds as feed_store
@@ -143,11 +142,11 @@ async def topic_button(update: Update, context: Context) -> None:
     query, _ = tapped
     await ensure_chat(update, context)
     added = await subscribe_topic(update, context, topic)
-    await query.answer(f"{topic.title()}: {plural(added, 'new source')}")
+    await query.answer(f"{topic.title()}: {counted(added, 'new source', 'new sources')}")
     await reply(
         update,
         context,
-        f"✅ <b>{escape(topic.title())}</b>: subscribed to {plural(added, 'source')}. "
+        f"✅ <b>{escape(topic.title())}</b>: subscribed to {counted(added, 'source', 'sources')}. "
         "Tap <b>First digest</b> or send /digest; /settings sets your schedule.",
     )
 
@@ -169,7 +168,8 @@ async def add(update: Update, context: Context) -> None:
         await reply(
             update,
             context,
-            f"You have {personal} sources of your own, the most allowed ({limit}). /remove one first.",
+            f"You have {counted(personal, 'source', 'sources')} of your own, the most allowed ({limit}). "
+            "/remove one first.",
         )
         return
     try:
@@ -197,7 +197,7 @@ async def add(update: Update, context: Context) -> None:
     await reply(
         update,
         context,
-        f"✅ Added <b>{escape(added.title)}</b> ({added.entries} stories in its feed now). "
+        f"✅ Added <b>{escape(added.title)}</b> ({counted(added.entries, 'story', 'stories')} in its feed now). "
         "What it has today counts as already seen; new stories come in your digests and alerts.",
     )
 

@@ -10,6 +10,7 @@ from jobs.fetch.errors import (
     FetchTooLarge,
     FetchUnreadable,
     TooManyRedirects,
+    reader_reason,
 )
 from jobs.fetch.fetcher import FEED_ACCEPT, PAGE_ACCEPT, FetchResult, SafeFetcher, parse_retry_after
 from jobs.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
@@ -34,6 +35,7 @@ __all__ = [
     "SafeFetcher",
     "TooManyRedirects",
     "parse_retry_after",
+    "reader_reason",
     "resolve_with_system",
     "why_not_public",
 ]

@@ -24,8 +24,32 @@ class FetchError(Exception):
         self.retry_after = retry_after
 
 
+# Every refusal's message starts so: a reason stored as text (a feed's last error) is still
+# known for one, and reader_reason can tell it apart.
+REFUSED_PREFIX = "refused:"
+READER_REFUSAL = "this address is not allowed"
+
+
 class FetchRefused(FetchError):
     """The URL, or an address it resolves or redirects to, may not be fetched."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        if not message.startswith(REFUSED_PREFIX):
+            message = f"{REFUSED_PREFIX} {message}"
+        super().__init__(message, url=url)
+
+
+def reader_reason(error: Exception | str) -> str:
+    """Why a fetch failed, as a Telegram user may be told: never the server's settings.
+
+    A refusal names what the address is and the allow-list setting that would exempt it,
+    which is for the bot's administrator (logs, the feeds command); a reader is told only that
+    the address is not allowed. ``error`` may be the exception or its stored text.
+    """
+    text = str(error)
+    if isinstance(error, FetchRefused) or text.startswith(REFUSED_PREFIX):
+        return READER_REFUSAL
+    return text
 
 
 class FetchTooLarge(FetchError):

@@ -31,6 +31,7 @@ from jobs.fetch.errors import (
 from jobs.fetch.policy import FetchPolicy
 from jobs.fetch.targets import check_target
 from jobs.fetch.transport import GuardedClient
+from jobs.plurals import counted
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +207,8 @@ class SafeFetcher:
                 raise TooManyRedirects(f"redirect loop: {current} leads back to {target}", url=url)
             if len(hops) > self.policy.max_redirects:
                 raise TooManyRedirects(
-                    f"too many redirects: more than {self.policy.max_redirects} hops from {url}",
+                    f"too many redirects: more than {counted(self.policy.max_redirects, 'hop', 'hops')} "
+                    f"from {url}",
                     url=url,
                 )
             current = target

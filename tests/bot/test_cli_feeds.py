@@ -39,7 +39,7 @@ def test_add_list_ingest_articles_export_remove(
 
     assert main(["ingest", "--once"], environ) == 0
     out = capsys.readouterr().out
-    assert "1 feeds fetched" in out and "0 errors" in out
+    assert "1 feed fetched" in out and "0 errors" in out
 
     assert main(["feeds", "list", "--json"], environ) == 0
     [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -60,7 +60,7 @@ def test_add_list_ingest_articles_export_remove(
     assert main(["feeds", "list"], environ) == 0
     assert "no feeds yet" in capsys.readouterr().out
     assert main(["feeds", "import", str(opml)], environ) == 0
-    assert "imported 1 feeds" in capsys.readouterr().out
+    assert "imported 1 feed" in capsys.readouterr().out
 
 
 def test_refused_and_broken_sources_get_one_clear_line(

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
+import logging
+import sys
 from pathlib import Path
 
+import pytest
+
+from bot.commands import demo
 from bot.demo.session import run_demo
 from bot.settings import load_settings
 
@@ -26,7 +32,12 @@ async def test_scripted_demo_shows_digest_alert_and_hints(tmp_path: Path) -> Non
     out = io.StringIO()
     settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path)})
     status = await run_demo(
-        settings, source=io.StringIO(SCRIPT), out=out, interactive=False, color=False
+        settings,
+        source=io.StringIO(SCRIPT),
+        out=out,
+        interactive=False,
+        color=False,
+        folder=tmp_path / "kept",
     )
     text = out.getvalue()
     assert status == 0
@@ -37,7 +48,7 @@ async def test_scripted_demo_shows_digest_alert_and_hints(tmp_path: Path) -> Non
     assert "🔔" in alert and "Repair ship reaches damaged North Bank wind farm cable" in alert
     assert "I don't know /frobnicate" in text
     assert text.rstrip().endswith("Bye.")
-    # The demo keeps nothing: its database lived in a temporary folder.
+    # The demo keeps nothing it was not asked to: its database lived in a temporary folder.
     assert not await asyncio.to_thread(lambda: any(tmp_path.iterdir()))
 
 
@@ -55,11 +66,27 @@ READER_CONTROLS = """\
 """
 
 
+EXPLORING = """\
+/sources
+!1
+!1
+/trend wind
+/help
+/stats
+:quit
+"""
+
+
 async def test_scripted_demo_weekly_pause_resume_and_opml(tmp_path: Path) -> None:
     out = io.StringIO()
     settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path)})
     status = await run_demo(
-        settings, source=io.StringIO(READER_CONTROLS), out=out, interactive=False, color=False
+        settings,
+        source=io.StringIO(READER_CONTROLS),
+        out=out,
+        interactive=False,
+        color=False,
+        folder=tmp_path / "demo",
     )
     text = out.getvalue()
     assert status == 0
@@ -76,3 +103,60 @@ async def test_scripted_demo_weekly_pause_resume_and_opml(tmp_path: Path) -> Non
     assert "OPML import: 2 added, 1 already there, 0 refused" in answer(":opml")
     exported = answer("/export")
     assert "[document," in exported and "3 sources as OPML" in exported
+
+
+async def test_taps_pictures_and_admin_commands_show_in_the_demo(tmp_path: Path) -> None:
+    out = io.StringIO()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path / "data")})
+    await run_demo(
+        settings,
+        source=io.StringIO(EXPLORING),
+        out=out,
+        interactive=False,
+        color=False,
+        folder=kept,
+    )
+    text = out.getvalue()
+    steps = text.split("\nyou> ")
+    sources, tap, tap_again, trend, help_text, stats = steps[1:7]
+    # A tap that only turns ➕ into ✅ shows the new keyboard at once, with the tap's answer.
+    assert "(no answer)" not in tap and "[bot (edited)]" in tap and "✅" in tap, tap
+    assert "[1] ➕" in sources and "[1] ✅" in tap
+    assert "\n(Subscribed" in tap or "\n(Added" in tap, tap
+    assert "[1] ➕" in tap_again, tap_again
+    picture = next(kept.glob("photo-*.png"))
+    assert f"saved as {picture}]" in trend
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert "/stats" in help_text and "admins" in help_text
+    assert "Only" not in stats and "feeds" in stats.lower(), stats
+
+
+def test_the_demo_logs_to_its_folder_not_onto_the_prompt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "chat.txt"
+    script.write_text("/help\n:quit\n", encoding="utf-8")
+    data = tmp_path / "data"
+    settings = load_settings({"NEWSDIGEST_DATA_DIR": str(data)})
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    # As the command line configures it: INFO and above to the terminal.
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(terminal)
+    root.setLevel(logging.INFO)
+    try:
+        status = demo.run(argparse.Namespace(script=script, no_color=True), settings)
+    finally:
+        for handler in root.handlers:
+            if handler not in saved_handlers:
+                handler.close()
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+    out, err = capsys.readouterr()
+    log = (data / "demo" / "demo.log").read_text(encoding="utf-8")
+    assert status == 0 and "What I can do" in out
+    assert "INFO " in log, log
+    assert "INFO " not in out and "INFO " not in err, err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.emulator import parse_html, utf16_len
 from bot.render import render_alerts, render_link_digest, render_sources
+from jobs.digests import DigestItem, DigestStyle, render_item
 from store.chats import ChatSource
 from store.models import AlertRule
 from summarizer import Digest, Entity, Figure
@@ -15,7 +16,7 @@ def _digest(sentences: list[str]) -> Digest:
     return Digest(
         title=None,
         sentences=tuple(sentences),
-        entities=(Entity("AT&T <Inc>", "ORG", 3), Entity("مرحبا", "PERSON", 2)),
+        entities=(Entity("AT&T <Inc>", "organisation", 3), Entity("مرحبا", "person", 2)),
         figures=(Figure("€1.2 billion", 1.2e9, "EUR", "money", "revenue <net>"),),
         language="en",
         word_count=1500,
@@ -34,7 +35,7 @@ def test_link_digest_escapes_titles_entities_figures_and_links() -> None:
     markup = render_link_digest(HOSTILE, "https://n.test/a?x=1&y=<2>", _digest(["Up <5%> & 🚀."]))
     visible = _visible(markup)
     assert HOSTILE in visible and "Up <5%> & 🚀." in visible
-    assert "AT&T <Inc>, مرحبا" in visible and "€1.2 billion (revenue <net>)" in visible
+    assert "🏢 AT&T <Inc> · 👤 مرحبا" in visible and "€1.2 billion (revenue <net>)" in visible
     assert parse_html(markup)[1][-1]["url"] == "https://n.test/a?x=1&y=<2>"
 
 
@@ -67,3 +68,47 @@ def test_a_hundred_sources_with_long_titles_fit_one_message() -> None:
     visible = _visible(render_sources(sources))
     assert "• Source 99 <&> news" in visible and "• Source 98 <&> news" in visible
     assert visible.count("⚠️ not working") == 50
+
+
+_MIXED = (
+    ("Ada Lovelace", "person"),
+    ("Harbour Authority", "organisation"),
+    ("Lisbon", "place"),
+    ("Alan Turing", "person"),
+    ("Portuguese", "group"),
+)
+
+
+def test_entities_keep_their_kind_in_link_summaries() -> None:
+    digest = Digest(
+        title="Port",
+        sentences=("The port reopened.",),
+        entities=tuple(Entity(text, kind, 1) for text, kind in _MIXED),
+        figures=(),
+        language="english",
+        word_count=300,
+        reading_minutes=1,
+        method="news",
+    )
+    visible = _visible(render_link_digest(None, None, digest))
+    assert "👤 Ada Lovelace, Alan Turing · 🏢 Harbour Authority · 📍 Lisbon · 👥 Portuguese" in (
+        visible
+    )
+
+
+def test_entities_keep_their_kind_in_digests() -> None:
+    item = DigestItem(
+        story_key="s",
+        title="Port reopens",
+        url="https://n.test/port",
+        source="Harbour Gazette",
+        also=(),
+        sentences=("The port reopened.",),
+        entities=tuple({"text": text, "kind": kind, "mentions": 1} for text, kind in _MIXED),
+        figures=(),
+        score=1.0,
+    )
+    style = DigestStyle(items=5, summary_sentences=1, show_entities=True, show_figures=False)
+    visible = _visible(render_item(1, item, style))
+    # A digest shows the four most mentioned.
+    assert visible.endswith("👤 Ada Lovelace, Alan Turing · 🏢 Harbour Authority · 📍 Lisbon")

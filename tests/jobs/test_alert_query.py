@@ -5,7 +5,9 @@ import pytest
 from jobs.alert_query import (
     AlertQuery,
     AlertQueryError,
+    as_written,
     check_alert_count,
+    check_specific,
     parse_alert_query,
     searchable_text,
 )
@@ -133,3 +135,34 @@ def test_a_chat_may_not_exceed_its_number_of_alerts() -> None:
     check_alert_count(49, max_rules=50)
     with pytest.raises(AlertQueryError, match="has 50 alerts, the most it can have \\(50\\)"):
         check_alert_count(50, max_rules=50)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a", "the", "The", "x OR the", "of the", '"of the"', "5", "climate OR a", "why not"],
+)
+def test_queries_of_only_common_words_or_single_letters_are_refused(text: str) -> None:
+    with pytest.raises(AlertQueryError, match="nearly every story"):
+        check_specific(parse_alert_query(text, max_chars=200))
+
+
+@pytest.mark.parametrize("text", ["climate -a", "climate -the", 'climate -"of the"'])
+def test_excluding_a_common_word_is_refused(text: str) -> None:
+    with pytest.raises(AlertQueryError, match="Excluding"):
+        check_specific(parse_alert_query(text, max_chars=200))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["central bank", "the economy", '"state of the union"', "5g", "g7 summit", "EU", "US", "WHO"],
+)
+def test_a_query_with_one_telling_word_is_accepted(text: str) -> None:
+    # Written in capitals, a stop word ("us", "who") is an acronym the reader means.
+    check_specific(parse_alert_query(text, max_chars=200), text)
+
+
+def test_the_written_form_keeps_the_users_order_and_only_joins_spaces() -> None:
+    assert as_written("  central   bank -mortgage ") == "central bank -mortgage"
+    assert parse_alert_query("central bank -mortgage", max_chars=200).canonical() == (
+        "bank central -mortgage"
+    )

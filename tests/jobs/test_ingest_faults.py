@@ -346,7 +346,7 @@ def test_ingest_once_among_broken_feeds_exits_0_and_feeds_list_gives_each_reason
         for path in bad:
             [line] = [i for i, text in enumerate(listing) if f"<{server.url(path)}>" in text]
             # The feed's line, then its health on exactly one line, then the next feed.
-            assert "1 failures, last: " in listing[line + 1]
+            assert "1 failure, last: " in listing[line + 1]
             assert line + 2 == len(listing) or listing[line + 2].startswith("#")
 
 

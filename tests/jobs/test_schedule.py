@@ -76,7 +76,7 @@ def test_schedules_read_store_and_describe(text: str, stored: str, described: st
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("daily", "Examples"),
+        ("daily", "not a time of day"),
         ("daily 25:00", "hours go 0-23"),
         ("at noon", "not a time of day"),
         ("every 0h", "N from 1 to 24"),
@@ -232,10 +232,11 @@ def test_a_daily_time_runs_exactly_once_on_every_local_day_of_a_year(zone: str, 
         ("weekdays teatime", "not a time of day"),
     ],
 )
-def test_unreadable_days_are_refused_with_examples(text: str, message: str) -> None:
+def test_unreadable_days_are_refused_with_a_reason(text: str, message: str) -> None:
+    # The reason alone: /settings adds its examples once, after it.
     with pytest.raises(ScheduleError, match=message) as caught:
         parse_schedule(text)
-    assert "weekly mon 08:00" in str(caught.value)
+    assert "Examples" not in str(caught.value)
 
 
 def test_rows_stored_before_days_existed_read_back_as_every_day() -> None:
