@@ -7,7 +7,9 @@ import contextlib
 import logging
 import signal
 from datetime import UTC, datetime
+from types import TracebackType
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot
 
@@ -22,17 +24,44 @@ def schedule_pipeline(scheduler: AsyncIOScheduler, pipeline: Pipeline, *, delive
     # first tick runs now rather than a whole interval after start.
     common = {"max_instances": 1, "coalesce": True, "next_run_time": datetime.now(UTC)}
     scheduler.add_job(
-        pipeline.ingest_tick, "interval", seconds=INGEST_TICK_SECONDS, id="ingest", **common
+        pipeline.ingest_tick,
+        "interval",
+        seconds=INGEST_TICK_SECONDS,
+        id="ingest",
+        **common,
     )
     if deliver:
         scheduler.add_job(
-            pipeline.digest_tick, "interval", seconds=DIGEST_TICK_SECONDS, id="digests", **common
+            pipeline.digest_tick,
+            "interval",
+            seconds=DIGEST_TICK_SECONDS,
+            id="digests",
+            **common,
         )
+
+
+
+class StoppableExecutor(AsyncIOExecutor):  # type: ignore[misc]  # APScheduler 3 is untyped
+    """APScheduler's asyncio executor, for which a tick cancelled by shutdown is no error.
+
+    Its shutdown cancels running and just-submitted jobs and logs each cancellation as a job
+    failure with a traceback. Stopping mid-tick is safe by design (every step commits its own
+    state and the next tick picks up what is left), so it is a line in the log instead.
+    """
+
+    def _run_job_error(
+        self, job_id: str, exc: BaseException, traceback: TracebackType | None = None
+    ) -> None:
+        if isinstance(exc, asyncio.CancelledError):
+            log.info("%s tick stopped by shutdown; the next start goes on from the database", job_id)
+            self._run_job_success(job_id, [])  # counts the running instance down, as for success
+            return
+        super()._run_job_error(job_id, exc, traceback)
 
 
 async def run_worker(pipeline: Pipeline, *, deliver: bool, bot: Bot | None = None) -> None:
     """Run ingestion (and, with ``deliver``, digests and sending) until SIGINT or SIGTERM."""
-    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler = AsyncIOScheduler(timezone=UTC, executors={"default": StoppableExecutor()})
     schedule_pipeline(scheduler, pipeline, deliver=deliver)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -37,7 +37,7 @@ def summary_line(report: TickReport) -> str:
         f"{report.not_modified} unchanged, {counted(report.errors, 'error', 'errors')}"
     )
     if report.entry_errors:
-        line += f", {report.entry_errors} entries not stored (see the log)"
+        line += f", {counted(report.entry_errors, 'entry', 'entries')} not stored (see the log)"
     return line
 
 

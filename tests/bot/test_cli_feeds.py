@@ -79,6 +79,6 @@ def test_the_summary_line_counts_entries_that_were_not_stored() -> None:
     report = TickReport()
     report.add(FeedOutcome(1, "https://gazette.example/feed.xml", new=2, entry_errors=1))
     assert summary_line(report) == (
-        "1 feeds fetched: 2 new articles, 0 updated, 0 unchanged, 0 errors, "
-        "1 entries not stored (see the log)"
+        "1 feed fetched: 2 new articles, 0 updated, 0 unchanged, 0 errors, "
+        "1 entry not stored (see the log)"
     )
