@@ -377,7 +377,9 @@ async def test_articles_without_a_summary_still_reach_the_digest(
 ) -> None:
     # Teasers whose pages answer 404 (one in German, which the summarizer does not take) and one
     # with no text at all: each is an item of the digest all the same.
-    body = UNSUMMARIZED_FEED.format(base=server.base_url, padding="Weitere Gespräche folgen am Dienstag. " * 20)
+    body = UNSUMMARIZED_FEED.format(
+        base=server.base_url, padding="Weitere Gespräche folgen am Dienstag. " * 20
+    )
     server.route("/quay.xml", Route(body.encode()))
     feed_id = await harness.add(server.url("/quay.xml"))
     report = await harness.ingestor.run_tick(now=T0)
