@@ -62,13 +62,34 @@ def _kill(point: KillAt) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def install(point: KillAt) -> None:
-    """Replace ``point.target`` with a wrapper that kills the process at the chosen call."""
-    module_name, _, path = point.target.partition(":")
+def _resolve(target: str) -> tuple[Any, str]:
+    """The object holding ``target``'s attribute, and the attribute's name."""
+    module_name, _, path = target.partition(":")
     owner: Any = importlib.import_module(module_name)
     *parents, name = path.split(".")
     for parent in parents:
         owner = getattr(owner, parent)
+    return owner, name
+
+
+def switch_off(target: str) -> None:
+    """Make ``target`` (an async function or method) do nothing: for a run without a mechanism.
+
+    The benchmark's baseline runs ingestion without its restart sweeps, to count what they save.
+    """
+    owner, name = _resolve(target)
+    if not inspect.iscoroutinefunction(getattr(owner, name)):
+        raise TypeError(f"{target} is not an async function")
+
+    async def nothing(*args: Any, **kwargs: Any) -> None:
+        return None
+
+    setattr(owner, name, nothing)
+
+
+def install(point: KillAt) -> None:
+    """Replace ``point.target`` with a wrapper that kills the process at the chosen call."""
+    owner, name = _resolve(point.target)
     original = inspect.getattr_static(owner, name)
     function: Callable[..., Any] = getattr(owner, name)
     calls = 0
@@ -108,8 +129,10 @@ def install(point: KillAt) -> None:
     setattr(owner, name, replacement)
 
 
-def run_command(argv: Sequence[str], kill_at: KillAt | None) -> int:
+def run_command(argv: Sequence[str], kill_at: KillAt | None, without: Sequence[str] = ()) -> int:
     """The command line as `newsdigest` runs it, with the fault installed first."""
+    for target in without:
+        switch_off(target)
     if kill_at is not None:
         install(kill_at)
     from bot.cli import main
@@ -143,7 +166,9 @@ def _child(request: Mapping[str, Any]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         kill = request.get("kill_at")
-        code = run_command(request["argv"], KillAt(**kill) if kill else None)
+        code = run_command(
+            request["argv"], KillAt(**kill) if kill else None, request.get("without", ())
+        )
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
@@ -222,7 +247,12 @@ class CommandServer:
         return reply
 
     def launch(
-        self, argv: Sequence[str], env: Mapping[str, str], *, kill_at: KillAt | None = None
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        *,
+        kill_at: KillAt | None = None,
+        without: Sequence[str] = (),
     ) -> Path:
         """Start one command; returns its log file. :meth:`finish` waits for it to end."""
         assert self._process.stdin is not None
@@ -232,6 +262,7 @@ class CommandServer:
             "argv": list(argv),
             "env": dict(env),
             "kill_at": None if kill_at is None else dataclasses.asdict(kill_at),
+            "without": list(without),
             "log": str(log),
         }
         self._process.stdin.write(json.dumps(request).encode() + b"\n")
@@ -246,9 +277,14 @@ class CommandServer:
         return Finished(int(reply["code"]), output, float(reply["cpu"]))
 
     async def run(
-        self, argv: Sequence[str], env: Mapping[str, str], *, kill_at: KillAt | None = None
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        *,
+        kill_at: KillAt | None = None,
+        without: Sequence[str] = (),
     ) -> Finished:
-        return await self.finish(self.launch(argv, env, kill_at=kill_at))
+        return await self.finish(self.launch(argv, env, kill_at=kill_at, without=without))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

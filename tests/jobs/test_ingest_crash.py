@@ -218,4 +218,7 @@ async def test_sender_killed_mid_send_repeats_at_most_the_message_in_flight(
     lost = READERS - len(per_chat)
     doubled = sum(n - 1 for n in per_chat.values())
     assert (lost, doubled) == (0, DOUBLED_BY_CRASHES)
+    # The ones sent twice were in flight at a kill: the 6th, then the 9th after the restart
+    # (the requeued rows go out in their order, the interrupted one first).
+    assert [chat for chat, n in per_chat.items() if n > 1] == [readers[5], readers[5 + 8]]
     assert await statuses(database_url) == Counter({DeliveryStatus.SENT: READERS})
