@@ -232,6 +232,8 @@ class CommandServer:
         assert "ready" in self._reply()
 
     def close(self) -> None:
+        if self.pid is not None:  # a command left running by a failed test
+            os.kill(self.pid, signal.SIGKILL)
         assert self._process.stdin is not None
         self._process.stdin.close()
         self._process.wait(timeout=60)
@@ -271,9 +273,22 @@ class CommandServer:
         return log
 
     async def finish(self, log: Path, *, timeout: float = 180.0) -> Finished:  # noqa: ASYNC109
-        reply = await asyncio.wait_for(asyncio.to_thread(self._reply), timeout)
+        """Wait for the command to end; one still running after ``timeout`` is killed, and fails.
+
+        A run that never reaches its crash point and never ends (a worker with nothing it can
+        send) must fail the test, not hang it: the reply it would give is the server's next line.
+        """
+        reading = asyncio.ensure_future(asyncio.to_thread(self._reply))
+        done, _ = await asyncio.wait({reading}, timeout=timeout)
+        if not done:
+            assert self.pid is not None
+            os.kill(self.pid, signal.SIGKILL)  # the command this server started for us
+            await reading
+        reply = reading.result()
         self.pid = None
         output = await asyncio.to_thread(log.read_text)
+        if not done:
+            raise TimeoutError(f"the command still ran after {timeout:g} s:\n{output[-3000:]}")
         return Finished(int(reply["code"]), output, float(reply["cpu"]))
 
     async def run(

@@ -208,10 +208,13 @@ async def test_sender_killed_mid_send_repeats_at_most_the_message_in_flight(
             )
 
         log = commands.launch(["worker"], env)
-        await emulator.wait_until(lambda: len(received()) == READERS, timeout=120)
-        assert commands.pid is not None
-        os.kill(commands.pid, signal.SIGTERM)  # the worker we started stops as a service does
-        last = await commands.finish(log)
+        try:
+            await emulator.wait_until(lambda: len(received()) == READERS, timeout=120)
+        finally:
+            # The worker we started stops as a service is stopped (also when the wait failed).
+            assert commands.pid is not None
+            os.kill(commands.pid, signal.SIGTERM)
+            last = await commands.finish(log)
         assert last.code == 0 and "Traceback" not in last.output, last.output
 
     per_chat = received()
