@@ -49,7 +49,7 @@ INGEST_CRASHES = (
     KillAt("jobs.ingest:Ingestor._full_text", 4, "before"),
     # A page fetched and extracted, its article not yet summarized or stored.
     KillAt("jobs.ingest:fetch_article_page", 5, "after"),
-    # Every entry stored; the feed's success written, not committed; this run matched nothing.
+    # Every entry stored; the feed's success written, not committed; its new entries unmatched.
     KillAt("store.feeds:record_fetch_success", 1, "after"),
     # Matching what the last run left: an alert's outbox row written, not committed.
     KillAt("store.deliveries:enqueue", 5, "after"),
