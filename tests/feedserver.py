@@ -261,17 +261,21 @@ def _bench_sentence(rng: random.Random) -> str:
     )
 
 
-def bench_article(feed: int, entry: int, *, distinct: bool = False) -> bytes:
+def bench_article(
+    feed: int, entry: int, *, distinct: bool = False, distinct_paragraphs: int = 5
+) -> bytes:
     """A generated article page whose text differs per (feed, entry).
 
     By default every page is the same template with other numbers, so all of them look like one
     story; ``distinct`` writes each page's sentences from its own seeded draw instead, so pages
-    read as different stories, as a day of news does.
+    read as different stories, as a day of news does (``distinct_paragraphs`` of two sentences;
+    fewer make a page cheaper to extract and summarize).
     """
     if distinct:
         rng = random.Random(feed * 100_003 + entry)
         paragraphs = "".join(
-            "<p>" + " ".join(_bench_sentence(rng) for _ in range(2)) + "</p>" for _ in range(5)
+            "<p>" + " ".join(_bench_sentence(rng) for _ in range(2)) + "</p>"
+            for _ in range(distinct_paragraphs)
         )
     else:
         paragraphs = "".join(
