@@ -16,7 +16,7 @@ from summarizer.model import call_lock, english_pipeline
 from summarizer.ranking import build_article, select_sentences
 
 # Bump when the same text would give a different digest (cleaning, ranking or model change).
-SUMMARIZER_VERSION = "1.3.0"
+SUMMARIZER_VERSION = "1.4.0"
 MIN_WORDS = 40
 WORDS_PER_MINUTE = 230
 MAX_ENTITIES = 25
