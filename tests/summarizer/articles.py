@@ -123,3 +123,20 @@ the agriculture ministry said on Tuesday, after a pilot in Nyeri county.
 Not every farmer is convinced. Some say the coolers are too expensive to repair when a panel \
 breaks, and that the cooperatives charge too much for the service.
 """
+
+# A Daily Mail-style page flattened to one paragraph: captions without full stops run into the
+# story, a video teaser, a picture credit, a quote cut from its speaker, and ". ' The".
+FLATTENED_PAGE = (
+    "Cleared: Councillor Tom Hale, 52, leaves the town hall after the vote "
+    "A councillor accused of misusing expenses has been cleared by a standards panel after a "
+    "three-month inquiry into his claims for travel and meals. Scroll down for video "
+    "Photograph: Jane Doe/Getty Images The panel found that every claim Mr Hale made had been "
+    "approved in advance by the council's finance office. 'Just been told, did anyone doubt it? "
+    "# Cleared # Hale, ' his wife put on Twitter. Mr Hale said the inquiry had been painful "
+    "for his family. He said: 'I never took a penny that was not mine. ' The council's leader "
+    "said she accepted the panel's findings in full. Media playback is not supported on this "
+    "device Opposition members said the rules on expenses should still be tightened, and "
+    "called for a public register of claims by the end of the year. The finance office will "
+    "publish every councillor's claims for the last three years in the spring, the council "
+    "said in a statement on Tuesday evening."
+)

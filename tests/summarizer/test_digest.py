@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -19,7 +20,13 @@ from summarizer import (
     english_pipeline,
     summarize,
 )
-from tests.summarizer.articles import GERMAN_STORY, HTML_STORY, SHORT_STORY, WIRE_STORY
+from tests.summarizer.articles import (
+    FLATTENED_PAGE,
+    GERMAN_STORY,
+    HTML_STORY,
+    SHORT_STORY,
+    WIRE_STORY,
+)
 
 
 def test_wire_story_digest() -> None:
@@ -144,3 +151,16 @@ def test_model_loads_once_and_threads_agree_with_serial_runs() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         threaded = list(pool.map(summarize, texts))
     assert threaded == serial
+
+
+def test_a_summary_holds_no_fragment_merged_run_or_furniture() -> None:
+    for max_sentences in (3, 6):
+        sentences = summarize(FLATTENED_PAGE, max_sentences=max_sentences, extract=False).sentences
+        assert sentences, "the page has a story to summarize"
+        text = " ".join(sentences)
+        for furniture in ("Scroll down", "Getty", "Photograph", "Media playback", "Cleared:"):
+            assert furniture not in text
+        for sentence in sentences:
+            assert re.search(r"[.!?]['’\"”]?$", sentence), sentence  # no caption or cut quote
+            assert not re.search(r"[.!?] ['’] [A-Z]", sentence), sentence  # no ". ' The" run
+            assert not sentence.endswith(", '"), sentence  # no quote awaiting its speaker
