@@ -48,7 +48,9 @@ class Figure:
     """A number that matters: ``text`` as written, ``value`` normalised.
 
     ``unit`` is an ISO currency code, "%", a unit word ("metres") or None for a count;
-    ``kind`` is money, percent, quantity or count; ``about`` says what it measures.
+    ``kind`` is money, percent, quantity or count; ``about`` says what it measures; ``high`` is
+    the high end of a range ("between 5 and 7 percent": value 5, high 7); ``direction`` is "up"
+    or "down" for a change ("up 3%", "from 51 million to 60 million").
     """
 
     text: str
@@ -56,6 +58,14 @@ class Figure:
     unit: str | None
     kind: str
     about: str
+    high: float | None = None
+    direction: str | None = None
+
+    def shown(self) -> str:
+        """The figure as a reader sees it: a change's direction before a bare number ("up 3%")."""
+        if self.direction and not self.text.lower().startswith(("from ", "up ", "down ")):
+            return f"{self.direction} {self.text}"
+        return self.text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,17 +74,23 @@ class Figure:
             "unit": self.unit,
             "kind": self.kind,
             "about": self.about,
+            "high": self.high,
+            "direction": self.direction,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Figure:
         unit = data.get("unit")
+        high = data.get("high")  # absent in digests stored before 1.4.0
+        direction = data.get("direction")
         return cls(
             str(data["text"]),
             float(data["value"]),
             None if unit is None else str(unit),
             str(data["kind"]),
             str(data["about"]),
+            None if high is None else float(high),
+            None if direction is None else str(direction),
         )
 
 
@@ -178,7 +194,7 @@ def summarize(
             )
         )
         figures = tuple(
-            Figure(f.text, f.value, f.unit, f.kind, f.about)
+            Figure(f.text, f.value, f.unit, f.kind, f.about, f.high, f.direction)
             for f in rank_figures(
                 mentions,
                 text=body,

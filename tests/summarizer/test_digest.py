@@ -13,6 +13,7 @@ from summarizer import (
     SUMMARIZER_VERSION,
     Digest,
     EmptyTextError,
+    Figure,
     SummarizerError,
     TextTooShortError,
     UnknownMethodError,
@@ -133,7 +134,18 @@ def test_digest_round_trips_through_json() -> None:
     data = json.loads(json.dumps(digest.to_dict()))
     assert Digest.from_dict(data) == digest
     assert set(data["entities"][0]) == {"text", "kind", "mentions"}
-    assert set(data["figures"][0]) == {"text", "value", "unit", "kind", "about"}
+    assert set(data["figures"][0]) == {
+        "text",
+        "value",
+        "unit",
+        "kind",
+        "about",
+        "high",
+        "direction",
+    }
+    # Digests stored before 1.4.0 have neither key and still load.
+    old = {k: v for k, v in data["figures"][0].items() if k not in ("high", "direction")}
+    assert Figure.from_dict(old).high is None
 
 
 def test_a_ten_megabyte_paste_is_bounded() -> None:
@@ -164,3 +176,13 @@ def test_a_summary_holds_no_fragment_merged_run_or_furniture() -> None:
             assert re.search(r"[.!?]['’\"”]?$", sentence), sentence  # no caption or cut quote
             assert not re.search(r"[.!?] ['’] [A-Z]", sentence), sentence  # no ". ' The" run
             assert not sentence.endswith(", '"), sentence  # no quote awaiting its speaker
+
+
+def test_a_change_reads_with_its_direction() -> None:
+    assert Figure("3%", 3.0, "%", "percent", "prices", direction="up").shown() == "up 3%"
+    assert Figure("12 percent", 12.0, "%", "percent", "", direction="down").shown() == (
+        "down 12 percent"
+    )
+    change = Figure("from 51 million to 60 million", 60e6, None, "count", "", direction="up")
+    assert change.shown() == "from 51 million to 60 million"  # it says so itself
+    assert Figure("4 percent", 4.0, "%", "percent", "").shown() == "4 percent"
