@@ -113,6 +113,10 @@ _DIRECTION_BEFORE = re.compile(
 )
 
 
+# The words between the two figures of a range or a change.
+_PART_JOIN = re.compile(r"\s(?:to|and)\s")
+
+
 def direction_before(text: str, start: int) -> str | None:
     """ "up" or "down" when the words right before ``start`` say the figure is a change."""
     match = _DIRECTION_BEFORE.search(text, max(0, start - 30), start)
@@ -128,7 +132,7 @@ def is_range(written: str) -> bool:
 
 def first_part(written: str) -> str:
     """The figure before the first joining word: "from 51 million to 60 million" -> "51 million"."""
-    return re.split(r"\s(?:to|and)\s", re.sub(r"^(?:from|between)\s+", "", written))[0]
+    return _PART_JOIN.split(re.sub(r"^(?:from|between)\s+", "", written))[0]
 
 
 def is_change(written: str) -> bool:
@@ -138,5 +142,5 @@ def is_change(written: str) -> bool:
 
 def last_part(written: str) -> str:
     """The figure after the last joining word: "from 51 million to 60 million" -> "60 million"."""
-    parts = re.split(r"\s(?:to|and)\s", written)
+    parts = _PART_JOIN.split(written)
     return parts[-1]

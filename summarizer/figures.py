@@ -213,7 +213,6 @@ def rank_figures(
     seen: set[tuple[float, str | None]] = set()
     last_money_end = -1
     found: list[tuple[str, float, str | None, str, int, int, int | None]] = []
-    extents: dict[int, tuple[float | None, str | None]] = {}
     widened = [
         _widen(kind, text, m.start, m.end) for m in mentions if (kind := _kind_of(m)) is not None
     ]
@@ -238,7 +237,6 @@ def rank_figures(
         found.append(
             (written, value, unit, kind, start, end, _sentence_index(sentence_spans, start))
         )
-        extents[start] = _extent(text, start, written, kind, value)
     indices = sorted({index for *_, index in found if index is not None})
     docs = dict(
         zip(indices, parse([text[slice(*sentence_spans[i])] for i in indices]), strict=True)
@@ -257,7 +255,15 @@ def rank_figures(
             - start / length
         )
         ranked.append(
-            RankedFigure(written, value, unit, kind, about, round(salience, 3), *extents[start])
+            RankedFigure(
+                written,
+                value,
+                unit,
+                kind,
+                about,
+                round(salience, 3),
+                *_extent(text, start, written, kind, value),
+            )
         )
     ranked.sort(key=lambda f: -f.salience)
     return ranked[:limit]
