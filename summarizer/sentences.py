@@ -33,7 +33,8 @@ SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$""")
 # word does not occur inside a sentence (titles such as "The Great Escape" go on in capitals), so
 # it starts a new one when it follows a lower-case word, a figure or a closing bracket or quote.
 # A capitalised word before it ("Washington The vote", "hepatitis A") is left alone: datelines
-# and names. On cnn_train's prose this splits 1 sentence in 3,000, on CNN/DM dev 1 in 20.
+# and names. Measured: 3 cuts in cnn_train's 32,600 sentences, 8 in BBC dev's 18,800, 187 in
+# CNN/DM dev's 5,200 (Daily Mail pages).
 _CAPTION_RUN = re.compile(
     r"(?:\b[a-z][a-z'’-]+|[0-9%)]|[A-Za-z][’'”\"])(\s+)"
     r"(?=(?:The|A|An|It|He|She|They|We|His|Her|Their|Its|This|These|Those|There|But|And)"
