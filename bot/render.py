@@ -132,7 +132,7 @@ def render_link_digest(title: str | None, url: str | None, digest: Digest) -> st
         tail.append(entity_line(shown))
     if digest.figures:
         figures = "; ".join(
-            f"{figure.text} ({figure.about})" if figure.about else figure.text
+            f"{figure.shown()} ({figure.about})" if figure.about else figure.shown()
             for figure in digest.figures[:4]
         )
         tail.append(f"📊 {escape(truncate_visible(figures, 500))}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from summarizer.sentences import SENTENCE_END
+
 # A news story is a few thousand words; anything past this is a paste accident, and every later
 # stage (sentence splitting, the sentence graph, NER) grows with length: cut to bound time.
 MAX_INPUT_CHARS = 1_000_000
@@ -130,8 +132,6 @@ _DATELINE = re.compile(
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
-# With the full-width stops of Chinese and Japanese (。！？) and the Arabic question mark (؟).
-_SENTENCE_END = re.compile(r"""[.!?…。！？؟]["'”’)\]」』]*$""")
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -154,7 +154,7 @@ def _is_heading(paragraph: str) -> bool:
 
 
 def _is_furniture(paragraph: str) -> bool:
-    if len(paragraph) > 200 or (_SENTENCE_END.search(paragraph) and len(paragraph.split()) > 12):
+    if len(paragraph) > 200 or (SENTENCE_END.search(paragraph) and len(paragraph.split()) > 12):
         return False
     return any(p.fullmatch(paragraph) for p in _FURNITURE)
 
@@ -177,7 +177,7 @@ def clean_paragraphs(text: str) -> list[str]:
         kept.append(paragraph)
     # Footers ("EXPLORE XINHUANET", "Follow us") trail the story without closing punctuation.
     while (
-        kept and len(kept) > 1 and not _SENTENCE_END.search(kept[-1]) and len(kept[-1].split()) <= 8
+        kept and len(kept) > 1 and not SENTENCE_END.search(kept[-1]) and len(kept[-1].split()) <= 8
     ):
         kept.pop()
     return _cap(kept)
@@ -193,7 +193,7 @@ def _cap(paragraphs: list[str]) -> list[str]:
 
 
 def _is_title_like(paragraph: str) -> bool:
-    return not _SENTENCE_END.search(paragraph) and 2 <= len(paragraph.split()) <= 25
+    return not SENTENCE_END.search(paragraph) and 2 <= len(paragraph.split()) <= 25
 
 
 def split_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:

@@ -20,7 +20,7 @@ from summarizer.multilingual_text import length_unit, text_length
 from summarizer.ranking import build_article, select_sentences
 
 # Bump when the same text would give a different digest (cleaning, ranking or model change).
-SUMMARIZER_VERSION = "1.5.0"
+SUMMARIZER_VERSION = "1.6.0"
 MIN_WORDS = 40
 # Chinese and Japanese are counted in characters: 80 say about what 40 English words do.
 MIN_CJK_CHARS = 80
@@ -54,7 +54,9 @@ class Figure:
     """A number that matters: ``text`` as written, ``value`` normalised.
 
     ``unit`` is an ISO currency code, "%", a unit word ("metres") or None for a count;
-    ``kind`` is money, percent, quantity or count; ``about`` says what it measures.
+    ``kind`` is money, percent, quantity or count; ``about`` says what it measures; ``high`` is
+    the high end of a range ("between 5 and 7 percent": value 5, high 7); ``direction`` is "up"
+    or "down" for a change ("up 3%", "from 51 million to 60 million").
     """
 
     text: str
@@ -62,6 +64,14 @@ class Figure:
     unit: str | None
     kind: str
     about: str
+    high: float | None = None
+    direction: str | None = None
+
+    def shown(self) -> str:
+        """The figure as a reader sees it: a change's direction before a bare number ("up 3%")."""
+        if self.direction and not self.text.lower().startswith(("from ", "up ", "down ")):
+            return f"{self.direction} {self.text}"
+        return self.text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,17 +80,23 @@ class Figure:
             "unit": self.unit,
             "kind": self.kind,
             "about": self.about,
+            "high": self.high,
+            "direction": self.direction,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Figure:
         unit = data.get("unit")
+        high = data.get("high")  # absent in digests stored before 1.4.0
+        direction = data.get("direction")
         return cls(
             str(data["text"]),
             float(data["value"]),
             None if unit is None else str(unit),
             str(data["kind"]),
             str(data["about"]),
+            None if high is None else float(high),
+            None if direction is None else str(direction),
         )
 
 
@@ -248,7 +264,7 @@ def _english_parts(
             )
         )
         figures = tuple(
-            Figure(f.text, f.value, f.unit, f.kind, f.about)
+            Figure(f.text, f.value, f.unit, f.kind, f.about, f.high, f.direction)
             for f in rank_figures(
                 mentions,
                 text=body,

@@ -102,6 +102,39 @@ def join_ranges(text: str, spans: Sequence[tuple[str, int, int]]) -> list[tuple[
     return joined
 
 
+# The word just before a figure that says which way it moved: "up 3%", "fell 12 percent", "a
+# rise of £2bn". Only verbs and nouns that mean nothing else before a number ("lost 5 games",
+# "cut 200 jobs" are counts, not changes).
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:(up|rose|risen|rising|increased|climbed|jumped|grew|soared|surged|gained)"
+    r"|(down|fell|fallen|falling|dropped|declined|decreased|slipped|shrank|plunged|slumped)"
+    r"|an? (?:(rise|increase|jump|gain)|(fall|drop|decline|decrease)) of)(?: by)?\s+$",
+    re.IGNORECASE,
+)
+
+
+# The words between the two figures of a range or a change.
+_PART_JOIN = re.compile(r"\s(?:to|and)\s")
+
+
+def direction_before(text: str, start: int) -> str | None:
+    """ "up" or "down" when the words right before ``start`` say the figure is a change."""
+    match = _DIRECTION_BEFORE.search(text, max(0, start - 30), start)
+    if match is None:
+        return None
+    return "up" if match.group(1) or match.group(3) else "down"
+
+
+def is_range(written: str) -> bool:
+    """A "between A and B" or "A to B" figure (not a "from A to B" change)."""
+    return not is_change(written) and bool(_INNER_JOIN.search(written))
+
+
+def first_part(written: str) -> str:
+    """The figure before the first joining word: "from 51 million to 60 million" -> "51 million"."""
+    return _PART_JOIN.split(re.sub(r"^(?:from|between)\s+", "", written))[0]
+
+
 def is_change(written: str) -> bool:
     """A "from A to B" figure, whose value is where it ended up (B)."""
     return bool(re.match(r"from\s", written, re.IGNORECASE))
@@ -109,5 +142,5 @@ def is_change(written: str) -> bool:
 
 def last_part(written: str) -> str:
     """The figure after the last joining word: "from 51 million to 60 million" -> "60 million"."""
-    parts = re.split(r"\s(?:to|and)\s", written)
+    parts = _PART_JOIN.split(written)
     return parts[-1]

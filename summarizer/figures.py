@@ -15,7 +15,10 @@ from summarizer.figure_units import (
     RATE_INSIDE,
     clip_at_sentence_end,
     compound_unit,
+    direction_before,
+    first_part,
     is_change,
+    is_range,
     join_ranges,
     last_part,
     per_of,
@@ -128,6 +131,10 @@ class RankedFigure:
     kind: str
     about: str
     salience: float
+    # The high end of a range ("between 5 and 7 percent": 7.0); None for a single figure.
+    high: float | None = None
+    # "up" or "down" for a change ("up 3%", "from 51 million to 60 million"), else None.
+    direction: str | None = None
 
 
 def parse_value(text: str, *, money: bool = False) -> float | None:
@@ -247,7 +254,17 @@ def rank_figures(
             + 1.0
             - start / length
         )
-        ranked.append(RankedFigure(written, value, unit, kind, about, round(salience, 3)))
+        ranked.append(
+            RankedFigure(
+                written,
+                value,
+                unit,
+                kind,
+                about,
+                round(salience, 3),
+                *_extent(text, start, written, kind, value),
+            )
+        )
     ranked.sort(key=lambda f: -f.salience)
     return ranked[:limit]
 
@@ -284,6 +301,21 @@ def figure_value(written: str, kind: str) -> float | None:
     ):
         value /= 100  # "20 cents", "14 pence"
     return value
+
+
+def _extent(
+    text: str, start: int, written: str, kind: str, value: float
+) -> tuple[float | None, str | None]:
+    """A figure's high end if it is a range, and its direction if it is a change."""
+    if is_range(written):
+        high = figure_value(last_part(written), kind)
+        return (high if high is not None and high > value else None), None
+    if is_change(written):
+        began = figure_value(first_part(written), kind)
+        if began is not None and began != value:
+            return None, "up" if value > began else "down"
+        return None, None
+    return None, direction_before(text, start)
 
 
 def _title_values(title: str) -> list[float]:

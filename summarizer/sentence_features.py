@@ -75,6 +75,7 @@ class SentenceFeatures:
     words: NDArray[np.float64]  # words as a reader counts them (whitespace-separated)
     chars: tuple[int, ...]
     readable: tuple[bool, ...]  # see sentences.is_readable
+    title_size: int = 0  # the headline's distinct content words; 0 without a headline
 
 
 def is_caption(sentence: str) -> bool:
@@ -162,4 +163,5 @@ def sentence_features(
     return SentenceFeatures(
         matrix=matrix, similarity=similarity, words=words, chars=tuple(len(s) for s in sentences),
         readable=tuple(is_readable(s) for s in sentences),
+        title_size=len(title),
     )

@@ -129,7 +129,14 @@ def _as_json(name: str, digest: Digest) -> dict[str, object]:
             {"text": e.text, "label": e.kind, "mentions": e.mentions} for e in digest.entities
         ],
         "figures": [
-            {"text": f.text, "value": f.value, "unit": f.unit, "about": f.about}
+            {
+                "text": f.text,
+                "value": f.value,
+                "unit": f.unit,
+                "about": f.about,
+                "high": f.high,
+                "direction": f.direction,
+            }
             for f in digest.figures
         ],
         "method": digest.method,
@@ -157,7 +164,8 @@ def render_text(name: str, digest: Digest) -> str:
     if digest.figures:
         lines += ["", "Figures:"]
         lines += [
-            f"  - {f.text}: {f.about}" if f.about else f"  - {f.text}" for f in digest.figures[:8]
+            f"  - {f.shown()}: {f.about}" if f.about else f"  - {f.shown()}"
+            for f in digest.figures[:8]
         ]
     lines += [
         "",

@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parents[2]
+SEED_NAME = "000_36baa20e2a7028b4.txt"
+
+
+def seed_path() -> Path | None:
+    """The real wire story in ../shared/seeds (outside data, never committed), if present."""
+    for shared in (_REPO / ".." / "shared", Path("/work/shared")):
+        path = shared / "seeds" / SEED_NAME
+        if path.is_file():
+            return path
+    return None
+
+
 WIRE_STORY = """\
 Harbour city opens floating solar farm
 
@@ -89,3 +104,47 @@ TARTU, June 4 (Newswire) -- Separately, the Tartu city council approved a new tr
 Quill Group also runs a repair service, which it will bring to Kenya next year. (Reporting by \
 Ana Costa in Nairobi; Editing by Ben Ode)
 """
+
+# A feature: the opening follows one person, the point (third paragraph) is what the headline says.
+FEATURE_STORY = """\
+Kenyan dairy cooperatives turn to solar milk coolers to cut waste
+
+Every morning at five, Grace Wanjiru walks her three cows down the red dirt path behind her \
+house and milks them by lamplight. For years she lost almost half of the evening's milk before \
+the collection truck came. Her neighbour, an old man who keeps goats, used to laugh at her \
+buckets.
+
+Wanjiru now sells every litre. She bought a second cow last year and pays the school fees of \
+her two daughters on time, she says, standing beside the shed where she keeps her tools.
+
+She is one of 40,000 farmers whose dairy cooperatives in Kenya have installed solar milk \
+coolers since 2021, cutting the milk they waste by more than half and raising what members \
+earn, according to the cooperatives' union.
+
+The coolers, made by a Nairobi start-up, keep milk at four degrees for two days without the \
+grid. The union says 310 cooperatives now run them, and that spoiled milk fell from 30 percent \
+of the evening yield to 12 percent.
+
+The government plans to subsidise 500 more coolers for dairy cooperatives in the next budget, \
+the agriculture ministry said on Tuesday, after a pilot in Nyeri county.
+
+Not every farmer is convinced. Some say the coolers are too expensive to repair when a panel \
+breaks, and that the cooperatives charge too much for the service.
+"""
+
+# A Daily Mail-style page flattened to one paragraph: captions without full stops run into the
+# story, a video teaser, a picture credit, a quote cut from its speaker, and ". ' The".
+FLATTENED_PAGE = (
+    "Cleared: Councillor Tom Hale, 52, leaves the town hall after the vote "
+    "A councillor accused of misusing expenses has been cleared by a standards panel after a "
+    "three-month inquiry into his claims for travel and meals. Scroll down for video "
+    "Photograph: Jane Doe/Getty Images The panel found that every claim Mr Hale made had been "
+    "approved in advance by the council's finance office. 'Just been told, did anyone doubt it? "
+    "# Cleared # Hale, ' his wife put on Twitter. Mr Hale said the inquiry had been painful "
+    "for his family. He said: 'I never took a penny that was not mine. ' The council's leader "
+    "said she accepted the panel's findings in full. Media playback is not supported on this "
+    "device Opposition members said the rules on expenses should still be tightened, and "
+    "called for a public register of claims by the end of the year. The finance office will "
+    "publish every councillor's claims for the last three years in the spring, the council "
+    "said in a statement on Tuesday evening."
+)

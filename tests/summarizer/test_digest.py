@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,6 +13,7 @@ from summarizer import (
     SUMMARIZER_VERSION,
     Digest,
     EmptyTextError,
+    Figure,
     SummarizerError,
     TextTooShortError,
     UnknownMethodError,
@@ -19,7 +21,13 @@ from summarizer import (
     english_pipeline,
     summarize,
 )
-from tests.summarizer.articles import HTML_STORY, SHORT_STORY, THAI_STORY, WIRE_STORY
+from tests.summarizer.articles import (
+    FLATTENED_PAGE,
+    HTML_STORY,
+    SHORT_STORY,
+    THAI_STORY,
+    WIRE_STORY,
+)
 
 
 def test_wire_story_digest() -> None:
@@ -127,7 +135,18 @@ def test_digest_round_trips_through_json() -> None:
     data = json.loads(json.dumps(digest.to_dict()))
     assert Digest.from_dict(data) == digest
     assert set(data["entities"][0]) == {"text", "kind", "mentions"}
-    assert set(data["figures"][0]) == {"text", "value", "unit", "kind", "about"}
+    assert set(data["figures"][0]) == {
+        "text",
+        "value",
+        "unit",
+        "kind",
+        "about",
+        "high",
+        "direction",
+    }
+    # Digests stored before 1.4.0 have neither key and still load.
+    old = {k: v for k, v in data["figures"][0].items() if k not in ("high", "direction")}
+    assert Figure.from_dict(old).high is None
 
 
 def test_a_ten_megabyte_paste_is_bounded() -> None:
@@ -145,3 +164,26 @@ def test_model_loads_once_and_threads_agree_with_serial_runs() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         threaded = list(pool.map(summarize, texts))
     assert threaded == serial
+
+
+def test_a_summary_holds_no_fragment_merged_run_or_furniture() -> None:
+    for max_sentences in (3, 6):
+        sentences = summarize(FLATTENED_PAGE, max_sentences=max_sentences, extract=False).sentences
+        assert sentences, "the page has a story to summarize"
+        text = " ".join(sentences)
+        for furniture in ("Scroll down", "Getty", "Photograph", "Media playback", "Cleared:"):
+            assert furniture not in text
+        for sentence in sentences:
+            assert re.search(r"[.!?]['’\"”]?$", sentence), sentence  # no caption or cut quote
+            assert not re.search(r"[.!?] ['’] [A-Z]", sentence), sentence  # no ". ' The" run
+            assert not sentence.endswith(", '"), sentence  # no quote awaiting its speaker
+
+
+def test_a_change_reads_with_its_direction() -> None:
+    assert Figure("3%", 3.0, "%", "percent", "prices", direction="up").shown() == "up 3%"
+    assert Figure("12 percent", 12.0, "%", "percent", "", direction="down").shown() == (
+        "down 12 percent"
+    )
+    change = Figure("from 51 million to 60 million", 60e6, None, "count", "", direction="up")
+    assert change.shown() == "from 51 million to 60 million"  # it says so itself
+    assert Figure("4 percent", 4.0, "%", "percent", "").shown() == "4 percent"

@@ -212,6 +212,11 @@ def test_a_range_is_one_figure_from_its_low_end() -> None:
         ("between 5 and 7 percent", 5.0, "%"),
         ("between €150m and €200m", 150e6, "EUR"),
     }
+    assert {f.text: f.high for f in figures} == {
+        "between 5 and 7 percent": 7.0,
+        "between €150m and €200m": 200e6,
+    }
+    assert all(f.direction is None for f in figures)  # a range is no change
 
 
 def test_a_change_is_one_figure_with_its_end_point() -> None:
@@ -224,6 +229,24 @@ def test_a_change_is_one_figure_with_its_end_point() -> None:
         ("from 51 million to 60 million", 60e6, None, "4G connections"),
         ("from 4.1% to 4.3%", 4.3, "%", "unemployment rate"),
         ("11%", 11.0, "%", "advertising sales"),
+    }
+    assert {f.text: (f.direction, f.high) for f in figures_in(text)} == {
+        "from 51 million to 60 million": ("up", None),
+        "from 4.1% to 4.3%": ("up", None),
+        "11%": ("up", None),  # "were up 11%"
+    }
+
+
+def test_the_words_before_a_figure_say_which_way_it_moved() -> None:
+    text = (
+        "Exports fell 12 percent in the quarter. Imports saw a rise of 4 percent. "
+        "Sales dropped from 9 million to 7 million. The firm employs 3,000 workers."
+    )
+    assert {f.text: f.direction for f in figures_in(text)} == {
+        "12 percent": "down",
+        "4 percent": "up",
+        "from 9 million to 7 million": "down",
+        "3,000": None,  # a count, not a change
     }
 
 

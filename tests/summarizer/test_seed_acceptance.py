@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from summarizer import Digest, summarize
+from tests.summarizer.articles import seed_path
 
-_REPO = Path(__file__).resolve().parents[2]
-_SEED_NAME = "000_36baa20e2a7028b4.txt"
-
-
-def _seed() -> Path | None:
-    for shared in (_REPO / ".." / "shared", Path("/work/shared")):
-        path = shared / "seeds" / _SEED_NAME
-        if path.is_file():
-            return path
-    return None
-
-
-SEED = _seed()
+SEED = seed_path()
 pytestmark = pytest.mark.skipif(SEED is None, reason="../shared/seeds is not present")
 
 

@@ -90,3 +90,21 @@ def test_readable_sentences_exclude_fragments_and_merged_runs() -> None:
     assert not is_readable("'We will not give up on this road, '")  # a quote without its speaker
     run = " ".join(["The mayor opened the bridge on Saturday"] * 8) + "."
     assert not is_readable(run)  # 56 words: captions merged with the story
+
+
+def test_a_caption_run_into_the_next_sentence_is_split_off_and_unreadable() -> None:
+    text = (
+        "Accused: Dr John Smith, 38, has denied four counts of assault A senior doctor is "
+        "accused of groping a nurse. The clinic treats hepatitis A each year. He spoke at the "
+        "Crucible The referee then came over to the table."
+    )
+    caption, lead, *rest = split_sentences(text)
+    assert caption == "Accused: Dr John Smith, 38, has denied four counts of assault"
+    assert lead == "A senior doctor is accused of groping a nurse."
+    # A capital before the opener (a name, a dateline) or a short tail is not a caption's end.
+    assert rest == [
+        "The clinic treats hepatitis A each year.",
+        "He spoke at the Crucible The referee then came over to the table.",
+    ]
+    assert not is_readable(caption)  # no closing punctuation: a caption, not a sentence
+    assert is_readable(lead)

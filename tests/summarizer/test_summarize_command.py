@@ -45,7 +45,7 @@ def test_json_prints_one_object_per_input(story: Path, capsys: pytest.CaptureFix
     assert record["entity_source"].startswith("en_core_web_sm")  # or its PyPI re-upload
     assert len(record["sentences"]) == 2
     assert record["entities"][0] == {"text": "Marta Reis", "label": "person", "mentions": 5}
-    assert set(record["figures"][0]) == {"text", "value", "unit", "about"}
+    assert set(record["figures"][0]) == {"text", "value", "unit", "about", "high", "direction"}
 
 
 def test_readable_digest_from_stdin(
