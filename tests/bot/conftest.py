@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
@@ -23,7 +23,9 @@ async def harness(
 
 
 @pytest.fixture
-def no_errors(harness: Harness) -> None:
-    """Each test starts with no recorded exception; with the check above, a handler exception
-    (which PTB would swallow) fails the module. Use with ``pytest.mark.usefixtures``."""
+def no_errors(harness: Harness) -> Iterator[None]:
+    """PTB swallows handler exceptions: each test fails if its handlers raised one. Use with
+    ``pytest.mark.usefixtures``."""
     harness.errors.clear()
+    yield
+    assert harness.errors == []

@@ -7,10 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pytest
-import pytest_asyncio
 from telegram import Update
 from telegram.ext import TypeHandler
 
@@ -147,23 +144,6 @@ async def bot_harness(
                     yield harness
             finally:
                 await services.aclose()
-
-
-def module_harness(folder: str) -> Any:
-    """A module-scoped ``harness`` fixture: one bot per test module and database, whose handler
-    errors must be none at the end. Use as ``harness = module_harness("name")``."""
-
-    @pytest_asyncio.fixture(scope="module", loop_scope="module")
-    async def harness(
-        tmp_path_factory: pytest.TempPathFactory, module_database_url: str
-    ) -> AsyncIterator[Harness]:
-        async with bot_harness(
-            tmp_path_factory.mktemp(folder), database_url=module_database_url
-        ) as running_harness:
-            yield running_harness
-        assert running_harness.errors == []
-
-    return harness
 
 
 def _local_webhook() -> Webhook:

@@ -4,11 +4,9 @@ what readers are told; through the real Application and the emulator."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import select, update
 
 from bot.emulator import User
@@ -17,27 +15,10 @@ from jobs.fetch import AddressGuard
 from jobs.quiet_hours import stored_hold
 from store import alerting, deliveries
 from store.models import AlertRule, Chat, Delivery, DeliveryKind, Feed, Subscription, utcnow
-from tests.bot.harness import Harness, bot_harness
+from tests.bot.harness import Harness
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures("no_errors")]
 
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def harness(
-    tmp_path_factory: pytest.TempPathFactory, module_database_url: str
-) -> AsyncIterator[Harness]:
-    async with bot_harness(
-        tmp_path_factory.mktemp("answers"), database_url=module_database_url
-    ) as running_harness:
-        yield running_harness
-
-
-@pytest.fixture(autouse=True)
-def no_errors(harness: Harness) -> Iterator[None]:
-    """PTB swallows handler exceptions: each test fails if its handlers raised one."""
-    harness.errors.clear()
-    yield
-    assert harness.errors == []
 
 
 def _window_around_now(zone_offset_hours: int = 0) -> str:

@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 
 from jobs.messages import utf16_length
 from store.models import AlertRule, Chat, Subscription
 from tests.bot.harness import Harness, bot_harness, texts
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures("no_errors")]
 
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def harness(
-    tmp_path_factory: pytest.TempPathFactory, module_database_url: str
-) -> AsyncIterator[Harness]:
-    async with bot_harness(
-        tmp_path_factory.mktemp("bot"), database_url=module_database_url
-    ) as running_harness:
-        yield running_harness
-    assert running_harness.errors == []
-
-
-@pytest.fixture(autouse=True)
-def no_errors(harness: Harness) -> None:
-    """Every test ends with no exception recorded by the error handler (PTB would swallow it)."""
-    harness.errors.clear()
 
 
 async def test_commands_are_registered_at_start(harness: Harness) -> None:

@@ -4,37 +4,18 @@ modified", through the real Application and the emulator."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import func, select
 
 from bot.emulator import SentMessage, User, parse_html, utf16_len
 from bot.replies import send_html
 from store.models import AlertRule, Chat, Subscription
-from tests.bot.harness import Harness, bot_harness
+from tests.bot.harness import Harness
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures("no_errors")]
 
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def harness(
-    tmp_path_factory: pytest.TempPathFactory, module_database_url: str
-) -> AsyncIterator[Harness]:
-    async with bot_harness(
-        tmp_path_factory.mktemp("edges"), database_url=module_database_url
-    ) as running_harness:
-        yield running_harness
-
-
-@pytest.fixture(autouse=True)
-def no_errors(harness: Harness) -> Iterator[None]:
-    """PTB swallows handler exceptions: each test fails if its handlers raised one."""
-    harness.errors.clear()
-    yield
-    assert harness.errors == []
 
 
 async def _subscriptions(harness: Harness, chat_id: int) -> int:

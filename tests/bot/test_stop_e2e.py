@@ -13,12 +13,9 @@ from bot.emulator import User
 from store import deliveries
 from store.chats import delete_chat
 from store.models import Base, Chat, DeliveryKind, Feed, Subscription, utcnow
-from tests.bot.harness import Harness, module_harness
+from tests.bot.harness import Harness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-harness = module_harness("stop")
 
 
 def chat_id_columns() -> list[Column[Any]]:
