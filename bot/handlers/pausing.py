@@ -6,10 +6,10 @@ from telegram import Update
 
 from bot.context import Context
 from bot.handlers.common import args_text, ensure_chat, may_change_settings, reply
+from bot.render import local_time_label
 from jobs.messages import escape
 from jobs.pause import PauseError, parse_pause_duration, pause_chat, resume_chat
 from jobs.plurals import counted
-from jobs.timezones import TimezoneError, parse_timezone
 from store.models import utcnow
 
 
@@ -32,13 +32,7 @@ async def pause(update: Update, context: Context) -> None:
     if chat.paused_until is None:
         until = "until you send /resume"
     else:
-        try:
-            zone = parse_timezone(chat.timezone)
-        except TimezoneError:
-            zone = parse_timezone("UTC")
-        until = (
-            f"until {chat.paused_until.astimezone(zone):%a %-d %b %H:%M} ({escape(chat.timezone)})"
-        )
+        until = f"until {local_time_label(chat.paused_until, chat.timezone)} ({escape(chat.timezone)})"
     await reply(
         update,
         context,
