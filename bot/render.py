@@ -227,6 +227,7 @@ def local_time_label(instant: datetime, zone: str) -> str:
 
 
 def on_off(on: bool, tr: gettext.NullTranslations) -> str:
+    # TRANSLATORS: a setting's state in /settings (entities, figures), and "off" for quiet hours.
     return tr.gettext("on") if on else tr.gettext("off")
 
 

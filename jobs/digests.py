@@ -192,6 +192,7 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
 
 
 def _digest_title(local_now: datetime, tr: gettext.NullTranslations) -> str:
+    # TRANSLATORS: a digest's title line: {digest} is "Your digest", {date} the local date.
     return "📰 " + tr.gettext("{digest} — {date}").format(
         digest="<b>" + tr.gettext("Your digest") + "</b>", date=f"{local_now:%A, %-d %B}"
     )

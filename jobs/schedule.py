@@ -50,6 +50,7 @@ _EVERY_DAY_NAMED = (
     N_("every Saturday"),
     N_("every Sunday"),
 )
+# TRANSLATORS: short weekday names, listed in a schedule: "on Mon, Wed and Fri at 08:00".
 _SHORT_DAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 _DAY_ALIASES = {
     **{name: day for day, name in enumerate(DAY_NAMES)},
@@ -162,6 +163,7 @@ class Schedule:
             if self.kind == "every":
                 return body
             return tr.gettext("daily {when}").format(when=body)
+        # TRANSLATORS: a schedule: {days} is "on weekdays", "every Monday"...; {when} "at 08:00" or "every 6 hours".
         return tr.gettext("{days} {when}").format(days=_days_description(self.days, tr), when=body)
 
 
@@ -169,6 +171,7 @@ def _and_list(words: list[str], tr: gettext.NullTranslations) -> str:
     *rest, last = words
     if not rest:
         return last
+    # TRANSLATORS: the end of a list: "08:00, 12:00 and 18:00", "3 sources and 2 alerts".
     return tr.gettext("{items} and {last}").format(items=", ".join(rest), last=last)
 
 

@@ -39,12 +39,14 @@ READER_REFUSAL = N_("this address is not allowed")
 # they are only where the catalog has no wording for the kind (English).
 _KINDS = (
     ("timed out", N_("the site took too long to answer")),
+    # TRANSLATORS: why a page or feed could not be read; follows "I could not add that source:".
     ("too large", N_("it is larger than I read")),
     ("unreadable", N_("the site sent data I cannot read")),
     ("redirect loop", N_("the address redirects in a loop")),
     ("too many redirects", N_("the address redirects too many times")),
     ("could not", N_("I could not reach the site")),
     ("not a feed", N_("it is not an RSS or Atom feed")),
+    ("this is an HTML page", N_("it is a web page, not a feed: add the site's feed address")),
     ("read leniently", N_("the feed is malformed")),
 )
 _STATUS = re.compile(r"the server answered (\d{3})")
