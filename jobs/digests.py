@@ -7,6 +7,7 @@ get the same items, rendered once; only the header (their local date) is their o
 from __future__ import annotations
 
 import functools
+import gettext
 import logging
 import math
 import textwrap
@@ -18,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.i18n import ENGLISH, shipped_language, translation
 from jobs.messages import entity_line, escape, link, split_message
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
@@ -56,17 +58,22 @@ class DigestOptions:
 
 @dataclass(frozen=True, slots=True)
 class DigestStyle:
-    """A chat's presentation settings; equal styles share rendered items."""
+    """A chat's presentation settings and language; equal styles share rendered items."""
 
     items: int
     summary_sentences: int
     show_entities: bool
     show_figures: bool
+    language: str = ENGLISH
 
     @classmethod
     def of(cls, chat: Chat) -> DigestStyle:
         return cls(
-            chat.items_per_digest, chat.summary_sentences, chat.show_entities, chat.show_figures
+            chat.items_per_digest,
+            chat.summary_sentences,
+            chat.show_entities,
+            chat.show_figures,
+            shipped_language(chat.language),
         )
 
 
@@ -150,12 +157,17 @@ def description_sentences(description: str) -> tuple[str, ...]:
 
 
 def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
+    tr = translation(style.language)
     lines = [f"<b>{number}.</b> {link(item.url, item.title or item.url)}"]
     source = f"<i>{escape(item.source)}</i>"
     if item.also:
-        source += " · also reported by " + ", ".join(escape(name) for name in item.also[:3])
+        names = ", ".join(escape(name) for name in item.also[:3])
         if len(item.also) > 3:
-            source += f" and {len(item.also) - 3} more"
+            more = len(item.also) - 3
+            names = tr.ngettext(
+                "{names} and {count} more", "{names} and {count} more", more
+            ).format(names=names, count=more)
+        source += " · " + tr.gettext("also reported by {names}").format(names=names)
     lines.append(source)
     sentences = item.sentences[: style.summary_sentences]
     if sentences:
@@ -179,12 +191,31 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     return "\n".join(lines)
 
 
-def render_header(items: Sequence[DigestItem], *, local_now: datetime) -> str:
-    sources = len({item.source for item in items} | {s for item in items for s in item.also})
-    return (
-        f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\n"
-        f"{counted(len(items), 'story', 'stories')} from {counted(sources, 'source', 'sources')}"
+def _digest_title(local_now: datetime, tr: gettext.NullTranslations) -> str:
+    # TRANSLATORS: a digest's title line: {digest} is "Your digest", {date} the local date.
+    return "📰 " + tr.gettext("{digest} — {date}").format(
+        digest="<b>" + tr.gettext("Your digest") + "</b>", date=f"{local_now:%A, %-d %B}"
     )
+
+
+def render_header(
+    items: Sequence[DigestItem],
+    *,
+    local_now: datetime,
+    tr: gettext.NullTranslations | None = None,
+) -> str:
+    tr = tr or translation(ENGLISH)
+    sources = len({item.source for item in items} | {s for item in items for s in item.also})
+    counts = tr.gettext("{stories} from {sources}").format(
+        stories=counted(len(items), "story", "stories", translations=tr),
+        sources=counted(sources, "source", "sources", translations=tr),
+    )
+    return f"{_digest_title(local_now, tr)}\n{counts}"
+
+
+def render_empty_header(local_now: datetime, tr: gettext.NullTranslations) -> str:
+    """The header of a digest sent with nothing in it (``send_empty``)."""
+    return f"{_digest_title(local_now, tr)}\n" + tr.gettext("Nothing new from your sources.")
 
 
 def render_digest(
@@ -192,7 +223,8 @@ def render_digest(
 ) -> list[str]:
     """The digest as Telegram messages, split between items to stay within 4096 characters."""
     body = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
-    return split_message(render_header(items, local_now=local_now), body)
+    header = render_header(items, local_now=local_now, tr=translation(style.language))
+    return split_message(header, body)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -331,12 +363,11 @@ async def _queue_batch(
         items = items_for[key]
         if items or options.send_empty:
             local_now = now.astimezone(_zone_or_utc(chat.timezone))
+            tr = translation(style.language)
             header = (
-                render_header(items, local_now=local_now)
+                render_header(items, local_now=local_now, tr=tr)
                 if items
-                else (
-                    f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\nNothing new from your sources."
-                )
+                else render_empty_header(local_now, tr)
             )
             messages = split_message(header, bodies[key])
             slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")

@@ -6,6 +6,7 @@ and refuses more than 4096; everything from outside (titles, summaries, names) i
 
 from __future__ import annotations
 
+import gettext
 import html
 import re
 from collections.abc import Sequence
@@ -118,8 +119,10 @@ def render_alert(
     return message
 
 
-def render_feed_broken(*, feed_title: str, url: str, error: str) -> str:
-    return (
-        f"⚠️ The source <b>{escape(feed_title or url)}</b> has stopped working: "
-        f"{escape(error)}.\nIt is retried now and then; /mysources to remove it."
-    )
+def render_feed_broken(
+    *, feed_title: str, url: str, error: str, tr: gettext.NullTranslations
+) -> str:
+    return "⚠️ " + tr.gettext(
+        "The source {source} has stopped working: {reason}.\n"
+        "It is retried now and then; /mysources to remove it."
+    ).format(source=f"<b>{escape(feed_title or url)}</b>", reason=escape(error))

@@ -11,6 +11,7 @@ place for the next tick; after it, the outbox sends the one message once.
 
 from __future__ import annotations
 
+import gettext
 import logging
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.i18n import ENGLISH, lazy_gettext, translation
 from jobs.messages import escape, link, truncate_visible
 from jobs.plaintext import html_to_text
 from jobs.quiet_hours import stored_hold
@@ -64,11 +66,16 @@ def parse_pause_duration(text: str) -> timedelta | None:
         position = found.end()
     if position == 0 or stripped[position:].strip(" ,"):
         raise PauseError(
-            f"{quoted(text)} is not a duration. Write it like 3d, 12h or 90m, "
-            "or nothing to pause until /resume."
+            lazy_gettext(
+                "{text} is not a duration. Write it like 3d, 12h or 90m, "
+                "or nothing to pause until /resume.",
+                text=quoted(text),
+            )
         )
     if not timedelta(minutes=1) <= total <= MAX_PAUSE:
-        raise PauseError(f"A pause lasts from a minute to {MAX_PAUSE.days} days.")
+        raise PauseError(
+            lazy_gettext("A pause lasts from a minute to {days} days.", days=MAX_PAUSE.days)
+        )
     return total
 
 
@@ -140,7 +147,10 @@ async def _end_pause(session: AsyncSession, chat: Chat, *, now: datetime) -> Res
             chat_id=chat.id,
             kind=DeliveryKind.NOTICE,
             item_key=f"away:{paused_at:%Y%m%dT%H%M%S.%f}",
-            payload={"text": render_away([row.payload for row in alerts]), "preview": False},
+            payload={
+                "text": render_away([row.payload for row in alerts], tr=translation(chat.language)),
+                "preview": False,
+            },
             now=now,
             not_before=stored_hold(chat.quiet_hours, chat.timezone, now),
         )
@@ -153,13 +163,18 @@ async def _end_pause(session: AsyncSession, chat: Chat, *, now: datetime) -> Res
     return ResumeReport(True, len(alerts), len(digests))
 
 
-def render_away(alerts: list[dict[str, Any]]) -> str:
+def render_away(alerts: list[dict[str, Any]], *, tr: gettext.NullTranslations | None = None) -> str:
     """One message for the alerts held during a pause: the newest stories first, at most
     :data:`AWAY_LISTED`, then how many more."""
+    tr = tr or translation(ENGLISH)
     newest = list(reversed(alerts))
     count = len(newest)
-    stories = "story" if count == 1 else "stories"
-    lines = [f"👋 <b>While you were away</b>: {count} {stories} matched your alerts."]
+    head = tr.ngettext(
+        "{away}: {count} story matched your alerts.",
+        "{away}: {count} stories matched your alerts.",
+        count,
+    ).format(away="<b>" + tr.gettext("While you were away") + "</b>", count=count)
+    lines = [f"👋 {head}"]
     for number, payload in enumerate(newest[:AWAY_LISTED], start=1):
         title, url = _title_and_url(payload)
         line = f"{number}. " + (link(url, title) if url else escape(title))
@@ -167,7 +182,10 @@ def render_away(alerts: list[dict[str, Any]]) -> str:
             line += f" — <i>{escape(truncate_visible(str(payload['source']), _SOURCE_CHARS))}</i>"
         lines.append(line)
     if count > AWAY_LISTED:
-        lines.append(f"…and {count - AWAY_LISTED} more.")
+        more = count - AWAY_LISTED
+        lines.append(
+            tr.ngettext("…and {count} more.", "…and {count} more.", more).format(count=more)
+        )
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from jobs.discovery import discover_feed_urls
 from jobs.feeds import FeedError, NotAFeed, parse_feed
 from jobs.fetch.fetcher import SafeFetcher
+from jobs.i18n import N_, lazy_gettext
 from store import chats as chat_store
 from store import feeds as feed_store
 
@@ -51,8 +52,11 @@ async def resolve_feed(fetcher: SafeFetcher, url: str, *, max_entries: int) -> R
         candidates = discover_feed_urls(result.body, result.url)
         if not candidates:
             raise SourceError(
-                f"{url} is a web page that links to no RSS or Atom feed; "
-                "look for a feed link on the site and add that"
+                lazy_gettext(
+                    "{url} is a web page that links to no RSS or Atom feed; "
+                    "look for a feed link on the site and add that",
+                    url=url,
+                )
             ) from None
         result = await fetcher.fetch(candidates[0])
         parsed = parse_feed(
@@ -78,7 +82,7 @@ def source_url(text: str) -> str:
     if scheme is None:
         return "https://" + url
     if scheme[1].lower() not in ("http", "https"):
-        raise SourceError("I can only add http and https addresses")
+        raise SourceError(N_("I can only add http and https addresses"))
     return url
 
 

@@ -82,6 +82,14 @@ class ChatForgotten:
     feeds_deleted: int = 0
 
 
+async def chat_languages(session: AsyncSession, chat_ids: list[int]) -> dict[int, str | None]:
+    """Each chat's language, for texts worded per reader (a notice to a feed's subscribers)."""
+    if not chat_ids:
+        return {}
+    rows = await session.execute(select(Chat.id, Chat.language).where(Chat.id.in_(chat_ids)))
+    return {chat_id: language for chat_id, language in rows}
+
+
 async def linked_channels(session: AsyncSession, chat_id: int) -> list[Chat]:
     """The channels this chat linked with /channel (it manages their digests)."""
     return list(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
@@ -10,6 +12,7 @@ from bot.handlers.common import (
     args_text,
     button_data,
     chat_id_of,
+    chat_translation,
     ensure_chat,
     may_change_settings,
     permitted_button,
@@ -19,6 +22,7 @@ from bot.handlers.common import (
 from bot.render import render_alerts
 from bot.replies import edit_text
 from jobs.alert_query import AlertQueryError, as_written, check_specific, parse_alert_query
+from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.plurals import counted
 from store import chats as chat_store
@@ -26,6 +30,7 @@ from store.models import AlertRule, utcnow
 
 
 def _keyboard(rules: list[AlertRule]) -> InlineKeyboardMarkup:
+    # The rules as written; the ✖ says what a tap does in any language.
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(f"✖ {n}. {rule.shown}"[:60], callback_data=f"al:rm:{rule.id}")]
@@ -47,21 +52,19 @@ async def alert(update: Update, context: Context) -> None:
         query = parse_alert_query(text, max_chars=limits.alert_query_chars)
         check_specific(query, text)
     except AlertQueryError as exc:
-        await reply(update, context, escape(str(exc)))
+        await reply(
+            update, context, escape(exc.translated(await chat_translation(update, context)))
+        )
         return
     chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         rules = await chat_store.alert_rules(session, chat.id)
         sources = await chat_store.chat_sources(session, chat.id)
         if len(rules) >= limits.alerts_per_chat and all(
             r.query != query.canonical() for r in rules
         ):
-            await reply(
-                update,
-                context,
-                f"You have {counted(len(rules), 'alert', 'alerts')}, the most allowed. "
-                "Remove one with /alerts first.",
-            )
+            await reply(update, context, _too_many(len(rules), tr))
             return
         rule, created = await chat_store.add_alert_rule(
             session, chat.id, query.canonical(), written=as_written(text), now=utcnow()
@@ -69,23 +72,41 @@ async def alert(update: Update, context: Context) -> None:
     if not created:
         # However it was spelled this time, it is the rule the chat already has, shown as then.
         await reply(
-            update, context, f"You already have the alert <code>{escape(rule.shown)}</code>."
+            update,
+            context,
+            tr.gettext("You already have the alert {query}.").format(
+                query=f"<code>{escape(rule.shown)}</code>"
+            ),
         )
         return
     watch = (
-        f"It watches your {counted(len(sources), 'source', 'sources')}."
+        tr.gettext("It watches your {sources}.").format(
+            sources=counted(len(sources), "source", "sources", translations=tr)
+        )
         if sources
-        else "Add sources for it to watch: /sources"
+        else tr.gettext("Add sources for it to watch: /sources")
     )
-    await reply(update, context, f"🔔 Alert added: <code>{escape(rule.shown)}</code>\n{watch}")
+    added = tr.gettext("Alert added: {query}").format(query=f"<code>{escape(rule.shown)}</code>")
+    await reply(update, context, f"🔔 {added}\n{watch}")
+
+
+def _too_many(count: int, tr: gettext.NullTranslations) -> str:
+    return tr.ngettext(
+        "You have {count} alert, the most allowed. Remove one with /alerts first.",
+        "You have {count} alerts, the most allowed. Remove one with /alerts first.",
+        count,
+    ).format(count=count)
 
 
 async def alerts(update: Update, context: Context) -> None:
     """List the chat's alerts with remove buttons."""
-    await ensure_chat(update, context)
+    chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     async with context.bot_data.services.sessionmaker() as session:
         rules = await chat_store.alert_rules(session, chat_id_of(update))
-    await reply(update, context, render_alerts(rules), markup=_keyboard(rules) if rules else None)
+    await reply(
+        update, context, render_alerts(rules, tr), markup=_keyboard(rules) if rules else None
+    )
 
 
 async def alert_button(update: Update, context: Context) -> None:
@@ -97,8 +118,9 @@ async def alert_button(update: Update, context: Context) -> None:
     if tapped is None:
         return
     query, _ = tapped
+    tr = await chat_translation(update, context)
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         removed = await chat_store.remove_alert_rule(session, chat_id, rule_id)
         rules = await chat_store.alert_rules(session, chat_id)
-    await query.answer("Alert removed" if removed else "Already removed")
-    await edit_text(query, render_alerts(rules), markup=_keyboard(rules) if rules else None)
+    await query.answer(tr.gettext("Alert removed") if removed else tr.gettext("Already removed"))
+    await edit_text(query, render_alerts(rules, tr), markup=_keyboard(rules) if rules else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gettext
 import re
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from bot.context import Context
 from bot.handlers.common import (
     args_text,
     chat_id_of,
+    chat_translation,
     ensure_chat,
     reply,
     reply_usage,
@@ -25,6 +27,7 @@ from bot.replies import send_all
 from jobs.digests import compose_for_chat
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
+from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.on_demand import LinkError, summarize_link
 from jobs.plurals import counted
@@ -32,7 +35,7 @@ from jobs.user_input import quoted
 from store.chats import chat_sources
 from store.models import utcnow
 from store.search import mentions_per_day, search_articles, search_words
-from summarizer import SummarizerError, TextTooShortError
+from summarizer import EmptyTextError, SummarizerError, TextTooShortError
 
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
@@ -45,6 +48,7 @@ TREND_DAYS = 28
 async def digest(update: Update, context: Context) -> None:
     """The latest digest of the chat's sources, now."""
     chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     hours = context.bot_data.services.settings.digest_window_hours
     async with context.bot_data.services.sessionmaker() as session:
         messages = await compose_for_chat(
@@ -57,11 +61,17 @@ async def digest(update: Update, context: Context) -> None:
         await reply(
             update,
             context,
-            f"Nothing new from your sources in the last {counted(hours, 'hour', 'hours')}. I'll keep reading.",
+            tr.ngettext(
+                "Nothing new from your sources in the last {count} hour. I'll keep reading.",
+                "Nothing new from your sources in the last {count} hours. I'll keep reading.",
+                hours,
+            ).format(count=hours),
         )
     else:
         await reply(
-            update, context, "You have no sources yet: pick some with /sources, or /add a site."
+            update,
+            context,
+            tr.gettext("You have no sources yet: pick some with /sources, or /add a site."),
         )
 
 
@@ -101,21 +111,33 @@ async def plain_message(update: Update, context: Context) -> None:
     if URL.match(text) or forwarded or len(text.split()) >= MIN_PASTE_WORDS:
         await _summarize(update, context, text)
     elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
+        tr = await chat_translation(update, context)
         await reply(
             update,
             context,
-            "Send me a link or a longer text and I'll summarize it. /help lists everything I do.",
+            tr.gettext(
+                "Send me a link or a longer text and I'll summarize it. "
+                "/help lists everything I do."
+            ),
         )
 
 
 async def _summarize(update: Update, context: Context, target: str) -> None:
     user = update.effective_user
     runtime = context.bot_data.runtime
+    tr = await chat_translation(update, context)
     if user is not None:
         wait = runtime.summaries.try_acquire(user.id)
         if wait is not None:
+            seconds = max(1, round(wait))
             await reply(
-                update, context, f"That's a lot of summaries: try again in {max(1, round(wait))} s."
+                update,
+                context,
+                tr.ngettext(
+                    "That's a lot of summaries: try again in {count} s.",
+                    "That's a lot of summaries: try again in {count} s.",
+                    seconds,
+                ).format(count=seconds),
             )
             return
     chat_id = chat_id_of(update)
@@ -124,13 +146,13 @@ async def _summarize(update: Update, context: Context, target: str) -> None:
     await _show_typing(context, chat_id)
     typing = asyncio.create_task(_keep_typing(context, chat_id))
     try:
-        text = await _summary_text(context, target)
+        text = await _summary_text(context, target, tr)
     finally:
         typing.cancel()
     await reply(update, context, text)
 
 
-async def _summary_text(context: Context, target: str) -> str:
+async def _summary_text(context: Context, target: str, tr: gettext.NullTranslations) -> str:
     services = context.bot_data.services
     try:
         if URL.match(target):
@@ -140,21 +162,29 @@ async def _summary_text(context: Context, target: str) -> str:
                 target,
                 max_chars=services.settings.limits.max_article_chars,
             )
-            return render_link_digest(found.title, found.url, found.digest)
+            return render_link_digest(found.title, found.url, found.digest, tr)
         digest = await services.summarizer.summarize(
             target[: services.settings.limits.max_article_chars]
         )
-        return render_link_digest(None, None, digest)
+        return render_link_digest(None, None, digest, tr)
     except (FetchError, FeedError, LinkError) as exc:
-        return f"I could not read that link: {escape(reader_reason(exc))}"
-    except TextTooShortError as exc:
-        # Worded here: the summarizer is pure and its messages do not count nouns.
-        return (
-            f"I could not summarize that: it has {counted(exc.words, 'word', 'words')}, "
-            f"and a summary needs {exc.minimum} or more."
+        return tr.gettext("I could not read that link: {reason}").format(
+            reason=escape(reader_reason(exc, tr))
         )
+    except TextTooShortError as exc:
+        # Worded here: the summarizer is pure, English, and its messages do not count nouns.
+        length = (
+            counted(exc.words, "character", "characters", translations=tr)
+            if exc.unit == "characters"
+            else counted(exc.words, "word", "words", translations=tr)
+        )
+        return tr.gettext(
+            "I could not summarize that: it has {length}, and a summary needs {minimum} or more."
+        ).format(length=length, minimum=exc.minimum)
+    except EmptyTextError:
+        return tr.gettext("I could not summarize that: there is no text in it.")
     except SummarizerError as exc:
-        return f"I could not summarize that: {escape(str(exc))}"
+        return tr.gettext("I could not summarize that: {reason}").format(reason=escape(str(exc)))
 
 
 async def _show_typing(context: Context, chat_id: int) -> None:
@@ -176,9 +206,10 @@ async def search(update: Update, context: Context) -> None:
     if not search_words(query):
         await reply_usage(update, context, "search")
         return
+    tr = await chat_translation(update, context)
     async with context.bot_data.services.sessionmaker() as session:
         found = await search_articles(session, query, since=utcnow() - SEARCH_WINDOW, limit=8)
-    await send_all(context.bot, chat_id_of(update), render_search(query, found))
+    await send_all(context.bot, chat_id_of(update), render_search(query, found, tr))
 
 
 async def trend(update: Update, context: Context) -> None:
@@ -192,12 +223,20 @@ async def trend(update: Update, context: Context) -> None:
     async with context.bot_data.services.sessionmaker() as session:
         counts = await mentions_per_day(session, query, since=now - timedelta(days=TREND_DAYS))
     chat_id = chat_id_of(update)
+    tr = await chat_translation(update, context)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    png = await asyncio.to_thread(trend_png, query, counts, first=first, last=now.date())
+    png = await asyncio.to_thread(trend_png, query, counts, first=first, last=now.date(), tr=tr)
     total = sum(count for _, count in counts)
     await context.bot.send_photo(
         chat_id,
         png,
-        caption=f"{quoted(query)}: {counted(total, 'story', 'stories')} in the last "
-        f"{counted(TREND_DAYS, 'day', 'days')}",
+        caption=tr.ngettext(
+            "{query}: {stories} in the last {count} day",
+            "{query}: {stories} in the last {count} days",
+            TREND_DAYS,
+        ).format(
+            query=quoted(query),
+            stories=counted(total, "story", "stories", translations=tr),
+            count=TREND_DAYS,
+        ),
     )

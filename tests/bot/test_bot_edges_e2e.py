@@ -127,20 +127,7 @@ async def test_only_new_private_messages_are_summarized_unasked(harness: Harness
 async def _press_made_up(
     harness: Harness, user: User, message: SentMessage, data: str
 ) -> dict[str, Any]:
-    """Send a callback query no button carries (as a modified client can) and await its answer."""
-    query_id = str(next(harness.emulator.query_ids))
-    harness.emulator.callback_answers[query_id] = None
-    harness.emulator.push_update(
-        "callback_query",
-        {
-            "id": query_id,
-            "from": user.to_api(),
-            "chat_instance": str(message.chat_id),
-            "message": harness.emulator.message_to_api(message),
-            "data": data,
-        },
-    )
-    return await harness.emulator.wait_until(lambda: harness.emulator.callback_answers[query_id])
+    return await harness.press_made_up(user, message, data)
 
 
 async def test_made_up_settings_buttons_change_nothing(harness: Harness) -> None:

@@ -168,3 +168,29 @@ async def test_broken_feed_is_announced_once(
     notices = [d for d in await _alerts(sessionmaker) if d.kind == DeliveryKind.NOTICE]
     assert sorted(n.chat_id for n in notices) == [1, 2]
     assert "Energy Wire" in notices[0].payload["text"]
+
+
+async def test_a_broken_feed_notice_is_worded_for_each_subscriber(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        feed = await session.get(Feed, feeds["wire"])
+        chat = await session.get(Chat, 1)
+        assert feed is not None and chat is not None
+        feed.broken_at = NOW
+        chat.language = "de"
+    error = "timed out: wire.example took longer than 30 s in total"
+    assert await queue_feed_broken_notices(sessionmaker, feeds["wire"], error, now=NOW) == 2
+    texts = {
+        d.chat_id: d.payload["text"]
+        for d in await _alerts(sessionmaker)
+        if d.kind == DeliveryKind.NOTICE
+    }
+    assert texts[1] == (
+        "⚠️ Die Quelle <b>Energy Wire</b> funktioniert nicht mehr: die Website hat zu lange "
+        "nicht geantwortet.\nIch versuche es ab und zu erneut; mit /mysources kannst du sie "
+        "entfernen."
+    )
+    # English readers keep the detailed reason, as before the catalogs.
+    assert texts[2].startswith(f"⚠️ The source <b>Energy Wire</b> has stopped working: {error}.")

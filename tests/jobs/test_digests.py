@@ -328,3 +328,28 @@ async def test_a_weekly_digest_covers_its_week_beyond_the_usual_window(
     async with sessionmaker() as session:
         chat = await session.get(Chat, 1)
     assert chat is not None and chat.next_digest_at == NOW + timedelta(days=7)
+
+
+async def test_each_chat_reads_its_digest_in_its_language(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, gazette, courier = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire, gazette], story="storm", hours_ago=1, title="Storm")
+        await _article(session, 2, [courier], story="ferry", hours_ago=1, title="Ferry")
+        await _chat(session, 1, [wire, gazette, courier], language="de")
+        await _chat(session, 2, [wire, gazette, courier], language="en")
+        await _chat(session, 3, [wire, gazette, courier], language="pt-br")  # no catalog yet
+        await _chat(session, 4, [], language="de-at")
+    report = await queue_due_digests(sessionmaker, now=NOW, options=DigestOptions(send_empty=True))
+    # Same feeds, same settings: the items are rendered once per language, not per chat.
+    assert report.compositions == 3
+    digests = await _digests(sessionmaker)
+    [german] = digests[1]
+    assert german.startswith("📰 <b>Dein Digest</b> — ")
+    assert "2 Meldungen aus 3 Quellen" in german and "· auch bei Gazette" in german
+    for chat_id in (2, 3):
+        [english] = digests[chat_id]
+        assert "2 stories from 3 sources" in english and "· also reported by Gazette" in english
+    [empty] = digests[4]
+    assert empty.endswith("\nNichts Neues aus deinen Quellen.")
