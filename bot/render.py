@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from jobs.i18n import translation
 from jobs.messages import (
     MESSAGE_LIMIT,
     entity_line,
@@ -17,6 +18,7 @@ from jobs.messages import (
     visible_length,
 )
 from jobs.plurals import counted
+from jobs.reader_language import chat_language, format_moment, own_name, source_language_note
 from jobs.timezones import TimezoneError, parse_timezone
 from jobs.user_input import quoted
 from store.chats import ChatSource
@@ -54,6 +56,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/settings weekly mon 08:00",
     ),
     CommandHelp("timezone", "your time zone", "/timezone ZONE", "/timezone Europe/Berlin"),
+    CommandHelp("language", "the language I write in", "/language [code]", "/language de"),
     CommandHelp("quiet", "quiet hours for alerts", "/quiet FROM-TO | off", "/quiet 22-07"),
     CommandHelp(
         "pause",
@@ -122,8 +125,11 @@ WELCOME = (
 )
 
 
-def render_link_digest(title: str | None, url: str | None, digest: Digest) -> str:
-    """An on-demand summary: title, summary, key entities and figures, source link."""
+def render_link_digest(
+    title: str | None, url: str | None, digest: Digest, *, reader: str | None = None
+) -> str:
+    """An on-demand summary: title, summary, key entities and figures, source link; the
+    story's language when it is not the reader's."""
     heading = title or digest.title or "Summary"
     head = [f"<b>{escape(truncate_visible(heading, 300))}</b>"]
     tail = []
@@ -137,6 +143,9 @@ def render_link_digest(title: str | None, url: str | None, digest: Digest) -> st
         )
         tail.append(f"📊 {escape(truncate_visible(figures, 500))}")
     footer = f"⏱ {digest.reading_minutes} min read"
+    written_in = source_language_note(digest.language, reader=reader)
+    if written_in:
+        footer += f" · {escape(written_in)}"
     if url:
         footer += f" · {link(url, 'source')}"
     tail.append(footer)
@@ -165,20 +174,23 @@ def render_sources(sources: Sequence[ChatSource]) -> str:
     return "\n".join(lines)
 
 
-def local_time_label(instant: datetime, zone: str) -> str:
-    """An instant as the chat's wall clock shows it (``Mon 7 Dec, 07:30``): stored times are UTC."""
+def local_time_label(instant: datetime, zone: str, *, reader: str | None = None) -> str:
+    """An instant as the chat's wall clock shows it (``Mon 7 Dec, 07:30``), in the reader's
+    locale: stored times are UTC."""
     try:
         local = instant.astimezone(parse_timezone(zone))
     except TimezoneError:
         local = instant  # a zone unusable since it was set: UTC, which the label then names
-    return f"{local:%a %-d %b, %H:%M}"
+    return format_moment(local, reader=reader)
 
 
 def render_settings(chat: Chat, schedule: str, next_at: datetime | None) -> str:
-    when = local_time_label(next_at, chat.timezone) if next_at else "—"
+    when = local_time_label(next_at, chat.timezone, reader=chat.language) if next_at else "—"
+    language = translation(chat.language).gettext("Language: {language} (/language)")
     return (
         "<b>Settings</b>\n"
         f"Digest: {escape(schedule)} ({escape(chat.timezone)}), next: {when}\n"
+        f"{escape(language.format(language=own_name(chat_language(chat.language))))}\n"
         f"Stories per digest: {chat.items_per_digest}\n"
         f"Summary: {counted(chat.summary_sentences, 'sentence', 'sentences')}\n"
         f"Entities: {'on' if chat.show_entities else 'off'} · "

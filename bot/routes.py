@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import admin, alerts, basics, opml, pausing, preferences, reading, sources
+from bot.handlers import (
+    admin,
+    alerts,
+    basics,
+    language,
+    opml,
+    pausing,
+    preferences,
+    reading,
+    sources,
+)
 from bot.handlers.buttons import checks_buttons, stale_button
 
 if TYPE_CHECKING:
@@ -30,6 +40,7 @@ def register_handlers(app: BotApplication) -> None:
         "settings": preferences.settings,
         "timezone": preferences.timezone,
         "quiet": preferences.quiet,
+        "language": language.language,
         "pause": pausing.pause,
         "resume": pausing.resume,
         "alert": alerts.alert,
@@ -51,6 +62,7 @@ def register_handlers(app: BotApplication) -> None:
         r"^topic:": sources.topic_button,
         r"^rm:": sources.remove_button,
         r"^set:": preferences.settings_button,
+        r"^lang:": language.language_button,
         r"^al:rm:": alerts.alert_button,
         r"^stop:(yes|all|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,

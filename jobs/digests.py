@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from jobs.messages import entity_line, escape, link, split_message
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
+from jobs.reader_language import format_day, source_language_note
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries
@@ -62,11 +63,17 @@ class DigestStyle:
     summary_sentences: int
     show_entities: bool
     show_figures: bool
+    # The reader's language: items name the language of stories written in another.
+    language: str | None = None
 
     @classmethod
     def of(cls, chat: Chat) -> DigestStyle:
         return cls(
-            chat.items_per_digest, chat.summary_sentences, chat.show_entities, chat.show_figures
+            chat.items_per_digest,
+            chat.summary_sentences,
+            chat.show_entities,
+            chat.show_figures,
+            chat.language,
         )
 
 
@@ -83,6 +90,7 @@ class DigestItem:
     entities: tuple[dict[str, Any], ...]
     figures: tuple[dict[str, Any], ...]
     score: float
+    language: str | None = None  # the article's, ISO 639-1 ("und": not told)
 
 
 @dataclass(slots=True)
@@ -124,6 +132,7 @@ def pick_stories(
                 best.entities,
                 best.figures,
                 score,
+                best.language,
             )
         )
     chosen: list[DigestItem] = []
@@ -152,6 +161,9 @@ def description_sentences(description: str) -> tuple[str, ...]:
 def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     lines = [f"<b>{number}.</b> {link(item.url, item.title or item.url)}"]
     source = f"<i>{escape(item.source)}</i>"
+    written_in = source_language_note(item.language, reader=style.language)
+    if written_in:
+        source += f" · {escape(written_in)}"
     if item.also:
         source += " · also reported by " + ", ".join(escape(name) for name in item.also[:3])
         if len(item.also) > 3:
@@ -179,10 +191,12 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     return "\n".join(lines)
 
 
-def render_header(items: Sequence[DigestItem], *, local_now: datetime) -> str:
+def render_header(
+    items: Sequence[DigestItem], *, local_now: datetime, reader: str | None = None
+) -> str:
     sources = len({item.source for item in items} | {s for item in items for s in item.also})
     return (
-        f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\n"
+        f"📰 <b>Your digest</b> — {format_day(local_now, reader=reader)}\n"
         f"{counted(len(items), 'story', 'stories')} from {counted(sources, 'source', 'sources')}"
     )
 
@@ -192,7 +206,7 @@ def render_digest(
 ) -> list[str]:
     """The digest as Telegram messages, split between items to stay within 4096 characters."""
     body = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
-    return split_message(render_header(items, local_now=local_now), body)
+    return split_message(render_header(items, local_now=local_now, reader=style.language), body)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -332,10 +346,11 @@ async def _queue_batch(
         if items or options.send_empty:
             local_now = now.astimezone(_zone_or_utc(chat.timezone))
             header = (
-                render_header(items, local_now=local_now)
+                render_header(items, local_now=local_now, reader=chat.language)
                 if items
                 else (
-                    f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\nNothing new from your sources."
+                    f"📰 <b>Your digest</b> — {format_day(local_now, reader=chat.language)}\n"
+                    "Nothing new from your sources."
                 )
             )
             messages = split_message(header, bodies[key])

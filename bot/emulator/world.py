@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -215,6 +216,11 @@ class User:
         self.private_chat.blocked = False
 
 
+def command_list_key(scope: dict[str, Any], language: str) -> str:
+    """Where a command list is kept: its scope and its language ("" for every other one)."""
+    return json.dumps([scope, language], sort_keys=True)
+
+
 @dataclass(frozen=True, slots=True)
 class ApiCall:
     """One Bot API request as received: method, decoded parameters, clock time and HTTP status."""
@@ -236,6 +242,8 @@ class World:
         self.allowed_updates: set[str] | None = None
         self.calls: list[ApiCall] = []
         self.callback_answers: dict[str, dict[str, Any] | None] = {}
+        # setMyCommands lists by command_list_key (scope and language).
+        self.commands: dict[str, list[dict[str, Any]]] = {}
         # File contents by file id: what the bot sent, and documents users sent it.
         self.files: dict[str, bytes] = {}
         self.query_ids = itertools.count(7_000_001)
@@ -338,6 +346,25 @@ class World:
             while not (result := condition()):
                 await self._changed.wait()
             return result
+
+    def command_menu(self, user: User) -> list[dict[str, Any]]:
+        """The command menu ``user`` sees in their private chat with the bot.
+
+        Bot API, "Determining list of commands": the narrowest scope with a list wins (chat,
+        then all private chats, then default), and within a scope the list for the user's
+        language before the one for every language.
+        """
+        language = (user.language_code or "")[:2].lower()
+        for scope in (
+            {"type": "chat", "chat_id": user.id},
+            {"type": "all_private_chats"},
+            {"type": "default"},
+        ):
+            for code in dict.fromkeys((language, "")):
+                found = self.commands.get(command_list_key(scope, code))
+                if found:
+                    return found
+        return []
 
     def sent_to(self, chat_id: int) -> list[SentMessage]:
         return self.chats[chat_id].messages

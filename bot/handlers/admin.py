@@ -26,7 +26,7 @@ from jobs.messages import escape
 from jobs.plurals import counted
 from store import chats as chat_store
 from store import deliveries
-from store.models import Chat, utcnow
+from store.models import Chat, LanguageSource, utcnow
 from store.stats import collect_stats
 
 STOP_QUESTION = "This unsubscribes this chat from everything and deletes its sources, alerts and settings. Sure?"
@@ -62,7 +62,11 @@ def channel_name(channel: Chat) -> str:
 
 def plural_name(channels: list[Chat]) -> str:
     # Button labels are plain text: a name there needs no escaping.
-    return channel_name(channels[0]) if len(channels) == 1 else counted(len(channels), 'channel', 'channels')
+    return (
+        channel_name(channels[0])
+        if len(channels) == 1
+        else counted(len(channels), "channel", "channels")
+    )
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -182,6 +186,9 @@ async def channel(update: Update, context: Context) -> None:
             username=target.username,
         )
         linked.managed_by_chat_id = owner.id
+        # A channel has no readers who could pick a language: it follows its admin's.
+        linked.language = owner.language
+        linked.language_source = LanguageSource.ADMIN
         linked.timezone = owner.timezone
         linked.digest_schedule = owner.digest_schedule
         linked.items_per_digest = owner.items_per_digest

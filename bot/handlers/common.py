@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.render import usage
 from bot.replies import send_html
 from jobs.digests import next_digest_time
-from store.chats import get_or_create_chat
+from store.chats import adopt_admin_language, get_or_create_chat
 from store.models import Chat, utcnow
 
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -76,6 +76,9 @@ async def may_change_settings(update: Update, context: Context) -> bool:
     except TelegramError:
         return False
     if member.status in ADMIN_STATUSES:
+        # The first admin to configure a group gives it their language (unless /language did).
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            await adopt_admin_language(session, chat.id, user.language_code)
         return True
     await reply(update, context, "Only this group's admins can change its settings.")
     return False

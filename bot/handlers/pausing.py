@@ -32,7 +32,7 @@ async def pause(update: Update, context: Context) -> None:
     if chat.paused_until is None:
         until = "until you send /resume"
     else:
-        until = f"until {local_time_label(chat.paused_until, chat.timezone)} ({escape(chat.timezone)})"
+        until = f"until {local_time_label(chat.paused_until, chat.timezone, reader=chat.language)} ({escape(chat.timezone)})"
     await reply(
         update,
         context,

@@ -199,7 +199,7 @@ async def timezone(update: Update, context: Context) -> None:
         return
     chat = await _apply_schedule(context, chat.id, chat.digest_schedule, zone)
     when = (
-        f", next digest {local_time_label(chat.next_digest_at, zone)}"
+        f", next digest {local_time_label(chat.next_digest_at, zone, reader=chat.language)}"
         if chat.next_digest_at
         else ""
     )

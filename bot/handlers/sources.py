@@ -23,12 +23,15 @@ from bot.replies import edit_keyboard
 from bot.settings import CatalogFeed
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
+from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.plurals import counted
+from jobs.reader_language import UNDETERMINED, language_name
 from jobs.sources import SourceError, add_source, source_url
 from store import chats as chat_store
 from store import feeds as feed_store
 from store.models import utcnow
+from summarizer.languages import SUPPORTED
 
 PAGE_SIZE = 6
 
@@ -194,11 +197,29 @@ async def add(update: Update, context: Context) -> None:
     if not added.new:
         await reply(update, context, f"You already follow <b>{escape(added.title)}</b>.")
         return
-    await reply(
-        update,
-        context,
+    text = (
         f"✅ Added <b>{escape(added.title)}</b> ({counted(added.entries, 'story', 'stories')} in its feed now). "
-        "What it has today counts as already seen; new stories come in your digests and alerts.",
+        "What it has today counts as already seen; new stories come in your digests and alerts."
+    )
+    unsummarized = unsummarized_language_note(added.language, reader=chat.language)
+    if unsummarized:
+        text += "\n\n⚠️ " + escape(unsummarized)
+    await reply(update, context, text)
+
+
+def unsummarized_language_note(language: str, *, reader: str | None) -> str:
+    """What a reader gets from a feed in a language the summarizer does not read; "" when it
+    reads it (or the language could not be told: most such feeds are too short to tell)."""
+    if language == UNDETERMINED or language in SUPPORTED:
+        return ""
+    name = language_name(language, reader=reader)
+    return (
+        translation(reader)
+        .gettext(
+            "Articles from this feed are in {language}. {language} is not summarized yet: "
+            "you'll get each story's title and its feed's description."
+        )
+        .format(language=name)
     )
 
 

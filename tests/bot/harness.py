@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.ext import TypeHandler
@@ -20,6 +21,7 @@ from jobs.fetch import SafeFetcher
 from jobs.summarizing import SummarizerPool
 from store import migrate
 from store.database import create_engine, create_sessionmaker
+from store.models import Chat
 from tests.feedserver import FeedServer, loopback_only
 
 
@@ -47,8 +49,8 @@ class Harness:
     handled_queries: set[str] = field(default_factory=set)
     handled_messages: set[tuple[int, int]] = field(default_factory=set)
 
-    def user(self, name: str = "Ada") -> User:
-        return self.emulator.create_user(name)
+    def user(self, name: str = "Ada", *, language_code: str | None = "en") -> User:
+        return self.emulator.create_user(name, language_code=language_code)
 
     async def ask(self, user: User, text: str, *, timeout: float = 10.0) -> SentMessage:  # noqa: ASYNC109 -- passed to the emulator's own wait
         """Send a command or text as ``user`` and wait for the bot's first reply."""
@@ -69,6 +71,22 @@ class Harness:
         await self.handled(query_id)
         return message
 
+    async def press_data(self, user: User, message: SentMessage, data: str) -> dict[str, Any]:
+        """Send a callback query no button carries (as a modified client can) and await its answer."""
+        query_id = str(next(self.emulator.query_ids))
+        self.emulator.callback_answers[query_id] = None
+        self.emulator.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": user.to_api(),
+                "chat_instance": str(message.chat_id),
+                "message": self.emulator.message_to_api(message),
+                "data": data,
+            },
+        )
+        return await self.emulator.wait_until(lambda: self.emulator.callback_answers[query_id])
+
     async def handled(self, *query_ids: str) -> None:
         """Wait until the bot has handled these taps to the end, error handlers included."""
         await self.emulator.wait_until(lambda: self.handled_queries.issuperset(query_ids))
@@ -76,6 +94,13 @@ class Harness:
     async def handled_message(self, chat_id: int, message_id: int) -> None:
         """Wait until the bot has handled this message to the end, whether it answered or not."""
         await self.emulator.wait_until(lambda: (chat_id, message_id) in self.handled_messages)
+
+    async def chat_row(self, chat_id: int) -> Chat:
+        """The chat's row as the bot stored it."""
+        async with self.services.sessionmaker() as session:
+            chat = await session.get(Chat, chat_id)
+        assert chat is not None, f"no row for chat {chat_id}"
+        return chat
 
     async def ingest(self) -> None:
         await self.app.bot_data.runtime.pipeline.ingest_tick()
