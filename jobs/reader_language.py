@@ -39,8 +39,9 @@ def chat_language(tag: str | None) -> str:
     return code if code is not None and _locale(code).language == code else ENGLISH
 
 
-def shipped_language(tag: str | None) -> str | None:
-    """The shipped language ``tag`` asks for ("pt-br" is "pt"), or None when we ship none."""
+def offered_language(tag: str | None) -> str | None:
+    """The shipped language ``tag`` asks for ("pt-br" is "pt"), or None when /language offers
+    none for it (unlike jobs.i18n, which falls back to English for a text)."""
     code = primary_code(tag)
     return code if code in SHIPPED_LANGUAGES else None
 

@@ -18,7 +18,7 @@ from bot.handlers.common import (
 from bot.replies import edit_text
 from jobs.i18n import translation
 from jobs.messages import escape
-from jobs.reader_language import SHIPPED_LANGUAGES, chat_language, own_name, shipped_language
+from jobs.reader_language import SHIPPED_LANGUAGES, chat_language, offered_language, own_name
 from store import chats as chat_store
 
 # Four to a row: eight languages in two rows, each label short ("Українська" is the longest).
@@ -57,7 +57,7 @@ async def language(update: Update, context: Context) -> None:
             update, context, render_language(chat.language), markup=language_keyboard(chat.language)
         )
         return
-    code = shipped_language(wanted)
+    code = offered_language(wanted)
     if code is None:
         tr = translation(chat.language)
         names = ", ".join(f"{own_name(c)} ({c})" for c in SHIPPED_LANGUAGES)
