@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.handlers import (
     admin,
@@ -71,6 +77,7 @@ def register_handlers(app: BotApplication) -> None:
         app.add_handler(CallbackQueryHandler(checks_buttons(callback), pattern=pattern))
     app.add_handler(CallbackQueryHandler(stale_button))  # data none of our buttons carries
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, admin.group_migrated))
+    app.add_handler(ChatMemberHandler(language.joined_group, ChatMemberHandler.MY_CHAT_MEMBER))
     # An OPML file (before the caption handler below, which a captioned file would also match).
     app.add_handler(
         MessageHandler(

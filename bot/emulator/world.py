@@ -293,6 +293,22 @@ class World:
         self.chats[chat_id] = chat
         return chat
 
+    def add_bot(self, chat: Chat, *, by: User) -> int | None:
+        """``by`` adds the bot to a group: Telegram tells the bot with a my_chat_member update
+        (from "left" to "member"), whose id this returns."""
+        bot_id = self.bot_user["id"]
+        chat.members.add(bot_id)
+        return self.push_update(
+            "my_chat_member",
+            {
+                "chat": chat.to_api(),
+                "from": by.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": {"status": "left", "user": self.bot_user},
+                "new_chat_member": {"status": "member", "user": self.bot_user},
+            },
+        )
+
     def migrate_group(self, group: Chat) -> Chat:
         """Upgrade a group to a supergroup; the old id then answers with migrate_to_chat_id.
 
@@ -324,11 +340,14 @@ class World:
 
     # --- updates and waiting ------------------------------------------------------------------
 
-    def push_update(self, kind: str, payload: dict[str, Any]) -> None:
+    def push_update(self, kind: str, payload: dict[str, Any]) -> int | None:
+        """Queue an update for the bot; its id, or None when the bot did not ask for its kind."""
         if self.allowed_updates is not None and kind not in self.allowed_updates:
-            return  # Telegram drops updates of types the bot did not ask for
-        self.updates.append({"update_id": next(self._update_ids), kind: payload})
+            return None  # Telegram drops updates of types the bot did not ask for
+        update_id = next(self._update_ids)
+        self.updates.append({"update_id": update_id, kind: payload})
         self.notify()
+        return update_id
 
     def notify(self) -> None:
         """Wake every waiter; each re-checks its own condition."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.context import Context
 from bot.handlers.buttons import StaleButton, offered_choice
@@ -21,6 +22,8 @@ from jobs.messages import escape
 from jobs.reader_language import SHIPPED_LANGUAGES, chat_language, offered_language, own_name
 from store import chats as chat_store
 
+# A bot in neither state is not in the chat (removed, or never added).
+_OUTSIDE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
 # Four to a row: eight languages in two rows, each label short ("Українська" is the longest).
 _PER_ROW = 4
 
@@ -90,6 +93,23 @@ async def language_button(update: Update, context: Context) -> None:
     await _choose(context, chat_id_of(update), code)
     await query.answer(translation(code).gettext("Saved"))
     await edit_text(query, render_language(code), markup=language_keyboard(code))
+
+
+async def joined_group(update: Update, context: Context) -> None:
+    """The bot was added to a group: the group takes the language of whoever added it."""
+    change = update.my_chat_member
+    if (
+        change is None
+        or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP)
+        or change.old_chat_member.status not in _OUTSIDE
+        or change.new_chat_member.status in _OUTSIDE
+    ):
+        return
+    await ensure_chat(update, context)  # its effective user is the one who added the bot
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        await chat_store.adopt_admin_language(
+            session, change.chat.id, change.from_user.language_code
+        )
 
 
 async def _choose(context: Context, chat_id: int, code: str) -> None:

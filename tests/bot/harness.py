@@ -48,6 +48,7 @@ class Harness:
     errors: list[BaseException] = field(default_factory=list)
     handled_queries: set[str] = field(default_factory=set)
     handled_messages: set[tuple[int, int]] = field(default_factory=set)
+    handled_updates: set[int] = field(default_factory=set)
 
     def user(self, name: str = "Ada", *, language_code: str | None = "en") -> User:
         return self.emulator.create_user(name, language_code=language_code)
@@ -102,6 +103,11 @@ class Harness:
         assert chat is not None, f"no row for chat {chat_id}"
         return chat
 
+    async def handled_update(self, update_id: int | None) -> None:
+        """Wait until the bot has handled this update (any kind) to the end."""
+        assert update_id is not None, "the bot did not ask for updates of this kind"
+        await self.emulator.wait_until(lambda: update_id in self.handled_updates)
+
     async def ingest(self) -> None:
         await self.app.bot_data.runtime.pipeline.ingest_tick()
 
@@ -151,6 +157,7 @@ async def bot_harness(
 
             async def finished(update: Update, context: Context) -> None:
                 # A later group runs after the handler of group 0 and its error handlers.
+                harness.handled_updates.add(update.update_id)
                 if update.callback_query is not None:
                     harness.handled_queries.add(update.callback_query.id)
                 elif update.effective_message is not None:

@@ -123,6 +123,20 @@ async def test_a_group_follows_the_admin_who_configures_it(harness: Harness) -> 
     assert await _language(harness, group.id) == ("es", LanguageSource.CHOSEN)
 
 
+async def test_a_group_takes_the_language_of_who_added_the_bot(harness: Harness) -> None:
+    adder, member = (
+        harness.user("Adder", language_code="pt-br"),
+        harness.user("Late", language_code="ru"),
+    )
+    group = harness.emulator.create_group("Leitores", members=[member], admins=[adder])
+    await harness.handled_update(harness.emulator.add_bot(group, by=adder))
+    assert await _language(harness, group.id) == ("pt-br", LanguageSource.ADMIN)
+    member.send_command("/settings", chat=group)
+    reply = await harness.emulator.wait_for_message(group.id)
+    assert "Language: Português" in reply.text
+    assert await _language(harness, group.id) == ("pt-br", LanguageSource.ADMIN)
+
+
 async def test_a_linked_channel_follows_its_admin(harness: Harness) -> None:
     owner = harness.user("Editor", language_code="de")
     channel = harness.emulator.create_group(
