@@ -40,7 +40,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         "add", "add your own source (a feed or a site)", "/add URL", "/add https://example.org/news"
     ),
-    CommandHelp("mysources", "list your sources", "/mysources"),
+    CommandHelp("mysources", "list your sources; unmute a muted one", "/mysources"),
     CommandHelp("remove", "remove one of your sources", "/remove"),
     CommandHelp(
         "export",
@@ -106,6 +106,8 @@ def render_help(*, admin: bool) -> str:
             line += f"\n    e.g. <code>{escape(command.example)}</code>"
         lines.append(line)
     lines.append(
+        "\nUnder a digest, tap a story's number for its buttons: ➕ More (the full summary), "
+        "🔇 Mute its source, 🔔 Follow; alerts carry them directly."
         "\nSend me a link, or paste or forward a long text, and I reply with its summary."
         '\nAlert queries: words (all must appear), "quoted phrases", OR between alternatives, '
         "-word to exclude. Case and accents are ignored."
@@ -160,6 +162,8 @@ def render_sources(sources: Sequence[ChatSource]) -> str:
     lines = [head]
     for source in sources:
         mark = " ⚠️ not working" if source.broken else ""
+        if source.muted:
+            mark += " 🔇 muted"
         title = truncate_visible(source.title, room - 2 - utf16_length(mark))
         lines.append(f"• {link(source.url, title)}{mark}")
     return "\n".join(lines)

@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import admin, alerts, basics, opml, pausing, preferences, reading, sources
+from bot.handlers import (
+    admin,
+    alerts,
+    basics,
+    opml,
+    pausing,
+    preferences,
+    reading,
+    sources,
+    stories,
+)
 from bot.handlers.buttons import checks_buttons, stale_button
 
 if TYPE_CHECKING:
@@ -54,6 +64,12 @@ def register_handlers(app: BotApplication) -> None:
         r"^al:rm:": alerts.alert_button,
         r"^stop:(yes|all|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,
+        # Per-story buttons under digests and alerts (jobs/story_buttons.py lists their data).
+        r"^st:": stories.story_button,
+        r"^mo:": stories.more_button,
+        r"^bk$": stories.back_button,
+        r"^(mu|um):[^:]*:": stories.mute_button,
+        r"^um:": sources.unmute_button,  # under /mysources: no story
     }
     for pattern, callback in buttons.items():
         app.add_handler(CallbackQueryHandler(checks_buttons(callback), pattern=pattern))

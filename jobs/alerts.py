@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.alert_matching import AlertIndex
 from jobs.alert_query import AlertQuery, AlertQueryError, parse_alert_query
+from jobs.i18n import translation
 from jobs.ingest import NewArticle
 from jobs.messages import render_alert
 from jobs.quiet_hours import stored_hold
+from jobs.story_buttons import StoryRef, actions_keyboard, stories_payload
 from store import alerting, deliveries
 from store.models import DeliveryKind, utcnow
 
@@ -109,6 +111,15 @@ class AlertMatcher:
                     source=shown.source,
                     sentences=shown.sentences,
                 )
+                buttons: dict[str, object] = {}
+                if chat.chat_type != "channel":  # see jobs.digests.has_story_buttons
+                    story = StoryRef(0, shown.id, chat.feed_id, chat.source)
+                    buttons = {
+                        "stories": stories_payload([story]),
+                        "reply_markup": actions_keyboard(
+                            story, muted=False, back=False, tr=translation(chat.language)
+                        ),
+                    }
                 added = await deliveries.enqueue(
                     session,
                     chat_id=chat.chat_id,
@@ -121,6 +132,7 @@ class AlertMatcher:
                         "title": shown.title,
                         "url": shown.url,
                         "source": shown.source,
+                        **buttons,
                     },
                     now=now,
                     not_before=stored_hold(chat.quiet_hours, chat.timezone, now),
@@ -146,4 +158,3 @@ async def retime_held_alerts(
         at=stored_hold(quiet_hours, timezone, now) or now,
         now=now,
     )
-
