@@ -86,10 +86,11 @@ def number_keyboard(stories: Sequence[StoryRef]) -> dict[str, Any]:
 
 
 def actions_keyboard(
-    story: StoryRef, *, muted: bool, back: bool, tr: gettext.NullTranslations
+    story: StoryRef, *, muted: bool | None, back: bool, tr: gettext.NullTranslations
 ) -> dict[str, Any]:
-    """A story's actions: More and Follow, Mute (or Unmute) its source, and Back to the
-    numbers when the message holds several stories (``back``)."""
+    """A story's actions: More and Follow, Mute (or Unmute when ``muted``) its source, unless
+    the chat no longer follows it (``muted`` None), and Back to the numbers of a digest
+    message (``back``)."""
     source = truncate_visible(story.source, SOURCE_LABEL_CHARS)
     more = (
         tr.gettext("➕ More on {number}").format(number=story.number)
@@ -111,9 +112,10 @@ def actions_keyboard(
         [
             _button(more, f"mo:{story.article_id}"),
             _button(tr.gettext("🔔 Follow"), f"fo:{story.article_id}"),
-        ],
-        [mute],
+        ]
     ]
+    if muted is not None:
+        rows.append([mute])
     if back:
         rows.append([_button(tr.gettext("↩ Back"), BACK)])
     return {"inline_keyboard": rows}

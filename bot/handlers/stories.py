@@ -63,13 +63,11 @@ def _fields(update: Update, count: int) -> list[str]:
     return fields
 
 
-async def _is_muted(context: Context, chat_id: int, feed_id: int) -> bool:
-    """Whether the chat muted the feed; StaleButton when it no longer follows it at all."""
+async def _mute_state(context: Context, chat_id: int, feed_id: int) -> bool | None:
+    """Whether the chat muted the feed; None when it no longer follows it (removed since)."""
     async with context.bot_data.services.sessionmaker() as session:
         sources = {s.feed_id: s for s in await chat_store.chat_sources(session, chat_id)}
-    if feed_id not in sources:
-        raise StaleButton(str(feed_id))
-    return sources[feed_id].muted
+    return sources[feed_id].muted if feed_id in sources else None
 
 
 def _tr(chat: Chat | None) -> gettext.NullTranslations:
@@ -82,7 +80,7 @@ async def _show_actions(
     story: StoryRef,
     chat: Chat | None,
     *,
-    muted: bool,
+    muted: bool | None,
 ) -> None:
     # A digest's item (numbered) goes back to the numbers; an alert has only these actions.
     keyboard = actions_keyboard(story, muted=muted, back=story.number > 0, tr=_tr(chat))
@@ -94,7 +92,7 @@ async def story_button(update: Update, context: Context) -> None:
     payload, chat = await _offered(update, context)
     [field] = _fields(update, 1)
     story = _story(field, payload)
-    muted = await _is_muted(context, chat_id_of(update), story.feed_id)
+    muted = await _mute_state(context, chat_id_of(update), story.feed_id)
     query = update.callback_query
     assert query is not None
     await query.answer()
@@ -141,7 +139,8 @@ async def mute_button(update: Update, context: Context) -> None:
     story = _story(article_field, payload)
     offered_id(feed_field, {story.feed_id})
     chat_id = chat_id_of(update)
-    await _is_muted(context, chat_id, story.feed_id)  # still one of its sources
+    if await _mute_state(context, chat_id, story.feed_id) is None:
+        raise StaleButton(feed_field)  # removed since: nothing to mute
     tapped = await permitted_button(update, context)
     if tapped is None:
         return

@@ -310,3 +310,23 @@ async def test_in_a_group_anyone_reads_more_and_only_admins_mute(harness: Harnes
     assert await _muted(harness, group.id) == set()
     await _tap(harness, owner, digest, mute)
     assert len(await _muted(harness, group.id)) == 1
+
+
+async def test_a_story_of_a_removed_source_still_reads_more_but_offers_no_mute(
+    harness: Harness,
+) -> None:
+    user = harness.user("Remover")
+    url = _route(harness, "/sb/removed.xml", "Gone Weekly", [("Gone story", 801)])
+    await _add(harness, user, url)
+    digest = await _digest(harness, user)
+    number = _numbers(digest)["1"]
+    await _tap(harness, user, digest, number)
+    mute = _numbers(digest)["🔇 Mute Gone Weekly"]
+    await _tap(harness, user, digest, "bk")
+    offer = await harness.ask(user, "/remove")
+    await harness.press(user, offer, "Gone Weekly")
+    await _tap(harness, user, digest, number)
+    assert set(_numbers(digest)) == {"➕ More on 1", "🔔 Follow", "↩ Back"}
+    assert await _forged(harness, user, digest, mute) == STALE_BUTTON
+    await _tap(harness, user, digest, _numbers(digest)["➕ More on 1"])
+    await harness.emulator.wait_for_message(user.id, lambda m: "min read" in m.text)
