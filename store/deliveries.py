@@ -337,3 +337,27 @@ async def record_sent(
         )
         .on_conflict_do_nothing(index_elements=["chat_id", "kind", "item_key"])
     )
+
+
+async def unsent(
+    session: AsyncSession, chat_id: int, kind: DeliveryKind
+) -> list[tuple[int, dict[str, Any]]]:
+    """(id, payload) of the chat's messages of ``kind`` still waiting to be sent."""
+    rows = await session.execute(
+        select(Delivery.id, Delivery.payload).where(
+            Delivery.chat_id == chat_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+    )
+    return [(delivery_id, dict(payload)) for delivery_id, payload in rows]
+
+
+async def drop(session: AsyncSession, delivery_ids: Sequence[int], *, reason: str) -> None:
+    """Never send these waiting messages (the reader no longer wants them)."""
+    if delivery_ids:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(list(delivery_ids)), Delivery.status == DeliveryStatus.PENDING)
+            .values(status=DeliveryStatus.DROPPED, last_error=reason)
+        )

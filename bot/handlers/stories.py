@@ -22,6 +22,7 @@ from bot.handlers.buttons import StaleButton, offered_choice, offered_id
 from bot.handlers.common import button_data, chat_id_of, permitted_button
 from bot.render import render_link_digest
 from bot.replies import edit_keyboard, send_html
+from jobs import muting
 from jobs.full_summary import full_summary
 from jobs.i18n import translation
 from jobs.story_buttons import BACK, StoryRef, actions_keyboard, stories_of
@@ -160,11 +161,9 @@ async def mute_button(update: Update, context: Context) -> None:
 
 
 async def set_source_muted(context: Context, chat_id: int, feed_id: int, *, mute: bool) -> bool:
-    """Mute or unmute the chat's subscription; False when it already was so."""
+    """Mute or unmute the chat's subscription (see jobs.muting); False when it already was so."""
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        return await chat_store.set_muted(
-            session, chat_id, feed_id, muted_at=utcnow() if mute else None
-        )
+        return await muting.set_source_muted(session, chat_id, feed_id, mute=mute, now=utcnow())
 
 
 def unmuted_note(tr: gettext.NullTranslations, source: str) -> str:

@@ -330,3 +330,30 @@ async def test_a_story_of_a_removed_source_still_reads_more_but_offers_no_mute(
     assert await _forged(harness, user, digest, mute) == STALE_BUTTON
     await _tap(harness, user, digest, _numbers(digest)["➕ More on 1"])
     await harness.emulator.wait_for_message(user.id, lambda m: "min read" in m.text)
+
+
+async def test_muting_drops_the_sources_alerts_still_waiting(harness: Harness) -> None:
+    user = harness.user("Paused muter")
+    url = _route(harness, "/sb/held.xml", "Held Courier", [("Held story", 901)])
+    await _add(harness, user, url)
+    await harness.ask(user, "/alert kestrels")
+    digest = await _digest(harness, user)
+    await harness.ask(user, "/pause")
+    _route(harness, "/sb/held.xml", "Held Courier", [("Held kestrels return", 902)])
+    await harness.app.bot_data.runtime.pipeline.ingest_everything_now()
+    async with harness.services.sessionmaker() as session:
+        [held] = await session.scalars(
+            select(Delivery).where(Delivery.chat_id == user.id, Delivery.kind == DeliveryKind.ALERT)
+        )
+    assert held.status == "pending"
+    await _tap(harness, user, digest, _numbers(digest)["1"])
+    await _tap(harness, user, digest, _numbers(digest)["🔇 Mute Held Courier"])
+    resumed = await harness.ask(user, "/resume")
+    assert "No alerts matched meanwhile" in resumed.text
+    sender = harness.app.bot_data.runtime.pipeline.sender
+    assert sender is not None
+    await sender.send_due()
+    assert not any("kestrels return" in m.text for m in harness.emulator.sent_to(user.id))
+    async with harness.services.sessionmaker() as session:
+        dropped = await session.get(Delivery, held.id)
+    assert dropped is not None and dropped.status == "dropped"
