@@ -14,7 +14,12 @@ from jobs.i18n import translation
 from jobs.ingest import NewArticle
 from jobs.messages import render_alert
 from jobs.quiet_hours import stored_hold
-from jobs.story_buttons import StoryRef, actions_keyboard, stories_payload
+from jobs.story_buttons import (
+    StoryRef,
+    actions_keyboard,
+    has_story_buttons,
+    stories_payload,
+)
 from store import alerting, deliveries
 from store.models import DeliveryKind, utcnow
 
@@ -112,7 +117,7 @@ class AlertMatcher:
                     sentences=shown.sentences,
                 )
                 buttons: dict[str, object] = {}
-                if chat.chat_type != "channel":  # see jobs.digests.has_story_buttons
+                if has_story_buttons(chat.chat_type):
                     story = StoryRef(0, shown.id, chat.feed_id, chat.source)
                     buttons = {
                         "stories": stories_payload([story]),

@@ -22,7 +22,7 @@ from jobs.messages import entity_line, escape, link, pack_message
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
-from jobs.story_buttons import StoryRef, digest_payload
+from jobs.story_buttons import StoryRef, digest_payload, has_story_buttons
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries
 from store import digests as digest_store
@@ -238,13 +238,6 @@ def digest_messages(
     ]
 
 
-def has_story_buttons(chat: Chat) -> bool:
-    """Whether the chat's digests carry story buttons: not a channel's, whose posts are read
-    by people who are not the chat (More would post into the channel for everyone, and
-    muting or following there would change it for all its readers)."""
-    return chat.type != "channel"
-
-
 @functools.lru_cache(maxsize=4096)
 def _schedule(text: str) -> Schedule:
     return parse_schedule(text)
@@ -314,7 +307,7 @@ async def compose_messages_for_chat(
         items,
         style,
         local_now=now.astimezone(_zone_or_utc(chat.timezone)),
-        buttons=has_story_buttons(chat),
+        buttons=has_story_buttons(chat.type),
     )
 
 
@@ -400,7 +393,7 @@ async def _queue_batch(
                     style,
                     local_now=local_now,
                     bodies=bodies[key],
-                    buttons=has_story_buttons(chat),
+                    buttons=has_story_buttons(chat.type),
                 )
                 if items
                 else [

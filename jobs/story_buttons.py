@@ -74,6 +74,13 @@ def stories_of(payload: dict[str, Any]) -> list[StoryRef]:
     return found
 
 
+def has_story_buttons(chat_type: str) -> bool:
+    """Whether a chat's digests and alerts carry story buttons: not a channel's, whose posts
+    are read by people who are not the chat (More would post into the channel for everyone,
+    and muting or following there would change it for all its readers)."""
+    return chat_type != "channel"
+
+
 def _button(text: str, data: str) -> dict[str, str]:
     return {"text": text, "callback_data": data}
 

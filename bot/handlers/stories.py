@@ -7,7 +7,8 @@ The Follow button (``fo:``) is the follow-story feature's. The keyboards themsel
 in jobs/story_buttons.py.
 
 In groups anyone may ask for More (the reply is in the group, under the story); only admins
-mute a source for the group. Channels get no story buttons (jobs.digests.has_story_buttons).
+mute a source for the group. Channels get no story buttons (see
+jobs.story_buttons.has_story_buttons).
 """
 
 from __future__ import annotations
