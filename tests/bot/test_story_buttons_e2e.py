@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 from typing import Any
 
@@ -14,45 +13,16 @@ from bot.handlers.buttons import STALE_BUTTON
 from jobs.digests import DigestOptions, queue_due_digests
 from store.models import Chat, Delivery, DeliveryKind, Subscription, Summary, utcnow
 from tests.bot.harness import Harness
-from tests.feedserver import Route
+from tests.feedserver import Route, story_text
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures("no_errors")]
-
-PEOPLE = ["Anna Berg", "Tomas Lind", "Maria Costa", "Jonas Weber", "Ingrid Holm", "Pavel Novak"]
-PLACES = ["Oslo", "Bergen", "Lisbon", "Hamburg", "Gdansk", "Rotterdam"]
-SUBJECTS = ["The harbour master", "The city council", "A ferry operator", "The port authority"]
-VERBS = ["announced", "criticised", "approved", "delayed", "welcomed", "rejected", "funded"]
-OBJECTS = [
-    "a new crane",
-    "the bridge repairs",
-    "the school budget",
-    "a wind farm plan",
-    "higher fish prices",
-    "the river cleanup",
-    "a longer ferry timetable",
-    "the lighthouse restoration",
-]
-
-
-def _text(seed: int) -> str:
-    pick = random.Random(seed)
-    sentences = [
-        f"{pick.choice(PEOPLE)} of {pick.choice(PLACES)} said the plan would cost "
-        f"{pick.randint(2, 900)} million euros."
-    ]
-    sentences += [
-        f"{pick.choice(SUBJECTS)} {pick.choice(VERBS)} {pick.choice(OBJECTS)} in "
-        f"{pick.choice(PLACES)}, and {pick.randint(10, 99)} percent of residents agreed."
-        for _ in range(9)
-    ]
-    return " ".join(sentences)
 
 
 def _route(harness: Harness, path: str, title: str, items: list[tuple[str, int]]) -> str:
     """Serve an RSS feed at ``path`` with (title, seed) items; returns its URL."""
     entries = "".join(
         f"<item><title>{name}</title><link>{harness.server.url(f'{path}/{seed}.html')}</link>"
-        f"<guid>{path}-{seed}</guid><description>{_text(seed)}</description></item>"
+        f"<guid>{path}-{seed}</guid><description>{story_text(seed)}</description></item>"
         for name, seed in items
     )
     feed = (
