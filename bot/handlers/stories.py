@@ -58,6 +58,14 @@ def _story(field: str, payload: dict[str, Any]) -> StoryRef:
     return stories[offered_id(field, stories)]
 
 
+async def offered_story(update: Update, context: Context, field: str) -> StoryRef:
+    """The story ``field`` (an article id) names, checked against the tapped message's own
+    stories; StaleButton otherwise. For buttons of other features under the same messages
+    (``fo:<article>``, Follow)."""
+    payload, _ = await _offered(update, context)
+    return _story(field, payload)
+
+
 def _fields(update: Update, count: int) -> list[str]:
     fields = button_data(update).split(":")[1:]
     if len(fields) != count:
