@@ -83,6 +83,8 @@ class DigestItem:
     entities: tuple[dict[str, Any], ...]
     figures: tuple[dict[str, Any], ...]
     score: float
+    # The copy that speaks for the story: what its 🔔 Follow button and /follow N name.
+    article_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -124,6 +126,7 @@ def pick_stories(
                 best.entities,
                 best.figures,
                 score,
+                article_id=best.article_id,
             )
         )
     chosen: list[DigestItem] = []
@@ -339,13 +342,15 @@ async def _queue_batch(
                 )
             )
             messages = split_message(header, bodies[key])
+            articles = [item.article_id for item in items]
             slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
             outbox.extend(
                 (
                     chat.id,
                     DeliveryKind.DIGEST,
                     f"digest:{slot}:{part}",
-                    {"text": text, "preview": False},
+                    # Every part names the digest's items in order: /follow N reads them.
+                    {"text": text, "preview": False, "articles": articles},
                 )
                 for part, text in enumerate(messages)
             )

@@ -18,6 +18,7 @@ from store.pausing import not_held
 PRIORITY = {
     DeliveryKind.ALERT: 0,
     DeliveryKind.SUMMARY: 1,
+    DeliveryKind.UPDATE: 2,
     DeliveryKind.NOTICE: 5,
     DeliveryKind.DIGEST: 10,
 }

@@ -102,6 +102,8 @@ class DeliveryKind(enum.StrEnum):
     ALERT = "alert"
     SUMMARY = "summary"
     NOTICE = "notice"
+    # A followed story's news (jobs/follows.py): held by a pause and by quiet hours like alerts.
+    UPDATE = "update"
 
 
 class DateSource(enum.StrEnum):
@@ -368,3 +370,30 @@ class Delivery(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoryFollow(Base):
+    """A chat following a story, and what it already knows of it, so an update says only what
+    is new. Ended follows stay (``ended_at``, ``ended_reason``) until the chat follows again."""
+
+    __tablename__ = "story_follows"
+    __table_args__ = (UniqueConstraint("chat_id", "story_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    story_key: Mapped[str] = mapped_column(String(64))
+    # The article the reader followed from; its title names the story in /following.
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(1000), default="")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_update_at: Mapped[datetime | None]
+    # Null while followed; "quiet" (a week without news) or "unfollowed" once ended.
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+    # What the reader knows: the feeds that carried the story, its figures (text, value, unit,
+    # about) and the names in it, as of the follow or the last update queued.
+    known_outlets: Mapped[list[Any]] = mapped_column(default=list)
+    known_figures: Mapped[list[Any]] = mapped_column(default=list)
+    known_names: Mapped[list[Any]] = mapped_column(default=list)
