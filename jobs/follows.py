@@ -87,9 +87,12 @@ async def follow_article(
     if len(await follow_store.active_follows(session, chat_id)) >= per_chat:
         tr = translation(language)
         raise FollowRefused(
-            tr.gettext(
+            tr.ngettext(
+                "You follow {count} story, the most I keep. "
+                "Unfollow it in /following, then follow this one again.",
                 "You follow {count} stories, the most I keep. "
-                "Unfollow one in /following, then follow this one again."
+                "Unfollow one in /following, then follow this one again.",
+                per_chat,
             ).format(count=per_chat)
         )
     follow = await follow_store.save_follow(
