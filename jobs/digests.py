@@ -239,23 +239,33 @@ def digest_since(chat: Chat, *, now: datetime, window: timedelta) -> datetime:
 async def compose_for_chat(
     session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
 ) -> list[str]:
+    """The chat's digest right now: its messages (see :func:`digest_for_chat`)."""
+    messages, _ = await digest_for_chat(session, chat, now=now, window=window)
+    return messages
+
+
+async def digest_for_chat(
+    session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
+) -> tuple[list[str], list[int | None]]:
     """The chat's digest right now (for /digest): the latest stories of its sources.
 
     Unlike the scheduled digest it looks back the whole window, not just since the last
     digest, and includes a new feed's backlog: the reader asked for the news now.
-    Returns the messages, or [] when the sources have nothing in the window.
+    Returns the messages (none when the sources have nothing in the window) and the items'
+    article ids, in order.
     """
     feeds = (await digest_store.feeds_of_chats(session, [chat.id])).get(chat.id, [])
     if not feeds:
-        return []
+        return [], []
     candidates = await digest_store.digest_candidates(
         session, feeds, since=now - window, until=now, include_backlog=True
     )
     style = DigestStyle.of(chat)
     items = pick_stories(candidates, limit=style.items, now=now)
     if not items:
-        return []
-    return render_digest(items, style, local_now=now.astimezone(_zone_or_utc(chat.timezone)))
+        return [], []
+    local_now = now.astimezone(_zone_or_utc(chat.timezone))
+    return render_digest(items, style, local_now=local_now), [i.article_id for i in items]
 
 
 def _zone_or_utc(name: str) -> tzinfo:
@@ -343,6 +353,7 @@ async def _queue_batch(
             )
             messages = split_message(header, bodies[key])
             articles = [item.article_id for item in items]
+            chat.last_digest_articles = articles
             slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
             outbox.extend(
                 (

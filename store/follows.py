@@ -209,20 +209,17 @@ async def story_copies(
     return copies
 
 
-async def latest_digest_articles(session: AsyncSession, chat_id: int) -> list[int]:
-    """The numbered items of the latest digest queued for the chat, as article ids."""
-    payload = await session.scalar(
-        select(Delivery.payload)
-        .where(Delivery.chat_id == chat_id, Delivery.kind == DeliveryKind.DIGEST)
-        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
-        .limit(1)
-    )
-    return [int(article_id) for article_id in (payload or {}).get("articles", ())]
+async def latest_digest_articles(session: AsyncSession, chat_id: int) -> list[int | None]:
+    """The numbered items of the latest digest the chat got (scheduled or /digest)."""
+    chat = await session.get(Chat, chat_id)
+    return list(chat.last_digest_articles or ()) if chat is not None else []
 
 
 async def was_offered(session: AsyncSession, chat_id: int, article: Article) -> bool:
-    """Whether the chat was sent this article: an alert of its story, or one of its recent
-    digests' items. What a Follow button may name."""
+    """Whether the chat was sent this article: an alert of its story, an item of its latest
+    digest or of one of its recent scheduled digests. What a Follow button may name."""
+    if article.id in await latest_digest_articles(session, chat_id):
+        return True
     keys = [f"story:{article.story_key}", f"article:{article.id}"]
     alerted = await session.scalar(
         select(func.count())

@@ -266,6 +266,9 @@ class Chat(Base):
     # When the schedule next fires, in UTC: "which chats are due" is one indexed query.
     next_digest_at: Mapped[datetime | None] = mapped_column(index=True)
     last_digest_at: Mapped[datetime | None]
+    # The numbered items of the latest digest the chat got (scheduled or /digest), as article
+    # ids: what "/follow 2" names. Null until a digest is composed after migration 0012.
+    last_digest_articles: Mapped[list[Any] | None]
     items_per_digest: Mapped[int] = mapped_column(Integer, default=8)
     summary_sentences: Mapped[int] = mapped_column(Integer, default=2)
     show_entities: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -78,8 +78,9 @@ async def follow(update: Update, context: Context) -> None:
                     update,
                     context,
                     tr.gettext(
-                        "You have had no digest to pick from yet. Tap 🔔 Follow under an alert, "
-                        "or send <code>/follow LINK</code> with the link of a story."
+                        "No digest to pick from yet: send /digest, then "
+                        "<code>/follow 1</code> for its first story. Or tap 🔔 Follow under "
+                        "an alert, or send <code>/follow LINK</code> with a story's link."
                     ),
                 )
                 return
@@ -93,7 +94,8 @@ async def follow(update: Update, context: Context) -> None:
                     ).format(count=len(items)),
                 )
                 return
-            article = await session.get(Article, items[int(target) - 1])
+            chosen = items[int(target) - 1]
+            article = await session.get(Article, chosen) if chosen is not None else None
         else:
             article = await article_by_url(session, canonicalize_url(target.split()[0]))
             if article is not None and not (

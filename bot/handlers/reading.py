@@ -22,14 +22,14 @@ from bot.handlers.common import (
 )
 from bot.render import render_link_digest, render_search
 from bot.replies import send_all
-from jobs.digests import compose_for_chat
+from jobs.digests import digest_for_chat
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
 from jobs.messages import escape
 from jobs.on_demand import LinkError, summarize_link
 from jobs.plurals import counted
 from jobs.user_input import quoted
-from store.chats import chat_sources
+from store.chats import chat_sources, update_chat
 from store.models import utcnow
 from store.search import mentions_per_day, search_articles, search_words
 from summarizer import SummarizerError, TextTooShortError
@@ -47,11 +47,14 @@ async def digest(update: Update, context: Context) -> None:
     chat = await ensure_chat(update, context)
     hours = context.bot_data.services.settings.digest_window_hours
     async with context.bot_data.services.sessionmaker() as session:
-        messages = await compose_for_chat(
+        messages, articles = await digest_for_chat(
             session, chat, now=utcnow(), window=timedelta(hours=hours)
         )
         sources = await chat_sources(session, chat.id)
     if messages:
+        # Its items are what "/follow 2" names from now on: stored before the reader sees them.
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            await update_chat(session, chat.id, last_digest_articles=articles)
         await send_all(context.bot, chat.id, messages)
     elif sources:
         await reply(

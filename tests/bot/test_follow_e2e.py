@@ -361,14 +361,20 @@ async def test_follow_button_on_an_alert_and_forged_data_answered_stale(
     assert (await follows_of(harness, user.id))[0].ended_at is None
 
 
-async def test_follow_by_link_and_a_quiet_week_ends_it_with_a_notice(harness: Harness) -> None:
+async def test_follow_after_digest_or_by_link_and_a_quiet_week_ends_it(harness: Harness) -> None:
     user, outlets = await subscribed(harness, "Linus", ["Courier York"])
     link = outlets.publish("Courier York", "300")
     await news(harness)
+    nothing_yet = await harness.ask(user, "/follow 1")
+    assert "No digest to pick from yet: send /digest" in nothing_yet.text
     unknown = await harness.ask(user, "/follow https://nowhere.example/story")
     assert "I know no such story from your sources" in unknown.text
-    followed = await harness.ask(user, f"/follow {link}")
-    assert "Following" in followed.text
+    user.send_command("/digest")
+    await harness.emulator.wait_for_message(user.id, lambda m: "Your digest" in m.text)
+    followed = await harness.ask(user, "/follow 1")
+    assert "Following" in followed.text and "Voltan to cut jobs in Leeds" in followed.text
+    again = await harness.ask(user, f"/follow {link}?utm_source=share")
+    assert "You already follow" in again.text
 
     # A week without a new copy (the story's copies and the follow a week older).
     week_ago = utcnow() - timedelta(days=7, minutes=1)

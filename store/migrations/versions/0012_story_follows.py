@@ -1,4 +1,5 @@
-"""Following a story: the chats that follow one and what each already knows of it.
+"""Following a story: the chats that follow one and what each already knows of it, and the
+items of each chat's latest digest (what /follow N picks from).
 
 Revision ID: 0012
 Revises: 0009
@@ -19,6 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Nullable: a chat without a digest since has nothing for /follow N to pick from.
+    with op.batch_alter_table("chats") as batch:
+        batch.add_column(sa.Column("last_digest_articles", sa.JSON(), nullable=True))
     # The outbox's new "update" kind needs nothing here: kinds are plain strings (native_enum
     # False, no CHECK constraint).
     op.create_table(
@@ -59,3 +63,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_story_follows_ended_at"), table_name="story_follows")
     op.drop_table("story_follows")
+    with op.batch_alter_table("chats") as batch:
+        batch.drop_column("last_digest_articles")
