@@ -39,6 +39,7 @@ Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link,
 (a paste of several lines is one message). You are the bot's admin here, so /stats works too.
   !N       press button N of the last message with buttons
   :news    publish a breaking story (watch an alert arrive)
+  :update  another outlet reports the storm story (/follow 1 after /digest first: an update)
   :opml [FILE]  send an OPML file to the bot (without FILE: one listing the demo's sites)
   :quit    leave (or Ctrl-D)
 """
@@ -298,6 +299,12 @@ async def run_demo(
                     if line == ":news":
                         content.release_breaking_news()
                         out.write("(a breaking story was published; fetching…)\n")
+                        await refetch_now(app)
+                        await chat.settle(first_reply=10.0)
+                        continue
+                    if line == ":update":
+                        content.release_follow_up()
+                        out.write("(another outlet reported the storm story; fetching…)\n")
                         await refetch_now(app)
                         await chat.settle(first_reply=10.0)
                         continue
