@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.alerts import retime_held_alerts
 from jobs.follows import FollowOptions, FollowRefused, follow_article, send_story_updates
 from jobs.pause import pause_chat, resume_chat
 from jobs.story_news import render_update, snapshot, story_news
@@ -208,6 +209,14 @@ async def test_a_paused_chat_gets_the_news_once_it_resumes_and_quiet_hours_hold_
     assert (await send_story_updates(sessionmaker, now=at, options=OPTIONS)).updates == 1
     [update] = await _updates(sessionmaker)
     assert update.next_attempt_at == datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
+    # Quiet hours switched off: it waits no more, as alerts do.
+    async with sessionmaker() as session, session.begin():
+        moved = await retime_held_alerts(
+            session, 1, quiet_hours=None, timezone="Europe/Berlin", now=at
+        )
+    assert moved == 1
+    [update] = await _updates(sessionmaker)
+    assert update.next_attempt_at == at
 
 
 async def test_a_quiet_week_ends_the_follow_with_one_notice(
