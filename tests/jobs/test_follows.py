@@ -14,6 +14,7 @@ from jobs.alerts import retime_held_alerts
 from jobs.follows import FollowOptions, FollowRefused, follow_article, send_story_updates
 from jobs.pause import pause_chat, resume_chat
 from jobs.story_news import render_update, snapshot, story_news
+from store import deliveries
 from store.follows import StoryCopy
 from store.models import (
     Article,
@@ -260,3 +261,17 @@ async def test_following_again_restarts_and_the_cap_refuses_clearly(
         assert article is not None
         with pytest.raises(FollowRefused, match="You follow 1 story, the most I keep"):
             await follow_article(session, 1, article, now=NOW, per_chat=1)
+
+
+async def test_a_group_that_became_a_supergroup_keeps_its_follows(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    _, first = await _world(sessionmaker)
+    follow_id = await _follow(sessionmaker, first, NOW)
+    async with sessionmaker() as session, session.begin():
+        session.add(Chat(id=-100, type="supergroup"))  # someone used the supergroup first
+        await session.flush()
+        await deliveries.migrate_chat(session, 1, -100)
+    async with sessionmaker() as session:
+        follow = await session.get(StoryFollow, follow_id)
+    assert follow is not None and follow.chat_id == -100
