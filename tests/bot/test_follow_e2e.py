@@ -7,7 +7,6 @@ import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -170,28 +169,6 @@ async def digest_now(harness: Harness, user: User) -> SentMessage:
     )
 
 
-async def tap(harness: Harness, user: User, message: SentMessage, data: str) -> dict[str, Any]:
-    """Tap a button carrying ``data`` (as the 🔔 Follow button under items and alerts does, or a
-    modified client can) and await the bot's answer to the tap."""
-    query_id = str(next(harness.emulator.query_ids))
-    harness.emulator.callback_answers[query_id] = None
-    harness.emulator.push_update(
-        "callback_query",
-        {
-            "id": query_id,
-            "from": user.to_api(),
-            "chat_instance": str(message.chat_id),
-            "message": harness.emulator.message_to_api(message),
-            "data": data,
-        },
-    )
-    answer: dict[str, Any] = await harness.emulator.wait_until(
-        lambda: harness.emulator.callback_answers[query_id]
-    )
-    await harness.handled(query_id)
-    return answer
-
-
 async def follows_of(harness: Harness, chat_id: int) -> list[StoryFollow]:
     async with harness.services.sessionmaker() as session:
         return list(
@@ -335,18 +312,18 @@ async def test_follow_button_on_an_alert_and_forged_data_answered_stale(
         "fu:x:1",
     ]
     for data in forged:
-        answer = await tap(harness, user, alert, data)
+        answer = await harness.tap(user, alert, data)
         assert answer["text"] == STALE_BUTTON, data
     assert await follows_of(harness, user.id) == []
 
     mark = len(harness.emulator.sent_to(user.id))
-    answer = await tap(harness, user, alert, f"fo:{article_id}")
+    answer = await harness.tap(user, alert, f"fo:{article_id}")
     assert answer["text"] == "Following"
     confirmed = await harness.emulator.wait_for_message(
         user.id, lambda m: "Following" in m.text, since=mark
     )
     assert "Voltan to cut jobs in Leeds" in confirmed.text
-    again = await tap(harness, user, alert, f"fo:{article_id}")
+    again = await harness.tap(user, alert, f"fo:{article_id}")
     assert again["text"] == "Following"
     assert "already follow" in harness.emulator.sent_to(user.id)[-1].text
     assert len(await follows_of(harness, user.id)) == 1
@@ -356,7 +333,7 @@ async def test_follow_button_on_an_alert_and_forged_data_answered_stale(
     stranger = harness.user("Stranger")
     listing = await harness.ask(stranger, "/following")
     assert "You follow no stories" in listing.text
-    answer = await tap(harness, stranger, listing, f"fu:l:{follow.id}")
+    answer = await harness.tap(stranger, listing, f"fu:l:{follow.id}")
     assert answer["text"] == STALE_BUTTON
     assert (await follows_of(harness, user.id))[0].ended_at is None
 
