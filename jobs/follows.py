@@ -1,7 +1,8 @@
 """Following a story: start and end a follow, and the job that tells followers what is new.
 
 The job compares each follow's snapshot (what the reader knows) with the story's copies as
-stored now. When there is news and the follow's last update is at least ``update_every`` old,
+stored now, for the follows whose story had a copy seen or edited lately or none for a while
+(one indexed query finds them, so a tick costs what changed, not what is followed). When there is news and the follow's last update is at least ``update_every`` old,
 it queues ONE update in the outbox and stores the new snapshot in the same transaction: a
 crash before the commit leaves both undone for the next run, one after it leaves a row the
 sender sends once. News that arrives inside the window, or while the chat is paused, stays
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 # A title in a notice or a button is cut here.
 _TITLE_CHARS = 80
 UNFOLLOW_PREFIX = "fu:"
+# A copy is stamped before its transaction commits (after its page and summary, which take a
+# while): a follow is looked at again while its story's activity is this recent, so a copy
+# committed late is still compared.
+SETTLE = timedelta(minutes=15)
 QUIET = "quiet"
 UNFOLLOWED = "unfollowed"
 
@@ -103,6 +108,7 @@ async def follow_article(
         title=article.title or article.canonical_url,
         known=snapshot(copies),
         now=now,
+        news_since=now - SETTLE,
     )
     return Followed(follow, True, outlets)
 
@@ -140,7 +146,10 @@ async def send_story_updates(
     while True:
         async with sessionmaker() as session, session.begin():
             batch = await follow_store.follows_to_check(
-                session, after_id=after_id, limit=options.batch
+                session,
+                after_id=after_id,
+                limit=options.batch,
+                quiet_before=now - options.quiet_after,
             )
             if not batch:
                 break
@@ -199,8 +208,11 @@ async def _check(
         )
         _remember(follow, known, copies)
         follow.last_update_at = now
+        follow.news_since = now - SETTLE
         report.updates += 1
         return
+    # Nothing new: looked at again only when the story has news or may have gone quiet.
+    follow.news_since = now - SETTLE
     latest = max((copy.seen_at for copy in copies), default=follow.started_at)
     if max(latest, follow.started_at) <= now - options.quiet_after:
         await follow_store.end_follow(session, follow, reason=QUIET, now=now)

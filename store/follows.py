@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import (
@@ -87,6 +87,7 @@ async def save_follow(
     title: str,
     known: dict[str, list[Any]],
     now: datetime,
+    news_since: datetime,
 ) -> StoryFollow:
     """Start following (or follow again a story whose follow ended), knowing ``known``."""
     follow = await follow_of(session, chat_id, story_key)
@@ -97,6 +98,7 @@ async def save_follow(
     follow.title = title[:1000]
     follow.started_at = now
     follow.last_update_at = None
+    follow.news_since = news_since
     follow.ended_at = None
     follow.ended_reason = None
     follow.known_outlets = known["outlets"]
@@ -127,25 +129,48 @@ async def active_follow_by_id(
 
 
 async def follows_to_check(
-    session: AsyncSession, *, after_id: int, limit: int
+    session: AsyncSession, *, after_id: int, limit: int, quiet_before: datetime
 ) -> list[FollowToCheck]:
-    """Active follows of active chats with ids above ``after_id``, a batch in id order, locked
-    (PostgreSQL) so that two workers never queue the same update."""
+    """Active follows of active chats with ids above ``after_id``, a batch in id order, that
+    may have something to do: their story had a copy seen or edited since ``news_since``, or
+    no new copy since ``quiet_before`` (nor the follow). Locked (PostgreSQL) so that two workers
+    never queue the same update."""
+    followed = select(StoryFollow.story_key).where(StoryFollow.ended_at.is_(None))
+    activity = (
+        select(
+            Article.story_key.label("story_key"),
+            func.max(FeedEntry.seen_at).label("seen"),
+            func.max(Article.updated_at).label("edited"),
+        )
+        .join(FeedEntry, FeedEntry.article_id == Article.id)
+        .where(Article.story_key.in_(followed))
+        .group_by(Article.story_key)
+        .subquery()
+    )
+    news = or_(
+        activity.c.seen >= StoryFollow.news_since, activity.c.edited >= StoryFollow.news_since
+    )
+    quiet = and_(
+        StoryFollow.started_at <= quiet_before,
+        or_(activity.c.seen.is_(None), activity.c.seen <= quiet_before),
+    )
     rows = await session.execute(
         select(StoryFollow, Chat.paused_at, Chat.timezone, Chat.quiet_hours, Chat.language)
         .join(Chat, Chat.id == StoryFollow.chat_id)
+        .outerjoin(activity, activity.c.story_key == StoryFollow.story_key)
         .where(
             StoryFollow.ended_at.is_(None),
             StoryFollow.id > after_id,
             Chat.active.is_(True),
+            or_(news, quiet),
         )
         .order_by(StoryFollow.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=StoryFollow)
     )
     return [
-        FollowToCheck(follow, paused_at is not None, timezone, quiet, language)
-        for follow, paused_at, timezone, quiet, language in rows
+        FollowToCheck(follow, paused_at is not None, timezone, quiet_hours, language)
+        for follow, paused_at, timezone, quiet_hours, language in rows
     ]
 
 

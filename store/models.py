@@ -392,6 +392,9 @@ class StoryFollow(Base):
     title: Mapped[str] = mapped_column(String(1000), default="")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_update_at: Mapped[datetime | None]
+    # Copies seen (or edited) since then may be news: the follow job looks at this follow only
+    # when its story had such activity, or when the story may have gone quiet.
+    news_since: Mapped[datetime] = mapped_column(default=utcnow)
     # Null while followed; "quiet" (a week without news) or "unfollowed" once ended.
     ended_at: Mapped[datetime | None] = mapped_column(index=True)
     ended_reason: Mapped[str | None] = mapped_column(String(32))

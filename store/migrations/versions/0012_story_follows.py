@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=1000), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_update_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("news_since", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_reason", sa.String(length=32), nullable=True),
         sa.Column("known_outlets", sa.JSON(), nullable=False),
