@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.handlers.buttons import offered_choice, offered_id
+from bot.handlers.buttons import StaleButton, offered_choice, offered_id
 from bot.handlers.common import (
     args_text,
     button_data,
@@ -16,6 +17,7 @@ from bot.handlers.common import (
     reply,
     reply_usage,
 )
+from bot.handlers.reading import URL
 from bot.render import local_time_label
 from bot.replies import edit_keyboard, edit_text
 from bot.services import follow_options
@@ -97,7 +99,7 @@ async def follow(update: Update, context: Context) -> None:
             chosen = items[int(target) - 1]
             article = await session.get(Article, chosen) if chosen is not None else None
         else:
-            article = await article_by_url(session, canonicalize_url(target.split()[0]))
+            article = await _article_at(session, target.split()[0])
             if article is not None and not (
                 await follow_store.reaches_chat(session, chat.id, article.id)
                 or await follow_store.was_offered(session, chat.id, article)
@@ -202,6 +204,8 @@ async def unfollow_button(update: Update, context: Context) -> None:
     """Unfollow: ``fu:l:<follow id>`` from /following, ``fu:<follow id>`` under an update."""
     chat_id = chat_id_of(update)
     fields = button_data(update).removeprefix(UNFOLLOW_PREFIX).split(":")
+    if len(fields) > 2:
+        raise StaleButton(button_data(update))
     where = offered_choice(fields[0], {_FROM_LIST}) if len(fields) == 2 else _FROM_UPDATE
     async with context.bot_data.services.sessionmaker() as session:
         offered = {item.id for item in await follow_store.active_follows(session, chat_id)}
@@ -220,6 +224,16 @@ async def unfollow_button(update: Update, context: Context) -> None:
         await edit_text(query, text, markup=markup)
     else:
         await edit_keyboard(query, None)
+
+
+async def _article_at(session: AsyncSession, link: str) -> Article | None:
+    """The stored article a link names (as a reader copies it: tracking parameters and all)."""
+    if not URL.match(link):
+        return None
+    try:
+        return await article_by_url(session, canonicalize_url(link))
+    except ValueError:  # not a URL after all ("http://[::1")
+        return None
 
 
 def _plausible_id(field: str) -> bool:

@@ -310,6 +310,7 @@ async def test_follow_button_on_an_alert_and_forged_data_answered_stale(
         "fu:1234567",
         "fu:l:1234567",
         "fu:x:1",
+        "fu:l:1:2",
     ]
     for data in forged:
         answer = await harness.tap(user, alert, data)
@@ -344,8 +345,9 @@ async def test_follow_after_digest_or_by_link_and_a_quiet_week_ends_it(harness: 
     await news(harness)
     nothing_yet = await harness.ask(user, "/follow 1")
     assert "No digest to pick from yet: send /digest" in nothing_yet.text
-    unknown = await harness.ask(user, "/follow https://nowhere.example/story")
-    assert "I know no such story from your sources" in unknown.text
+    for unknown in ("https://nowhere.example/story", "wind farm", "http://[::1"):
+        answer = await harness.ask(user, f"/follow {unknown}")
+        assert "I know no such story from your sources" in answer.text, unknown
     user.send_command("/digest")
     await harness.emulator.wait_for_message(user.id, lambda m: "Your digest" in m.text)
     followed = await harness.ask(user, "/follow 1")
