@@ -184,13 +184,18 @@ def local_time_label(instant: datetime, zone: str, *, reader: str | None = None)
     return format_moment(local, reader=reader)
 
 
+def render_language_line(language: str | None) -> str:
+    """The chat's language as /settings and /help name it, in that language."""
+    text = translation(language).gettext("Language: {language} (/language)")
+    return escape(text.format(language=own_name(chat_language(language))))
+
+
 def render_settings(chat: Chat, schedule: str, next_at: datetime | None) -> str:
     when = local_time_label(next_at, chat.timezone, reader=chat.language) if next_at else "—"
-    language = translation(chat.language).gettext("Language: {language} (/language)")
     return (
         "<b>Settings</b>\n"
         f"Digest: {escape(schedule)} ({escape(chat.timezone)}), next: {when}\n"
-        f"{escape(language.format(language=own_name(chat_language(chat.language))))}\n"
+        f"{render_language_line(chat.language)}\n"
         f"Stories per digest: {chat.items_per_digest}\n"
         f"Summary: {counted(chat.summary_sentences, 'sentence', 'sentences')}\n"
         f"Entities: {'on' if chat.show_entities else 'off'} · "

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from jobs.messages import entity_line, escape, link, split_message
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
-from jobs.reader_language import format_day, source_language_note
+from jobs.reader_language import chat_language, format_day, source_language_note
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries
@@ -63,7 +63,8 @@ class DigestStyle:
     summary_sentences: int
     show_entities: bool
     show_figures: bool
-    # The reader's language: items name the language of stories written in another.
+    # The reader's language (ISO 639-1, so "en-GB" and "en" share items): items name the
+    # language of stories written in another.
     language: str | None = None
 
     @classmethod
@@ -73,7 +74,7 @@ class DigestStyle:
             chat.summary_sentences,
             chat.show_entities,
             chat.show_figures,
-            chat.language,
+            chat_language(chat.language),
         )
 
 

@@ -18,9 +18,10 @@ from bot.handlers.common import (
     reply,
 )
 from bot.handlers.sources import subscribe_topic
-from bot.render import WELCOME, render_help
+from bot.render import WELCOME, render_help, render_language_line
 from jobs.messages import escape
 from jobs.plurals import counted
+from store.chats import reader_language
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,13 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    """List every command with an example."""
-    await reply(update, context, render_help(admin=is_bot_admin(update, context)))
+    """List every command with an example, and the chat's language."""
+    async with context.bot_data.services.sessionmaker() as session:
+        language = await reader_language(session, chat_id_of(update))
+    if language is None and update.effective_user is not None:
+        language = update.effective_user.language_code  # no row yet: what it will get
+    text = render_help(admin=is_bot_admin(update, context))
+    await reply(update, context, f"{text}\n{render_language_line(language)}")
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -63,7 +63,8 @@ async def test_language_shows_a_keyboard_and_a_tap_changes_it(harness: Harness) 
     assert "✅ Deutsch" in [button["text"] for button in panel.buttons]
     settings = await harness.ask(user, "/settings")
     assert "Language: Deutsch" in settings.text
-    assert "/language — " in (await harness.ask(user, "/help")).text
+    helped = (await harness.ask(user, "/help")).text
+    assert "/language — " in helped and helped.endswith("Language: Deutsch (/language)")
 
 
 async def test_an_explicit_choice_is_not_overwritten_by_telegrams_language(
