@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.context import Context
-from bot.handlers.buttons import StaleButton, offered_choice
+from bot.handlers.buttons import offered_choice
 from bot.handlers.common import (
     args_text,
     button_data,
@@ -81,10 +81,7 @@ async def language(update: Update, context: Context) -> None:
 
 async def language_button(update: Update, context: Context) -> None:
     """A language tapped under /language: store it and answer in it."""
-    kind, _, field = button_data(update).partition(":")
-    if kind != "lang":
-        raise StaleButton(kind)
-    code = offered_choice(field, SHIPPED_LANGUAGES)
+    code = offered_choice(button_data(update).removeprefix("lang:"), SHIPPED_LANGUAGES)
     tapped = await permitted_button(update, context)
     if tapped is None:
         return

@@ -234,6 +234,16 @@ async def test_adding_a_thai_feed_says_what_the_reader_will_get(harness: Harness
     )
 
 
+async def test_an_on_demand_summary_names_a_foreign_language_only(harness: Harness) -> None:
+    german = next(story for story in STORIES if story.code == "de")
+    reader = harness.user("Curious")
+    foreign = await harness.ask(reader, f"/summary {german.title}\n\n{german.text}", timeout=60)
+    assert "min read · in German" in foreign.text
+    native = harness.user("Heimisch", language_code="de")
+    at_home = await harness.ask(native, f"/summary {german.title}\n\n{german.text}", timeout=60)
+    assert "min read" in at_home.text and "· in " not in at_home.text
+
+
 async def test_a_pasted_text_in_an_unsupported_language_is_answered_as_a_paste(
     harness: Harness,
 ) -> None:
