@@ -67,6 +67,15 @@ async def test_language_shows_a_keyboard_and_a_tap_changes_it(harness: Harness) 
     assert "/language — " in helped and helped.endswith("Language: Deutsch (/language)")
 
 
+async def test_a_language_the_bot_does_not_speak_is_said_so(harness: Harness) -> None:
+    user = harness.user("Malee", language_code="th")
+    panel = await harness.ask(user, "/language")
+    assert panel.text.startswith("Your Telegram is set to ไทย, which I don't speak yet")
+    assert not any(button["text"].startswith("✅") for button in panel.buttons)
+    await harness.press(user, panel, "English")
+    assert await _language(harness, user.id) == ("en", LanguageSource.CHOSEN)
+
+
 async def test_an_explicit_choice_is_not_overwritten_by_telegrams_language(
     harness: Harness,
 ) -> None:
