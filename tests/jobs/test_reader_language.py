@@ -36,7 +36,7 @@ LAUNCH_LANGUAGES = {
 
 
 def test_the_bot_ships_every_launch_language_each_named_in_its_own_words() -> None:
-    assert SHIPPED_LANGUAGES == tuple(LAUNCH_LANGUAGES)
+    assert tuple(LAUNCH_LANGUAGES) == SHIPPED_LANGUAGES
     assert {code: own_name(code) for code in SHIPPED_LANGUAGES} == LAUNCH_LANGUAGES
 
 
