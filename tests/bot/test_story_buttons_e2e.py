@@ -237,6 +237,7 @@ async def test_forged_or_old_story_data_is_answered_as_out_of_date(harness: Harn
             select(Subscription.feed_id).where(Subscription.chat_id == other.id)
         )
     help_reply = await harness.ask(user, "/help")
+    assert "tap a story's number" in help_reply.text and "🔇 Mute its source" in help_reply.text
     for data in [
         f"st:{their_article}",  # another chat's article
         f"mo:{their_article}",
