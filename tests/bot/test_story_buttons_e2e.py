@@ -7,9 +7,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
 
+from bot.context import Context
 from bot.emulator import SentMessage, User
-from bot.handlers.buttons import STALE_BUTTON
+from bot.handlers.buttons import STALE_BUTTON, checks_buttons
+from bot.handlers.stories import offered_story
 from jobs.digests import DigestOptions, queue_due_digests
 from store.models import Chat, Delivery, DeliveryKind, Subscription, Summary, utcnow
 from tests.bot.harness import Harness
@@ -332,12 +336,6 @@ async def test_muting_drops_the_sources_alerts_still_waiting(harness: Harness) -
 
 async def test_the_follow_buttons_data_is_checked_by_offered_story(harness: Harness) -> None:
     """The contract with the follow-story feature: ``fo:<article>``, and offered_story to check it."""
-    from telegram import Update
-    from telegram.ext import CallbackQueryHandler
-
-    from bot.context import Context
-    from bot.handlers.buttons import checks_buttons
-    from bot.handlers.stories import offered_story
 
     async def follow(update: Update, context: Context) -> None:
         assert update.callback_query is not None and update.callback_query.data is not None
