@@ -19,6 +19,7 @@ from jobs.messages import (
     visible_length,
 )
 from jobs.plurals import counted
+from jobs.reader_language import chat_language, format_moment, own_name, source_language_note
 from jobs.timezones import TimezoneError, parse_timezone
 from jobs.user_input import quoted
 from store.chats import ChatSource
@@ -64,6 +65,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/settings weekly mon 08:00",
     ),
     CommandHelp("timezone", N_("your time zone"), "/timezone ZONE", "/timezone Europe/Berlin"),
+    CommandHelp("language", N_("the language I write in"), "/language [code]", "/language de"),
     CommandHelp("quiet", N_("quiet hours for alerts"), "/quiet FROM-TO | off", "/quiet 22-07"),
     CommandHelp(
         "pause",
@@ -166,8 +168,11 @@ def render_link_digest(
     url: str | None,
     digest: Digest,
     tr: gettext.NullTranslations | None = None,
+    *,
+    reader: str | None = None,
 ) -> str:
-    """An on-demand summary: title, summary, key entities and figures, source link."""
+    """An on-demand summary: title, summary, key entities and figures, source link; the
+    story's language when it is not the reader's."""
     tr = _english(tr)
     heading = title or digest.title or tr.gettext("Summary")
     head = [f"<b>{escape(truncate_visible(heading, 300))}</b>"]
@@ -184,6 +189,9 @@ def render_link_digest(
     footer = "⏱ " + tr.ngettext(
         "{count} min read", "{count} min read", digest.reading_minutes
     ).format(count=digest.reading_minutes)
+    written_in = source_language_note(digest.language, reader=reader)
+    if written_in:
+        footer += f" · {escape(written_in)}"
     if url:
         footer += " · " + link(url, tr.gettext("source"))
     tail.append(footer)
@@ -217,13 +225,14 @@ def render_sources(
     return "\n".join(lines)
 
 
-def local_time_label(instant: datetime, zone: str) -> str:
-    """An instant as the chat's wall clock shows it (``Mon 7 Dec, 07:30``): stored times are UTC."""
+def local_time_label(instant: datetime, zone: str, *, reader: str | None = None) -> str:
+    """An instant as the chat's wall clock shows it (``Mon 7 Dec, 07:30``), in the reader's
+    locale: stored times are UTC."""
     try:
         local = instant.astimezone(parse_timezone(zone))
     except TimezoneError:
         local = instant  # a zone unusable since it was set: UTC, which the label then names
-    return f"{local:%a %-d %b, %H:%M}"
+    return format_moment(local, reader=reader)
 
 
 def on_off(on: bool, tr: gettext.NullTranslations) -> str:
@@ -238,7 +247,7 @@ def render_settings(
     tr: gettext.NullTranslations | None = None,
 ) -> str:
     tr = _english(tr)
-    when = local_time_label(next_at, chat.timezone) if next_at else "—"
+    when = local_time_label(next_at, chat.timezone, reader=chat.language) if next_at else "—"
     examples = ", ".join(
         f"<code>/settings {example}</code>"
         for example in ("daily 07:30", "daily 08:00,18:00", "every 6h")
@@ -247,6 +256,11 @@ def render_settings(
         "<b>" + tr.gettext("Settings") + "</b>",
         tr.gettext("Digest: {schedule} ({zone}), next: {when}").format(
             schedule=escape(schedule), zone=escape(chat.timezone), when=when
+        ),
+        escape(
+            tr.gettext("Language: {language} (/language)").format(
+                language=own_name(chat_language(chat.language))
+            )
         ),
         tr.gettext("Stories per digest: {count}").format(count=chat.items_per_digest),
         tr.gettext("Summary: {sentences}").format(

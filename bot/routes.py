@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot.handlers import admin, alerts, basics, opml, pausing, preferences, reading, sources
+from bot.handlers import (
+    admin,
+    alerts,
+    basics,
+    language,
+    opml,
+    pausing,
+    preferences,
+    reading,
+    sources,
+)
 from bot.handlers.buttons import checks_buttons, stale_button
 
 if TYPE_CHECKING:
@@ -30,6 +46,7 @@ def register_handlers(app: BotApplication) -> None:
         "settings": preferences.settings,
         "timezone": preferences.timezone,
         "quiet": preferences.quiet,
+        "language": language.language,
         "pause": pausing.pause,
         "resume": pausing.resume,
         "alert": alerts.alert,
@@ -51,6 +68,7 @@ def register_handlers(app: BotApplication) -> None:
         r"^topic:": sources.topic_button,
         r"^rm:": sources.remove_button,
         r"^set:": preferences.settings_button,
+        r"^lang:": language.language_button,
         r"^al:rm:": alerts.alert_button,
         r"^stop:(yes|all|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,
@@ -59,6 +77,7 @@ def register_handlers(app: BotApplication) -> None:
         app.add_handler(CallbackQueryHandler(checks_buttons(callback), pattern=pattern))
     app.add_handler(CallbackQueryHandler(stale_button))  # data none of our buttons carries
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, admin.group_migrated))
+    app.add_handler(ChatMemberHandler(language.joined_group, ChatMemberHandler.MY_CHAT_MEMBER))
     # An OPML file (before the caption handler below, which a captioned file would also match).
     app.add_handler(
         MessageHandler(

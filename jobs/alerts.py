@@ -13,6 +13,7 @@ from jobs.alert_query import AlertQuery, AlertQueryError, parse_alert_query
 from jobs.ingest import NewArticle
 from jobs.messages import render_alert
 from jobs.quiet_hours import stored_hold
+from jobs.reader_language import source_language_note
 from store import alerting, deliveries
 from store.models import DeliveryKind, utcnow
 
@@ -108,6 +109,7 @@ class AlertMatcher:
                     url=shown.url,
                     source=shown.source,
                     sentences=shown.sentences,
+                    written_in=source_language_note(shown.language, reader=chat.language),
                 )
                 added = await deliveries.enqueue(
                     session,
@@ -146,4 +148,3 @@ async def retime_held_alerts(
         at=stored_hold(quiet_hours, timezone, now) or now,
         now=now,
     )
-

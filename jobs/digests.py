@@ -23,6 +23,7 @@ from jobs.i18n import ENGLISH, shipped_language, translation
 from jobs.messages import entity_line, escape, link, split_message
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
+from jobs.reader_language import format_day, source_language_note
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries
@@ -90,6 +91,7 @@ class DigestItem:
     entities: tuple[dict[str, Any], ...]
     figures: tuple[dict[str, Any], ...]
     score: float
+    language: str | None = None  # the article's, ISO 639-1 ("und": not told)
 
 
 @dataclass(slots=True)
@@ -131,6 +133,7 @@ def pick_stories(
                 best.entities,
                 best.figures,
                 score,
+                best.language,
             )
         )
     chosen: list[DigestItem] = []
@@ -160,6 +163,9 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     tr = translation(style.language)
     lines = [f"<b>{number}.</b> {link(item.url, item.title or item.url)}"]
     source = f"<i>{escape(item.source)}</i>"
+    written_in = source_language_note(item.language, reader=style.language)
+    if written_in:
+        source += f" · {escape(written_in)}"
     if item.also:
         names = ", ".join(escape(name) for name in item.also[:3])
         if len(item.also) > 3:
@@ -191,31 +197,31 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     return "\n".join(lines)
 
 
-def _digest_title(local_now: datetime, tr: gettext.NullTranslations) -> str:
+def _digest_title(local_now: datetime, tr: gettext.NullTranslations, reader: str | None) -> str:
     # TRANSLATORS: a digest's title line: {digest} is "Your digest", {date} the local date.
     return "📰 " + tr.gettext("{digest} — {date}").format(
-        digest="<b>" + tr.gettext("Your digest") + "</b>", date=f"{local_now:%A, %-d %B}"
+        digest="<b>" + tr.gettext("Your digest") + "</b>", date=format_day(local_now, reader=reader)
     )
 
 
 def render_header(
-    items: Sequence[DigestItem],
-    *,
-    local_now: datetime,
-    tr: gettext.NullTranslations | None = None,
+    items: Sequence[DigestItem], *, local_now: datetime, reader: str | None = None
 ) -> str:
-    tr = tr or translation(ENGLISH)
+    tr = translation(reader)
     sources = len({item.source for item in items} | {s for item in items for s in item.also})
     counts = tr.gettext("{stories} from {sources}").format(
         stories=counted(len(items), "story", "stories", translations=tr),
         sources=counted(sources, "source", "sources", translations=tr),
     )
-    return f"{_digest_title(local_now, tr)}\n{counts}"
+    return f"{_digest_title(local_now, tr, reader)}\n{counts}"
 
 
-def render_empty_header(local_now: datetime, tr: gettext.NullTranslations) -> str:
+def render_empty_header(local_now: datetime, *, reader: str | None) -> str:
     """The header of a digest sent with nothing in it (``send_empty``)."""
-    return f"{_digest_title(local_now, tr)}\n" + tr.gettext("Nothing new from your sources.")
+    tr = translation(reader)
+    return f"{_digest_title(local_now, tr, reader)}\n" + tr.gettext(
+        "Nothing new from your sources."
+    )
 
 
 def render_digest(
@@ -223,7 +229,7 @@ def render_digest(
 ) -> list[str]:
     """The digest as Telegram messages, split between items to stay within 4096 characters."""
     body = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
-    header = render_header(items, local_now=local_now, tr=translation(style.language))
+    header = render_header(items, local_now=local_now, reader=style.language)
     return split_message(header, body)
 
 
@@ -363,11 +369,10 @@ async def _queue_batch(
         items = items_for[key]
         if items or options.send_empty:
             local_now = now.astimezone(_zone_or_utc(chat.timezone))
-            tr = translation(style.language)
             header = (
-                render_header(items, local_now=local_now, tr=tr)
+                render_header(items, local_now=local_now, reader=style.language)
                 if items
-                else render_empty_header(local_now, tr)
+                else render_empty_header(local_now, reader=style.language)
             )
             messages = split_message(header, bodies[key])
             slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")

@@ -103,13 +103,24 @@ def entity_line(entities: Sequence[tuple[str, str]]) -> str:
 
 
 def render_alert(
-    *, rules: Sequence[str], title: str, url: str, source: str, sentences: Sequence[str]
+    *,
+    rules: Sequence[str],
+    title: str,
+    url: str,
+    source: str,
+    sentences: Sequence[str],
+    written_in: str = "",
 ) -> str:
-    """One alert: which rules matched, the linked title, the source and the summary."""
+    """One alert: which rules matched, the linked title, the source and the summary.
+
+    ``written_in`` says the story's language ("in German") when it is not the reader's.
+    """
     head = "🔔 " + ", ".join(f"<b>{escape(rule)}</b>" for rule in rules)
     body = link(url, title or url)
     if source:
         body += f" — <i>{escape(source)}</i>"
+    if written_in:
+        body += f" · {escape(written_in)}"
     summary = " ".join(sentences)
     parts = [head, body] + ([escape(summary)] if summary else [])
     message = "\n".join(parts)

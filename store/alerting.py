@@ -19,6 +19,7 @@ class AlertAudience:
     chat_id: int
     timezone: str
     quiet_hours: str | None
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class AlertArticle:
     source: str
     story_key: str | None
     sentences: tuple[str, ...]
+    language: str | None = None  # ISO 639-1 as identified at ingestion
 
 
 async def rules_version(session: AsyncSession) -> tuple[int, int]:
@@ -67,7 +69,7 @@ async def audiences(
 ) -> list[AlertAudience]:
     """Of ``chat_ids``, the active ones subscribed to a feed that carries the article."""
     rows = await session.execute(
-        select(Chat.id, Chat.timezone, Chat.quiet_hours)
+        select(Chat.id, Chat.timezone, Chat.quiet_hours, Chat.language)
         .join(Subscription, Subscription.chat_id == Chat.id)
         .join(FeedEntry, FeedEntry.feed_id == Subscription.feed_id)
         .where(
@@ -78,7 +80,7 @@ async def audiences(
         .distinct()
         .order_by(Chat.id)
     )
-    return [AlertAudience(chat_id, tz, quiet) for chat_id, tz, quiet in rows]
+    return [AlertAudience(chat_id, tz, quiet, language) for chat_id, tz, quiet, language in rows]
 
 
 async def alert_article(session: AsyncSession, article_id: int) -> AlertArticle | None:
@@ -100,6 +102,7 @@ async def alert_article(session: AsyncSession, article_id: int) -> AlertArticle 
         feed_title or "",
         article.story_key,
         tuple(sentences or ()),
+        article.language,
     )
 
 

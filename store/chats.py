@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import insert_or_ignore
-from store.models import AlertRule, Chat, Feed, Subscription
+from store.models import AlertRule, Chat, Feed, LanguageSource, Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,11 @@ async def get_or_create_chat(
 ) -> tuple[Chat, bool]:
     """The chat's row, created with default settings on first contact; returns (chat, created).
 
-    A chat that had blocked the bot and writes again is active again. Insert first, then read:
-    a new user's first two commands arrive together, and read-then-insert lets both insert.
+    A chat that had blocked the bot and writes again is active again. A private chat whose
+    language came from Telegram follows the user's ``language`` as it changes; a group's is not
+    moved by whichever member writes (see :func:`adopt_admin_language`), nor is a language
+    chosen with /language. Insert first, then read: a new user's first two commands arrive
+    together, and read-then-insert lets both insert.
     """
     created = await insert_or_ignore(
         session,
@@ -59,6 +62,13 @@ async def get_or_create_chat(
             chat.title = title
         if username and chat.username != username:
             chat.username = username
+        if (
+            language
+            and chat.type == "private"
+            and chat.language_source == LanguageSource.TELEGRAM
+            and chat.language != language
+        ):
+            chat.language = language
         await session.flush()
     return chat, created
 
@@ -71,6 +81,39 @@ async def update_chat(session: AsyncSession, chat_id: int, **values: Any) -> Cha
         setattr(chat, name, value)
     await session.flush()
     return chat
+
+
+async def adopt_admin_language(session: AsyncSession, chat_id: int, language: str | None) -> bool:
+    """Give a group the language of the admin configuring it, unless one already did or the
+    group chose its own with /language; returns whether it changed. No row yet: nothing to do
+    (it is created with the admin's language)."""
+    chat = await session.get(Chat, chat_id)
+    if chat is None or not language or chat.language_source != LanguageSource.TELEGRAM:
+        return False
+    chat.language = language
+    chat.language_source = LanguageSource.ADMIN
+    await session.flush()
+    return True
+
+
+async def choose_language(session: AsyncSession, chat_id: int, language: str) -> Chat:
+    """Store the language picked with /language; the channels the chat links follow it."""
+    chat = await update_chat(
+        session, chat_id, language=language, language_source=LanguageSource.CHOSEN
+    )
+    await session.execute(
+        update(Chat)
+        .where(Chat.managed_by_chat_id == chat_id)
+        .values(language=language, language_source=LanguageSource.ADMIN)
+        .execution_options(synchronize_session=False)
+    )
+    return chat
+
+
+async def reader_language(session: AsyncSession, chat_id: int) -> str | None:
+    """The chat's stored language, None when the chat is not known (or never said)."""
+    language: str | None = await session.scalar(select(Chat.language).where(Chat.id == chat_id))
+    return language
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,8 @@ class DigestCandidate:
     # The start of the article's own text (the feed's description when the page was not
     # fetched): what an item shows when the article has no summary.
     description: str = ""
+    # ISO 639-1 as identified at ingestion, "und" when it could not be told, None before then.
+    language: str | None = None
 
 
 # Enough of an unsummarized article's text to cut a short description from, without reading
@@ -91,6 +93,7 @@ async def digest_candidates(
             Summary.entities,
             Summary.figures,
             func.substr(Article.text, 1, DESCRIPTION_SOURCE_CHARS),
+            Article.language,
         )
         .join(FeedEntry, FeedEntry.article_id == Article.id)
         .join(Feed, Feed.id == FeedEntry.feed_id)
@@ -117,6 +120,7 @@ async def digest_candidates(
             tuple(entities or ()),
             tuple(figures or ()),
             description or "",
+            language,
         )
         for (
             article_id,
@@ -132,6 +136,7 @@ async def digest_candidates(
             entities,
             figures,
             description,
+            language,
         ) in rows
     ]
 

@@ -114,6 +114,14 @@ class DateSource(enum.StrEnum):
     FETCHED = "fetched"  # none given: when ingestion first stored it
 
 
+class LanguageSource(enum.StrEnum):
+    """Who gave a chat its language, which decides who may still change it unasked (issue #13)."""
+
+    TELEGRAM = "telegram"  # the language_code of whoever wrote first: followed as it changes
+    ADMIN = "admin"  # a group's or channel's admin who configured it: kept from then on
+    CHOSEN = "chosen"  # picked with /language: only /language changes it
+
+
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -259,6 +267,16 @@ class Chat(Base):
     title: Mapped[str | None] = mapped_column(String(500))
     username: Mapped[str | None] = mapped_column(String(100))
     language: Mapped[str | None] = mapped_column(String(16))
+    language_source: Mapped[LanguageSource] = mapped_column(
+        Enum(
+            LanguageSource,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=LanguageSource.TELEGRAM,
+        server_default=LanguageSource.TELEGRAM.value,
+    )
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     digest_schedule: Mapped[str] = mapped_column(String(100), default="daily 08:00")
     # When the schedule next fires, in UTC: "which chats are due" is one indexed query.

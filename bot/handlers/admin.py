@@ -30,7 +30,7 @@ from jobs.messages import escape
 from jobs.plurals import counted
 from store import chats as chat_store
 from store import deliveries
-from store.models import Chat, utcnow
+from store.models import Chat, LanguageSource, utcnow
 from store.stats import collect_stats
 
 STOP_QUESTION = N_(
@@ -232,6 +232,9 @@ async def channel(update: Update, context: Context) -> None:
             username=target.username,
         )
         linked.managed_by_chat_id = owner.id
+        # A channel has no readers who could pick a language: it follows its admin's.
+        linked.language = owner.language
+        linked.language_source = LanguageSource.ADMIN
         linked.timezone = owner.timezone
         linked.digest_schedule = owner.digest_schedule
         linked.items_per_digest = owner.items_per_digest

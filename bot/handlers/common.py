@@ -13,7 +13,7 @@ from bot.render import usage
 from bot.replies import send_html
 from jobs.digests import next_digest_time
 from jobs.i18n import translation
-from store.chats import get_or_create_chat
+from store.chats import adopt_admin_language, get_or_create_chat
 from store.models import Chat, utcnow
 
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -98,8 +98,12 @@ async def may_change_settings(update: Update, context: Context) -> bool:
     except TelegramError:
         return False
     if member.status in ADMIN_STATUSES:
+        # The first admin to configure a group gives it their language (unless /language did).
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            await adopt_admin_language(session, chat.id, user.language_code)
         return True
-    tr = user_translation(update)
+    # Said in the group, so in the group's language, not the one of the member refused.
+    tr = await chat_translation(update, context)
     await reply(update, context, tr.gettext("Only this group's admins can change its settings."))
     return False
 

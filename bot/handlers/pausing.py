@@ -39,7 +39,8 @@ async def pause(update: Update, context: Context) -> None:
         paused = tr.gettext("Paused until you send /resume")
     else:
         paused = tr.gettext("Paused until {time} ({zone})").format(
-            time=local_time_label(chat.paused_until, chat.timezone), zone=escape(chat.timezone)
+            time=local_time_label(chat.paused_until, chat.timezone, reader=chat.language),
+            zone=escape(chat.timezone),
         )
     await reply(
         update,

@@ -230,7 +230,7 @@ async def timezone(update: Update, context: Context) -> None:
     shown = f"<b>{escape(zone)}</b>"
     if chat.next_digest_at:
         done = tr.gettext("Time zone set to {zone}, next digest {time}.").format(
-            zone=shown, time=local_time_label(chat.next_digest_at, zone)
+            zone=shown, time=local_time_label(chat.next_digest_at, zone, reader=chat.language)
         )
     else:
         done = tr.gettext("Time zone set to {zone}.").format(zone=shown)

@@ -31,11 +31,17 @@ from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.on_demand import LinkError, summarize_link
 from jobs.plurals import counted
+from jobs.reader_language import UNDETERMINED, language_name
 from jobs.user_input import quoted
-from store.chats import chat_sources
+from store.chats import chat_sources, reader_language
 from store.models import utcnow
 from store.search import mentions_per_day, search_articles, search_words
-from summarizer import EmptyTextError, SummarizerError, TextTooShortError
+from summarizer import (
+    EmptyTextError,
+    SummarizerError,
+    TextTooShortError,
+    UnsupportedLanguageError,
+)
 
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
@@ -141,32 +147,39 @@ async def _summarize(update: Update, context: Context, target: str) -> None:
             )
             return
     chat_id = chat_id_of(update)
+    async with context.bot_data.services.sessionmaker() as session:
+        reader = await reader_language(session, chat_id)
+    if reader is None and user is not None:
+        reader = user.language_code  # a chat that has not run a command yet
     # The first "typing…" is awaited: a summary quicker than a task's first step would cancel it
     # before it was sent. The task only repeats it while a slow summary runs.
     await _show_typing(context, chat_id)
     typing = asyncio.create_task(_keep_typing(context, chat_id))
     try:
-        text = await _summary_text(context, target, tr)
+        text = await _summary_text(context, target, tr, reader)
     finally:
         typing.cancel()
     await reply(update, context, text)
 
 
-async def _summary_text(context: Context, target: str, tr: gettext.NullTranslations) -> str:
+async def _summary_text(
+    context: Context, target: str, tr: gettext.NullTranslations, reader: str | None
+) -> str:
     services = context.bot_data.services
+    is_link = URL.match(target) is not None
     try:
-        if URL.match(target):
+        if is_link:
             found = await summarize_link(
                 services.fetcher,
                 services.summarizer,
                 target,
                 max_chars=services.settings.limits.max_article_chars,
             )
-            return render_link_digest(found.title, found.url, found.digest, tr)
+            return render_link_digest(found.title, found.url, found.digest, tr, reader=reader)
         digest = await services.summarizer.summarize(
             target[: services.settings.limits.max_article_chars]
         )
-        return render_link_digest(None, None, digest, tr)
+        return render_link_digest(None, None, digest, tr, reader=reader)
     except (FetchError, FeedError, LinkError) as exc:
         return tr.gettext("I could not read that link: {reason}").format(
             reason=escape(reader_reason(exc, tr))
@@ -183,8 +196,32 @@ async def _summary_text(context: Context, target: str, tr: gettext.NullTranslati
         ).format(length=length, minimum=exc.minimum)
     except EmptyTextError:
         return tr.gettext("I could not summarize that: there is no text in it.")
+    except UnsupportedLanguageError as exc:
+        # The summarizer's own message speaks of stored stories, which a paste is not.
+        return escape(unsupported_language_reply(exc.language, is_link=is_link, reader=reader))
     except SummarizerError as exc:
         return tr.gettext("I could not summarize that: {reason}").format(reason=escape(str(exc)))
+
+
+def unsupported_language_reply(language: str, *, is_link: bool, reader: str | None) -> str:
+    """What /summary says of a text in a language the summarizer does not read."""
+    tr = translation(reader)
+    if language in (UNDETERMINED, "unknown"):
+        if is_link:
+            return tr.gettext(
+                "I could not tell which language that page is in, so I cannot summarize it."
+            )
+        return tr.gettext(
+            "I could not tell which language that text is in, so I cannot summarize it."
+        )
+    name = language_name(language, reader=reader)
+    if is_link:
+        return tr.gettext(
+            "That page is in {language}, which I cannot summarize yet. Open the link to read it."
+        ).format(language=name)
+    return tr.gettext("That text is in {language}, which I cannot summarize yet.").format(
+        language=name
+    )
 
 
 async def _show_typing(context: Context, chat_id: int) -> None:

@@ -28,10 +28,12 @@ from jobs.fetch import FetchError, reader_reason
 from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.plurals import counted
+from jobs.reader_language import UNDETERMINED, language_name
 from jobs.sources import SourceError, add_source, source_url
 from store import chats as chat_store
 from store import feeds as feed_store
 from store.models import utcnow
+from summarizer.languages import SUPPORTED
 
 PAGE_SIZE = 6
 
@@ -234,7 +236,25 @@ async def add(update: Update, context: Context) -> None:
     seen = tr.gettext(
         "What it has today counts as already seen; new stories come in your digests and alerts."
     )
-    await reply(update, context, f"✅ {done} {seen}")
+    text = f"✅ {done} {seen}"
+    unsummarized = unsummarized_language_note(added.language, tr, reader=chat.language)
+    if unsummarized:
+        text += "\n\n⚠️ " + escape(unsummarized)
+    await reply(update, context, text)
+
+
+def unsummarized_language_note(
+    language: str, tr: gettext.NullTranslations, *, reader: str | None
+) -> str:
+    """What a reader gets from a feed in a language the summarizer does not read; "" when it
+    reads it (or the language could not be told: most such feeds are too short to tell)."""
+    if language == UNDETERMINED or language in SUPPORTED:
+        return ""
+    name = language_name(language, reader=reader)
+    return tr.gettext(
+        "Articles from this feed are in {language}. {language} is not summarized yet: "
+        "you'll get each story's title and its feed's description."
+    ).format(language=name)
 
 
 async def mysources(update: Update, context: Context) -> None:

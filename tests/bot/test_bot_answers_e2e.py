@@ -20,7 +20,6 @@ from tests.bot.harness import Harness
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures("no_errors")]
 
 
-
 def _window_around_now(zone_offset_hours: int = 0) -> str:
     """Quiet hours from an hour ago to two hours ahead, on a clock ``zone_offset_hours`` from UTC."""
     local = utcnow() + timedelta(hours=zone_offset_hours)

@@ -4,8 +4,6 @@ modified", through the real Application and the emulator."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +13,6 @@ from store.models import AlertRule, Chat, Subscription
 from tests.bot.harness import Harness
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures("no_errors")]
-
 
 
 async def _subscriptions(harness: Harness, chat_id: int) -> int:
@@ -124,17 +121,11 @@ async def test_only_new_private_messages_are_summarized_unasked(harness: Harness
     assert count == 0
 
 
-async def _press_made_up(
-    harness: Harness, user: User, message: SentMessage, data: str
-) -> dict[str, Any]:
-    return await harness.press_made_up(user, message, data)
-
-
 async def test_made_up_settings_buttons_change_nothing(harness: Harness) -> None:
     user = harness.user("Forger")
     panel = await harness.ask(user, "/settings")
     for data in ("set:items:100000", "set:sched:garbage", "set:sent:x"):
-        answer = await _press_made_up(harness, user, panel, data)
+        answer = await harness.press_made_up(user, panel, data)
         assert answer["text"].startswith("That button is out of date")
     async with harness.services.sessionmaker() as session:
         chat = await session.get(Chat, user.id)
@@ -175,7 +166,7 @@ async def test_forged_buttons_are_answered_as_out_of_date_and_change_nothing(
         "no-such-button",
     ]
     for data in forged:
-        answer = await _press_made_up(harness, user, welcome, data)
+        answer = await harness.press_made_up(user, welcome, data)
         assert answer["text"].startswith("That button is out of date"), data
     assert await _subscriptions(harness, user.id) == 0
     assert await _subscriptions(harness, other.id) == 1

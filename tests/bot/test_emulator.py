@@ -11,6 +11,8 @@ import pytest
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     MessageOriginChannel,
@@ -244,6 +246,34 @@ async def test_commands_actions_members_and_photos(emu: BotApiEmulator, bot: Bot
     assert emu.sent_to(reader.id)[1].document == b"a,b\n1,2\n"
     with pytest.raises(BadRequest, match="Image_process_failed"):
         await bot.send_photo(reader.id, b"not an image")
+
+
+async def test_command_lists_are_kept_per_scope_and_language(emu: BotApiEmulator, bot: Bot) -> None:
+    german, thai = (
+        emu.create_user("G", language_code="de"),
+        emu.create_user("T", language_code="th"),
+    )
+    group = emu.create_group("Club", admins=[german])
+    await bot.set_my_commands([BotCommand("digest", "Today's digest")])
+    await bot.set_my_commands([BotCommand("digest", "Heute")], language_code="de")
+    await bot.set_my_commands(
+        [BotCommand("stats", "Numbers")], scope=BotCommandScopeChat(group.id), language_code="de"
+    )
+    # getMyCommands answers exactly the list of that scope and language, no fallback.
+    assert [c.description for c in await bot.get_my_commands(language_code="de")] == ["Heute"]
+    assert [c.description for c in await bot.get_my_commands()] == ["Today's digest"]
+    assert await bot.get_my_commands(language_code="fr") == ()
+    chat_scope = BotCommandScopeChat(group.id)
+    assert [c.command for c in await bot.get_my_commands(chat_scope, "de")] == ["stats"]
+    # What a client shows: the user's language first, then the list for every language.
+    assert [c["description"] for c in emu.command_menu(german)] == ["Heute"]
+    assert [c["description"] for c in emu.command_menu(thai)] == ["Today's digest"]
+    with pytest.raises(BadRequest, match="Invalid language code specified"):
+        await bot.set_my_commands([BotCommand("digest", "x")], language_code="deu")
+    with pytest.raises(BadRequest, match="Can't use specified scope in private chats"):
+        await bot.get_my_commands(BotCommandScopeChatAdministrators(german.id))
+    await bot.delete_my_commands(language_code="de")
+    assert [c["description"] for c in emu.command_menu(german)] == ["Today's digest"]
 
 
 async def test_flood_control_answers_429_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:

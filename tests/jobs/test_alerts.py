@@ -155,6 +155,25 @@ async def test_exclusions_and_rule_changes_are_seen(
     assert [a.chat_id for a in await _alerts(sessionmaker)] == [1, 2]
 
 
+async def test_an_alert_names_the_storys_language_when_it_is_not_the_readers(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        (await session.get_one(Chat, 1)).language = "en"
+        (await session.get_one(Chat, 2)).language = "de"
+    matcher = AlertMatcher(sessionmaker)
+    german = await _article(
+        sessionmaker, feeds["wire"], 1, "Wind farm Nordsee vom Netz", "Wind.", "s1"
+    )
+    async with sessionmaker() as session, session.begin():
+        (await session.get_one(Article, german.article_id)).language = "de"
+    await matcher.handle_new_articles([german], now=NOW)
+    english_reader, german_reader = (a.payload["text"] for a in await _alerts(sessionmaker))
+    assert "<i>Energy Wire</i> · in German\n" in english_reader
+    assert "· in" not in german_reader  # the reader's own language goes unsaid
+
+
 async def test_broken_feed_is_announced_once(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
