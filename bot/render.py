@@ -51,7 +51,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/add URL",
         "/add https://example.org/news",
     ),
-    CommandHelp("mysources", N_("list your sources"), "/mysources"),
+    CommandHelp("mysources", N_("list your sources; unmute a muted one"), "/mysources"),
     CommandHelp("remove", N_("remove one of your sources"), "/remove"),
     CommandHelp(
         "export",
@@ -133,6 +133,11 @@ def render_help(*, admin: bool, tr: gettext.NullTranslations | None = None) -> s
         lines.append(line)
     lines.append(
         "\n"
+        + tr.gettext(
+            "Under a digest, tap a story's number for its buttons: ➕ More (the full summary), "
+            "🔇 Mute its source, 🔔 Follow; alerts carry them directly."
+        )
+        + "\n"
         + tr.gettext(
             "Send me a link, or paste or forward a long text, and I reply with its summary."
         )
@@ -220,6 +225,8 @@ def render_sources(
     lines = [head]
     for source in sources:
         mark = " ⚠️ " + tr.gettext("not working") if source.broken else ""
+        if source.muted:
+            mark += " 🔇 " + tr.gettext("muted")
         title = truncate_visible(source.title, room - 2 - utf16_length(mark))
         lines.append(f"• {link(source.url, title)}{mark}")
     return "\n".join(lines)

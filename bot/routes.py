@@ -22,6 +22,7 @@ from bot.handlers import (
     preferences,
     reading,
     sources,
+    stories,
 )
 from bot.handlers.buttons import checks_buttons, stale_button
 
@@ -72,6 +73,12 @@ def register_handlers(app: BotApplication) -> None:
         r"^al:rm:": alerts.alert_button,
         r"^stop:(yes|all|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,
+        # Per-story buttons under digests and alerts (jobs/story_buttons.py lists their data).
+        r"^st:": stories.story_button,
+        r"^mo:": stories.more_button,
+        r"^bk$": stories.back_button,
+        r"^(mu|um):[^:]*:": stories.mute_button,
+        r"^um:": sources.unmute_button,  # under /mysources: no story
     }
     for pattern, callback in buttons.items():
         app.add_handler(CallbackQueryHandler(checks_buttons(callback), pattern=pattern))

@@ -10,10 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.alert_matching import AlertIndex
 from jobs.alert_query import AlertQuery, AlertQueryError, parse_alert_query
+from jobs.i18n import translation
 from jobs.ingest import NewArticle
 from jobs.messages import render_alert
 from jobs.quiet_hours import stored_hold
 from jobs.reader_language import source_language_note
+from jobs.story_buttons import (
+    StoryRef,
+    actions_keyboard,
+    has_story_buttons,
+    stories_payload,
+)
 from store import alerting, deliveries
 from store.models import DeliveryKind, utcnow
 
@@ -111,6 +118,15 @@ class AlertMatcher:
                     sentences=shown.sentences,
                     written_in=source_language_note(shown.language, reader=chat.language),
                 )
+                buttons: dict[str, object] = {}
+                if has_story_buttons(chat.chat_type):
+                    story = StoryRef(0, shown.id, chat.feed_id, chat.source)
+                    buttons = {
+                        "stories": stories_payload([story]),
+                        "reply_markup": actions_keyboard(
+                            story, muted=False, back=False, tr=translation(chat.language)
+                        ),
+                    }
                 added = await deliveries.enqueue(
                     session,
                     chat_id=chat.chat_id,
@@ -123,6 +139,7 @@ class AlertMatcher:
                         "title": shown.title,
                         "url": shown.url,
                         "source": shown.source,
+                        **buttons,
                     },
                     now=now,
                     not_before=stored_hold(chat.quiet_hours, chat.timezone, now),

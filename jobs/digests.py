@@ -20,11 +20,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.i18n import ENGLISH, shipped_language, translation
-from jobs.messages import entity_line, escape, link, split_message
+from jobs.messages import entity_line, escape, link, pack_message
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
 from jobs.reader_language import format_day, source_language_note
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
+from jobs.story_buttons import StoryRef, digest_payload, has_story_buttons
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries
 from store import digests as digest_store
@@ -92,6 +93,20 @@ class DigestItem:
     figures: tuple[dict[str, Any], ...]
     score: float
     language: str | None = None  # the article's, ISO 639-1 ("und": not told)
+    # The best article and the feed it came through: what the item's buttons name.
+    article_id: int = 0
+    feed_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMessage:
+    """One message of a digest and the stories it shows (their buttons are its keyboard)."""
+
+    text: str
+    stories: tuple[StoryRef, ...]
+
+    def payload(self) -> dict[str, Any]:
+        return digest_payload(self.text, self.stories)
 
 
 @dataclass(slots=True)
@@ -134,6 +149,8 @@ def pick_stories(
                 best.figures,
                 score,
                 best.language,
+                best.article_id,
+                best.feed_id,
             )
         )
     chosen: list[DigestItem] = []
@@ -228,9 +245,34 @@ def render_digest(
     items: Sequence[DigestItem], style: DigestStyle, *, local_now: datetime
 ) -> list[str]:
     """The digest as Telegram messages, split between items to stay within 4096 characters."""
-    body = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
+    return [message.text for message in digest_messages(items, style, local_now=local_now)]
+
+
+def digest_messages(
+    items: Sequence[DigestItem],
+    style: DigestStyle,
+    *,
+    local_now: datetime,
+    bodies: Sequence[str] | None = None,
+    buttons: bool = True,
+) -> list[DigestMessage]:
+    """:func:`render_digest`, each message with the stories it shows (none without
+    ``buttons``); ``bodies`` are the items already rendered, when a batch shares them."""
+    if bodies is None:
+        bodies = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
     header = render_header(items, local_now=local_now, reader=style.language)
-    return split_message(header, body)
+    return [
+        DigestMessage(
+            text,
+            tuple(
+                StoryRef(i + 1, items[i].article_id, items[i].feed_id, items[i].source)
+                for i in held
+            )
+            if buttons
+            else (),
+        )
+        for text, held in pack_message(header, bodies)
+    ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -274,6 +316,14 @@ def digest_since(chat: Chat, *, now: datetime, window: timedelta) -> datetime:
 async def compose_for_chat(
     session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
 ) -> list[str]:
+    """The texts of :func:`compose_messages_for_chat`."""
+    messages = await compose_messages_for_chat(session, chat, now=now, window=window)
+    return [message.text for message in messages]
+
+
+async def compose_messages_for_chat(
+    session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
+) -> list[DigestMessage]:
     """The chat's digest right now (for /digest): the latest stories of its sources.
 
     Unlike the scheduled digest it looks back the whole window, not just since the last
@@ -290,7 +340,12 @@ async def compose_for_chat(
     items = pick_stories(candidates, limit=style.items, now=now)
     if not items:
         return []
-    return render_digest(items, style, local_now=now.astimezone(_zone_or_utc(chat.timezone)))
+    return digest_messages(
+        items,
+        style,
+        local_now=now.astimezone(_zone_or_utc(chat.timezone)),
+        buttons=has_story_buttons(chat.type),
+    )
 
 
 def _zone_or_utc(name: str) -> tzinfo:
@@ -369,21 +424,23 @@ async def _queue_batch(
         items = items_for[key]
         if items or options.send_empty:
             local_now = now.astimezone(_zone_or_utc(chat.timezone))
-            header = (
-                render_header(items, local_now=local_now, reader=style.language)
-                if items
-                else render_empty_header(local_now, reader=style.language)
-            )
-            messages = split_message(header, bodies[key])
-            slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
-            outbox.extend(
-                (
-                    chat.id,
-                    DeliveryKind.DIGEST,
-                    f"digest:{slot}:{part}",
-                    {"text": text, "preview": False},
+            messages = (
+                digest_messages(
+                    items,
+                    style,
+                    local_now=local_now,
+                    bodies=bodies[key],
+                    buttons=has_story_buttons(chat.type),
                 )
-                for part, text in enumerate(messages)
+                if items
+                else [DigestMessage(render_empty_header(local_now, reader=style.language), ())]
+            )
+            slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
+            # Each message's keyboard goes into the outbox with it, so a crash between queueing
+            # and sending loses no button, and a tap is checked against the stored stories.
+            outbox.extend(
+                (chat.id, DeliveryKind.DIGEST, f"digest:{slot}:{part}", message.payload())
+                for part, message in enumerate(messages)
             )
             report.sent += 1
             report.messages += len(messages)

@@ -57,20 +57,30 @@ def split_message(header: str, items: Sequence[str], *, limit: int = MESSAGE_LIM
 
     An item too long for a message on its own is shortened to fit (never split mid-tag).
     """
-    messages: list[str] = []
+    return [text for text, _ in pack_message(header, items, limit=limit)]
+
+
+def pack_message(
+    header: str, items: Sequence[str], *, limit: int = MESSAGE_LIMIT
+) -> list[tuple[str, list[int]]]:
+    """:func:`split_message`, with the indexes of the items each message holds: a digest
+    message's buttons name only its own items."""
+    messages: list[tuple[str, list[int]]] = []
     current = header
-    for item in items:
+    held: list[int] = []
+    for index, item in enumerate(items):
         if visible_length(item) > limit - 2:
             item = escape(truncate_visible(visible_text(item), limit - 2))
         candidate = f"{current}\n\n{item}" if current else item
         if visible_length(candidate) <= limit:
             current = candidate
+            held.append(index)
             continue
         if current:
-            messages.append(current)
-        current = item
+            messages.append((current, held))
+        current, held = item, [index]
     if current:
-        messages.append(current)
+        messages.append((current, held))
     return messages
 
 

@@ -20,6 +20,11 @@ class AlertAudience:
     timezone: str
     quiet_hours: str | None
     language: str | None = None
+    chat_type: str = "private"
+    # The chat's feed that carries the article (the first, when several do): what the alert's
+    # "Mute source" button offers to mute.
+    feed_id: int = 0
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +72,35 @@ async def rule_queries(session: AsyncSession, rule_ids: Sequence[int]) -> dict[i
 async def audiences(
     session: AsyncSession, article_id: int, chat_ids: Sequence[int]
 ) -> list[AlertAudience]:
-    """Of ``chat_ids``, the active ones subscribed to a feed that carries the article."""
+    """Of ``chat_ids``, the active ones subscribed to a feed that carries the article and that
+    they have not muted."""
     rows = await session.execute(
-        select(Chat.id, Chat.timezone, Chat.quiet_hours, Chat.language)
+        select(
+            Chat.id,
+            Chat.timezone,
+            Chat.quiet_hours,
+            Chat.language,
+            Chat.type,
+            Feed.id,
+            func.coalesce(Feed.title, Feed.url),
+        )
         .join(Subscription, Subscription.chat_id == Chat.id)
         .join(FeedEntry, FeedEntry.feed_id == Subscription.feed_id)
+        .join(Feed, Feed.id == Subscription.feed_id)
         .where(
             FeedEntry.article_id == article_id,
             Chat.id.in_(list(chat_ids)),
             Chat.active.is_(True),
+            Subscription.muted_at.is_(None),
         )
-        .distinct()
-        .order_by(Chat.id)
+        .order_by(Chat.id, Feed.id)
     )
-    return [AlertAudience(chat_id, tz, quiet, language) for chat_id, tz, quiet, language in rows]
+    audience: dict[int, AlertAudience] = {}
+    for chat_id, tz, quiet, language, chat_type, feed_id, source in rows:
+        audience.setdefault(
+            chat_id, AlertAudience(chat_id, tz, quiet, language, chat_type, feed_id, source)
+        )
+    return list(audience.values())
 
 
 async def alert_article(session: AsyncSession, article_id: int) -> AlertArticle | None:

@@ -20,6 +20,8 @@ class ChatSource:
     url: str
     topic: str | None
     broken: bool
+    # Muted with a story's button: still subscribed, but left out of digests and alerts.
+    muted: bool = False
 
 
 async def get_or_create_chat(
@@ -204,18 +206,41 @@ async def unsubscribe(session: AsyncSession, chat_id: int, feed_id: int) -> bool
 
 
 async def chat_sources(session: AsyncSession, chat_id: int) -> list[ChatSource]:
-    rows = await session.scalars(
-        select(Feed)
+    rows = await session.execute(
+        select(Feed, Subscription.muted_at)
         .join(Subscription, Subscription.feed_id == Feed.id)
         .where(Subscription.chat_id == chat_id)
         .order_by(Feed.title, Feed.id)
     )
     return [
         ChatSource(
-            feed.id, feed.title or feed.url, feed.url, feed.topic, feed.broken_at is not None
+            feed.id,
+            feed.title or feed.url,
+            feed.url,
+            feed.topic,
+            feed.broken_at is not None,
+            muted_at is not None,
         )
-        for feed in rows
+        for feed, muted_at in rows
     ]
+
+
+async def set_muted(
+    session: AsyncSession, chat_id: int, feed_id: int, *, muted_at: datetime | None
+) -> bool:
+    """Mute (``muted_at`` a time) or unmute (None) the chat's subscription to the feed.
+
+    Returns False when nothing changed: not subscribed, or already so (a double tap).
+    """
+    already = (
+        Subscription.muted_at.is_(None) if muted_at is None else Subscription.muted_at.is_not(None)
+    )
+    result = await session.execute(
+        update(Subscription)
+        .where(Subscription.chat_id == chat_id, Subscription.feed_id == feed_id, ~already)
+        .values(muted_at=muted_at)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def count_personal_sources(session: AsyncSession, chat_id: int) -> int:

@@ -55,9 +55,10 @@ async def claim_due_chats(session: AsyncSession, *, now: datetime, limit: int) -
 
 
 async def feeds_of_chats(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Each chat's feeds, except those it muted: a muted source's stories stay out of digests."""
     rows = await session.execute(
         select(Subscription.chat_id, Subscription.feed_id)
-        .where(Subscription.chat_id.in_(list(chat_ids)))
+        .where(Subscription.chat_id.in_(list(chat_ids)), Subscription.muted_at.is_(None))
         .order_by(Subscription.chat_id, Subscription.feed_id)
     )
     feeds: dict[int, list[int]] = defaultdict(list)

@@ -314,6 +314,9 @@ class Subscription(Base):
         ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by a story's "Mute source" button: the feed stays subscribed (unmute from /mysources)
+    # but its stories are left out of the chat's digests and alerts.
+    muted_at: Mapped[datetime | None]
 
     chat: Mapped[Chat] = relationship(back_populates="subscriptions")
     feed: Mapped[Feed] = relationship(back_populates="subscriptions")
@@ -353,6 +356,8 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "kind", "item_key"),
         Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # A button tap names its message: this finds the delivery (and the stories) it showed.
+        Index("ix_deliveries_chat_message", "chat_id", "telegram_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

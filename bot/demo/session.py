@@ -37,7 +37,8 @@ INTRO = """\
 newsdigest demo: an emulated Telegram, three invented news sites on 127.0.0.1, the real bot.
 Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link, or a long text
 (a paste of several lines is one message). You are the bot's admin here, so /stats works too.
-  !N       press button N of the last message with buttons
+  !N       press button N of the last message with buttons (under a digest: a story's
+           number, then ➕ More for its full summary, 🔇 Mute its source, ↩ Back)
   :news    publish a breaking story (watch an alert arrive)
   :opml [FILE]  send an OPML file to the bot (without FILE: one listing the demo's sites)
   :quit    leave (or Ctrl-D)

@@ -192,6 +192,11 @@ class User:
             raise LookupError(
                 f"message {message.message_id} has no button with data {callback_data!r}"
             )
+        return self.forge_button(message, callback_data)
+
+    def forge_button(self, message: SentMessage, callback_data: str) -> str:
+        """A tap carrying data no button of the message has (an old or modified client, a
+        forged update), as the bot would receive it; returns the callback query id."""
         query_id = str(next(self.world.query_ids))
         self.world.callback_answers[query_id] = None  # answerable once
         self.world.push_update(

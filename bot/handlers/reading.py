@@ -8,7 +8,7 @@ import gettext
 import re
 from datetime import timedelta
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
@@ -23,8 +23,8 @@ from bot.handlers.common import (
     reply_usage,
 )
 from bot.render import render_link_digest, render_search
-from bot.replies import send_all
-from jobs.digests import compose_for_chat
+from bot.replies import send_all, send_html
+from jobs.digests import DigestMessage, compose_messages_for_chat
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
 from jobs.i18n import translation
@@ -33,8 +33,9 @@ from jobs.on_demand import LinkError, summarize_link
 from jobs.plurals import counted
 from jobs.reader_language import UNDETERMINED, language_name
 from jobs.user_input import quoted
+from store import deliveries
 from store.chats import chat_sources, reader_language
-from store.models import utcnow
+from store.models import DeliveryKind, utcnow
 from store.search import mentions_per_day, search_articles, search_words
 from summarizer import (
     EmptyTextError,
@@ -57,12 +58,12 @@ async def digest(update: Update, context: Context) -> None:
     tr = translation(chat.language)
     hours = context.bot_data.services.settings.digest_window_hours
     async with context.bot_data.services.sessionmaker() as session:
-        messages = await compose_for_chat(
+        messages = await compose_messages_for_chat(
             session, chat, now=utcnow(), window=timedelta(hours=hours)
         )
         sources = await chat_sources(session, chat.id)
     if messages:
-        await send_all(context.bot, chat.id, messages)
+        await _send_digest(context, chat.id, messages)
     elif sources:
         await reply(
             update,
@@ -79,6 +80,31 @@ async def digest(update: Update, context: Context) -> None:
             context,
             tr.gettext("You have no sources yet: pick some with /sources, or /add a site."),
         )
+
+
+async def _send_digest(context: Context, chat_id: int, messages: list[DigestMessage]) -> None:
+    """Send the digest's messages, each recorded as sent with its stories, so the story
+    buttons under it are checked like those of a scheduled digest."""
+    for message in messages:
+        payload = message.payload()
+        keyboard = payload.get("reply_markup")
+        sent = await send_html(
+            context.bot,
+            chat_id,
+            message.text,
+            markup=InlineKeyboardMarkup.de_json(keyboard, context.bot) if keyboard else None,
+        )
+        if message.stories:
+            async with context.bot_data.services.sessionmaker() as session, session.begin():
+                await deliveries.record_sent(
+                    session,
+                    chat_id=chat_id,
+                    kind=DeliveryKind.DIGEST,
+                    item_key=f"asked:{sent.message_id}",
+                    payload=payload,
+                    message_id=sent.message_id,
+                    now=utcnow(),
+                )
 
 
 async def digest_button(update: Update, context: Context) -> None:

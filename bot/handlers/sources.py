@@ -20,8 +20,9 @@ from bot.handlers.common import (
     reply,
     reply_usage,
 )
+from bot.handlers.stories import set_source_muted, unmuted_note
 from bot.render import render_sources
-from bot.replies import edit_keyboard
+from bot.replies import edit_keyboard, edit_text
 from bot.settings import CatalogFeed
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
@@ -32,7 +33,8 @@ from jobs.reader_language import UNDETERMINED, language_name
 from jobs.sources import SourceError, add_source, source_url
 from store import chats as chat_store
 from store import feeds as feed_store
-from store.models import utcnow
+from store.chats import ChatSource
+from store.models import Chat, utcnow
 from summarizer.languages import SUPPORTED
 
 PAGE_SIZE = 6
@@ -257,12 +259,54 @@ def unsummarized_language_note(
     ).format(language=name)
 
 
+def unmute_keyboard(
+    found: Sequence[ChatSource], language: str | None
+) -> InlineKeyboardMarkup | None:
+    """An Unmute button for each muted source (muted with a story's button)."""
+    tr = translation(language)
+    rows = [
+        [
+            InlineKeyboardButton(
+                tr.gettext("🔊 Unmute {source}").format(source=s.title)[:60],
+                callback_data=f"um:{s.feed_id}",
+            )
+        ]
+        for s in found
+        if s.muted
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 async def mysources(update: Update, context: Context) -> None:
-    """List the chat's sources, marking those that stopped working."""
-    tr = translation((await ensure_chat(update, context)).language)
+    """List the chat's sources, marking those that stopped working or are muted."""
+    chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     async with context.bot_data.services.sessionmaker() as session:
         found = await chat_store.chat_sources(session, chat_id_of(update))
-    await reply(update, context, render_sources(found, tr))
+    await reply(
+        update, context, render_sources(found, tr), markup=unmute_keyboard(found, chat.language)
+    )
+
+
+async def unmute_button(update: Update, context: Context) -> None:
+    """Unmute, tapped under /mysources: the source is back in digests and alerts."""
+    chat_id = chat_id_of(update)
+    async with context.bot_data.services.sessionmaker() as session:
+        found = await chat_store.chat_sources(session, chat_id)
+        chat = await session.get(Chat, chat_id)
+    muted = {source.feed_id: source for source in found if source.muted}
+    feed_id = offered_id(button_data(update).split(":", 1)[1], muted)
+    tapped = await permitted_button(update, context)
+    if tapped is None:
+        return
+    query, _ = tapped
+    await set_source_muted(context, chat_id, feed_id, mute=False)
+    language = chat.language if chat else None
+    tr = translation(language)
+    await query.answer(unmuted_note(tr, muted[feed_id].title))
+    async with context.bot_data.services.sessionmaker() as session:
+        found = await chat_store.chat_sources(session, chat_id)
+    await edit_text(query, render_sources(found, tr), markup=unmute_keyboard(found, language))
 
 
 async def remove(update: Update, context: Context) -> None:

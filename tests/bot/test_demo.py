@@ -137,6 +137,39 @@ async def test_taps_pictures_and_admin_commands_show_in_the_demo(tmp_path: Path)
     assert "Only" not in stats and "feeds" in stats.lower(), stats
 
 
+STORY_BUTTONS = """\
+/start
+!1
+/digest
+!2
+!1
+!4
+:quit
+"""
+
+
+async def test_a_digests_story_buttons_work_in_the_demo(tmp_path: Path) -> None:
+    out = io.StringIO()
+    settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path)})
+    status = await run_demo(
+        settings,
+        source=io.StringIO(STORY_BUTTONS),
+        out=out,
+        interactive=False,
+        color=False,
+        folder=tmp_path / "kept",
+    )
+    text = out.getvalue()
+    assert status == 0
+    steps = text.split("\nyou> ")
+    digest, number, more, back = steps[3:7]
+    assert "Your digest" in digest and "[1] 1   [2] 2" in digest, digest
+    # The second story's actions, in place of the numbers; More replies with its full summary.
+    assert "[1] ➕ More on 2" in number and "🔔 Follow" in number and "🔇 Mute" in number
+    assert "min read" in more, more
+    assert "[1] 1   [2] 2" in back, back
+
+
 def test_the_demo_logs_to_its_folder_not_onto_the_prompt(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -358,3 +358,19 @@ async def test_a_user_sends_a_document_the_bot_downloads(emu: BotApiEmulator, bo
     assert big.message is not None and big.message.document is not None
     with pytest.raises(BadRequest, match="File is too big"):
         await bot.get_file(big.message.document.file_id)
+
+
+async def test_callback_data_longer_than_64_bytes_is_refused_like_telegram(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    user = emu.create_user()
+    fits = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="é" * 32)]])
+    sent = await bot.send_message(user.id, "Digest", reply_markup=fits)  # 64 bytes
+    for data in ("x" * 65, "é" * 32 + "x"):  # 65 bytes, the second in 33 characters
+        long = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data=data)]])
+        with pytest.raises(BadRequest, match="Button_data_invalid"):
+            await bot.send_message(user.id, "Digest", reply_markup=long)
+        with pytest.raises(BadRequest, match="Button_data_invalid"):
+            await bot.edit_message_reply_markup(user.id, sent.message_id, reply_markup=long)
+    assert len(emu.sent_to(user.id)) == 1
+    assert emu.sent_to(user.id)[0].button_data("A") == "é" * 32
