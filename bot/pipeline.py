@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from telegram import Bot
 
-from bot.services import Services, digest_options
+from bot.services import Services, digest_options, follow_options
 from bot.telegram_transport import TelegramTransport
 from jobs.alerts import AlertMatcher
 from jobs.digests import DigestReport, queue_due_digests
+from jobs.follows import FollowReport, send_story_updates
 from jobs.ingest import Ingestor, TickReport
 from jobs.leadership import serve_role
 from jobs.notices import queue_feed_broken_notices
@@ -58,6 +59,8 @@ class Pipeline:
                 report.not_modified,
                 report.errors,
             )
+            # Whatever was fetched: a new outlet's copy may be an article stored before.
+            await self.follow_tick()
         return report
 
     async def ingest_everything_now(self) -> TickReport:
@@ -65,7 +68,21 @@ class Pipeline:
         async with self.ingest_lock:
             async with self.services.sessionmaker() as session, session.begin():
                 await feed_store.make_all_due(session, now=utcnow())
-            return await self.ingestor.run_tick()
+            report = await self.ingestor.run_tick()
+        await self.follow_tick()
+        return report
+
+    async def follow_tick(self) -> FollowReport:
+        """Queue the updates owed to followed stories; end the quiet ones (see jobs.follows)."""
+        report = await send_story_updates(
+            self.services.sessionmaker,
+            now=utcnow(),
+            options=follow_options(self.services.settings),
+            on_enqueued=self.wake_sender,
+        )
+        if report.updates or report.ended:
+            log.info("follows: %d updates queued, %d ended", report.updates, report.ended)
+        return report
 
     async def digest_tick(self) -> DigestReport:
         """End the pauses whose time is up, then queue the digests that are due."""
@@ -87,6 +104,8 @@ class Pipeline:
             )
         for error in report.errors:
             log.warning("digest: %s", error)
+        # Also here, every tick: news held by the window or a pause is due without new articles.
+        await self.follow_tick()
         return report
 
     async def run_sender(self, stop: asyncio.Event) -> None:

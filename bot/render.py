@@ -82,6 +82,13 @@ COMMANDS: tuple[CommandHelp, ...] = (
     ),
     CommandHelp("alerts", N_("list and remove your alerts"), "/alerts"),
     CommandHelp(
+        "follow",
+        "follow a story: an update when other outlets or new figures come (or tap 🔔 Follow)",
+        "/follow N | LINK",
+        "/follow 2",
+    ),
+    CommandHelp("following", "the stories you follow, with Unfollow buttons", "/following"),
+    CommandHelp(
         "summary",
         N_("summarize a link, or the message you reply to"),
         "/summary URL",

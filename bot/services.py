@@ -15,6 +15,7 @@ from bot.version import package_version
 from jobs.digests import DigestOptions
 from jobs.fetch.fetcher import SafeFetcher
 from jobs.fetch.policy import FetchPolicy
+from jobs.follows import FollowOptions
 from jobs.ingest import IngestOptions
 from jobs.summarizing import SummarizerPool
 from store import migrate
@@ -40,6 +41,13 @@ def digest_options(settings: Settings) -> DigestOptions:
     return DigestOptions(
         window=timedelta(hours=settings.digest_window_hours),
         send_empty=settings.digest_send_empty,
+    )
+
+
+def follow_options(settings: Settings) -> FollowOptions:
+    return FollowOptions(
+        update_every=timedelta(hours=settings.follow_update_hours),
+        per_chat=settings.limits.follows_per_chat,
     )
 
 

@@ -105,6 +105,7 @@ class Limits:
     max_article_chars: int = 200_000
     feed_failure_threshold: int = 5
     alerts_per_chat: int = 50
+    follows_per_chat: int = 20
     alert_query_chars: int = 200
     sources_per_chat: int = 100
     summaries_per_minute: int = 5
@@ -126,6 +127,8 @@ class Settings:
     poll_interval: int = 900
     digest_window_hours: int = 48
     digest_send_empty: bool = False
+    # A followed story sends at most one update in this many hours; news meanwhile waits.
+    follow_update_hours: int = 6
     fetch_allow: tuple[str, ...] = ()
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -295,6 +298,7 @@ _TOP_LEVEL: dict[str, Callable[[str, Any], Any]] = {
     "poll_interval": _parse_int(30, 7 * 86400),
     "digest_window_hours": _parse_int(1, 24 * 14),
     "digest_send_empty": lambda name, raw: _parse_bool(name, raw),
+    "follow_update_hours": _parse_int(1, 24 * 7),
     "fetch_allow": _parse_fetch_allow,
     "webhook_url": _parse_optional_url,
     "webhook_listen": lambda name, raw: str(raw).strip(),
@@ -313,6 +317,7 @@ _LIMITS: dict[str, Callable[[str, Any], Any]] = {
     "max_article_chars": _parse_int(1_000),
     "feed_failure_threshold": _parse_int(1),
     "alerts_per_chat": _parse_int(1),
+    "follows_per_chat": _parse_int(1),
     "alert_query_chars": _parse_int(10),
     "sources_per_chat": _parse_int(1),
     "summaries_per_minute": _parse_int(1),

@@ -152,16 +152,15 @@ class AlertMatcher:
 async def retime_held_alerts(
     session: AsyncSession, chat_id: int, *, quiet_hours: str | None, timezone: str, now: datetime
 ) -> int:
-    """Re-time the chat's waiting alerts to the quiet hours it has now; returns how many moved.
+    """Re-time the chat's waiting alerts (and followed stories' updates, which quiet hours
+    hold alike) to the quiet hours it has now; returns how many moved.
 
     An alert's hold is computed when it is queued, so a chat that ends or moves its quiet hours
     (or its time zone) would otherwise wait out the old window. Call in the transaction that
     stores the new settings.
     """
-    return await deliveries.retime_unsent(
-        session,
-        chat_id,
-        DeliveryKind.ALERT,
-        at=stored_hold(quiet_hours, timezone, now) or now,
-        now=now,
-    )
+    at = stored_hold(quiet_hours, timezone, now) or now
+    moved = 0
+    for kind in (DeliveryKind.ALERT, DeliveryKind.UPDATE):
+        moved += await deliveries.retime_unsent(session, chat_id, kind, at=at, now=now)
+    return moved

@@ -93,7 +93,8 @@ class DigestItem:
     figures: tuple[dict[str, Any], ...]
     score: float
     language: str | None = None  # the article's, ISO 639-1 ("und": not told)
-    # The best article and the feed it came through: what the item's buttons name.
+    # The best article and the feed it came through: what the item's buttons (🔔 Follow and
+    # /follow N included) name.
     article_id: int = 0
     feed_id: int = 0
 
@@ -316,36 +317,38 @@ def digest_since(chat: Chat, *, now: datetime, window: timedelta) -> datetime:
 async def compose_for_chat(
     session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
 ) -> list[str]:
-    """The texts of :func:`compose_messages_for_chat`."""
-    messages = await compose_messages_for_chat(session, chat, now=now, window=window)
+    """The texts of :func:`digest_for_chat`."""
+    messages, _ = await digest_for_chat(session, chat, now=now, window=window)
     return [message.text for message in messages]
 
 
-async def compose_messages_for_chat(
+async def digest_for_chat(
     session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
-) -> list[DigestMessage]:
+) -> tuple[list[DigestMessage], list[int]]:
     """The chat's digest right now (for /digest): the latest stories of its sources.
 
     Unlike the scheduled digest it looks back the whole window, not just since the last
     digest, and includes a new feed's backlog: the reader asked for the news now.
-    Returns the messages, or [] when the sources have nothing in the window.
+    Returns the messages (none when the sources have nothing in the window) and the items'
+    article ids, in order.
     """
     feeds = (await digest_store.feeds_of_chats(session, [chat.id])).get(chat.id, [])
     if not feeds:
-        return []
+        return [], []
     candidates = await digest_store.digest_candidates(
         session, feeds, since=now - window, until=now, include_backlog=True
     )
     style = DigestStyle.of(chat)
     items = pick_stories(candidates, limit=style.items, now=now)
     if not items:
-        return []
-    return digest_messages(
+        return [], []
+    messages = digest_messages(
         items,
         style,
         local_now=now.astimezone(_zone_or_utc(chat.timezone)),
         buttons=has_story_buttons(chat.type),
     )
+    return messages, [item.article_id for item in items]
 
 
 def _zone_or_utc(name: str) -> tzinfo:
@@ -435,11 +438,19 @@ async def _queue_batch(
                 if items
                 else [DigestMessage(render_empty_header(local_now, reader=style.language), ())]
             )
+            articles = [item.article_id for item in items]
+            chat.last_digest_articles = articles
             slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
             # Each message's keyboard goes into the outbox with it, so a crash between queueing
             # and sending loses no button, and a tap is checked against the stored stories.
             outbox.extend(
-                (chat.id, DeliveryKind.DIGEST, f"digest:{slot}:{part}", message.payload())
+                (
+                    chat.id,
+                    DeliveryKind.DIGEST,
+                    f"digest:{slot}:{part}",
+                    # Every part names the digest's items in order: /follow N reads them.
+                    {**message.payload(), "articles": articles},
+                )
                 for part, message in enumerate(messages)
             )
             report.sent += 1

@@ -11,13 +11,22 @@ from sqlalchemy import delete, func, select, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import upsert_insert
-from store.models import AlertRule, Chat, Delivery, DeliveryKind, DeliveryStatus, Subscription
+from store.models import (
+    AlertRule,
+    Chat,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    StoryFollow,
+    Subscription,
+)
 from store.pausing import not_held
 
 # Alerts go before digests; notices (a feed broke) and summaries in between.
 PRIORITY = {
     DeliveryKind.ALERT: 0,
     DeliveryKind.SUMMARY: 1,
+    DeliveryKind.UPDATE: 2,
     DeliveryKind.NOTICE: 5,
     DeliveryKind.DIGEST: 10,
 }
@@ -230,7 +239,8 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
         )
         return
     # Both ids known (someone used the bot in the supergroup first): the new row stays, and
-    # what the group had (sources, alerts, queued messages) moves to it, except what it has.
+    # what the group had (sources, alerts, follows, queued messages) moves to it, except what
+    # it has.
     new_feeds = select(Subscription.feed_id).where(Subscription.chat_id == new_id)
     new_queries = select(AlertRule.query).where(AlertRule.chat_id == new_id)
     new_items = select(Delivery.kind, Delivery.item_key).where(Delivery.chat_id == new_id)
@@ -248,6 +258,15 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
     )
     await session.execute(
         update(AlertRule).where(AlertRule.chat_id == old_id).values(chat_id=new_id)
+    )
+    new_stories = select(StoryFollow.story_key).where(StoryFollow.chat_id == new_id)
+    await session.execute(
+        delete(StoryFollow).where(
+            StoryFollow.chat_id == old_id, StoryFollow.story_key.in_(new_stories)
+        )
+    )
+    await session.execute(
+        update(StoryFollow).where(StoryFollow.chat_id == old_id).values(chat_id=new_id)
     )
     # A row keeps its status when moved, so a message being sent is requeued for the new id.
     await session.execute(

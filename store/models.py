@@ -102,6 +102,8 @@ class DeliveryKind(enum.StrEnum):
     ALERT = "alert"
     SUMMARY = "summary"
     NOTICE = "notice"
+    # A followed story's news (jobs/follows.py): held by a pause and by quiet hours like alerts.
+    UPDATE = "update"
 
 
 class DateSource(enum.StrEnum):
@@ -282,6 +284,9 @@ class Chat(Base):
     # When the schedule next fires, in UTC: "which chats are due" is one indexed query.
     next_digest_at: Mapped[datetime | None] = mapped_column(index=True)
     last_digest_at: Mapped[datetime | None]
+    # The numbered items of the latest digest the chat got (scheduled or /digest), as article
+    # ids: what "/follow 2" names. Null until a digest is composed after migration 0012.
+    last_digest_articles: Mapped[list[Any] | None]
     items_per_digest: Mapped[int] = mapped_column(Integer, default=8)
     summary_sentences: Mapped[int] = mapped_column(Integer, default=2)
     show_entities: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -391,3 +396,33 @@ class Delivery(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoryFollow(Base):
+    """A chat following a story, and what it already knows of it, so an update says only what
+    is new. Ended follows stay (``ended_at``, ``ended_reason``) until the chat follows again."""
+
+    __tablename__ = "story_follows"
+    __table_args__ = (UniqueConstraint("chat_id", "story_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    story_key: Mapped[str] = mapped_column(String(64))
+    # The article the reader followed from; its title names the story in /following.
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(1000), default="")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_update_at: Mapped[datetime | None]
+    # Copies seen (or edited) since then may be news: the follow job looks at this follow only
+    # when its story had such activity, or when the story may have gone quiet.
+    news_since: Mapped[datetime] = mapped_column(default=utcnow)
+    # Null while followed; "quiet" (a week without news) or "unfollowed" once ended.
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+    # What the reader knows: the feeds that carried the story, its figures (text, value, unit,
+    # about) and the names in it, as of the follow or the last update queued.
+    known_outlets: Mapped[list[Any]] = mapped_column(default=list)
+    known_figures: Mapped[list[Any]] = mapped_column(default=list)
+    known_names: Mapped[list[Any]] = mapped_column(default=list)

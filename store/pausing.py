@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Chat, Delivery, DeliveryKind, DeliveryStatus
 
-# What a pause holds back; notices (a source broke) and asked-for summaries still go.
-HELD_KINDS = (DeliveryKind.ALERT, DeliveryKind.DIGEST)
+# What a pause holds back; notices (a source broke) and asked-for summaries still go. A held
+# story update is sent when the pause ends (one per story at most: jobs/follows.py).
+HELD_KINDS = (DeliveryKind.ALERT, DeliveryKind.DIGEST, DeliveryKind.UPDATE)
 
 
 def not_held() -> ColumnElement[bool]:

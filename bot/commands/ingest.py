@@ -67,6 +67,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         report = await pipeline.ingestor.run_tick(progress=progress)
         bar.close()
+        # Followed stories' updates are queued like alerts, for the sender (run, worker).
+        await pipeline.follow_tick()
         for outcome in errors:
             print(f"  {outcome.url}: {outcome.error}", file=sys.stderr)
         print(summary_line(report))

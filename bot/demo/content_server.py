@@ -16,12 +16,21 @@ def _published(story: DemoStory, now: datetime) -> datetime:
 
 
 def render_feed(
-    outlet: DemoOutlet, base_url: str, now: datetime, *, with_breaking: bool = False
+    outlet: DemoOutlet,
+    base_url: str,
+    now: datetime,
+    *,
+    with_breaking: bool = False,
+    with_follow_up: bool = False,
 ) -> str:
     """An RSS 2.0 feed whose entries carry only a teaser: ingestion fetches the full page."""
     items = []
     for story in STORIES:
-        if story.outlet != outlet.slug or (story.breaking and not with_breaking):
+        if (
+            story.outlet != outlet.slug
+            or (story.breaking and not with_breaking)
+            or (story.follow_up and not with_follow_up)
+        ):
             continue
         url = f"{base_url}/{outlet.slug}/{story.slug}.html?utm_source=rss"
         items.append(
@@ -64,11 +73,16 @@ class DemoContentServer:
         self.now = now or datetime.now(UTC)
         self.base_url = ""
         self.breaking_released = False
+        self.follow_up_released = False
         self._runner: web.AppRunner | None = None
 
     def release_breaking_news(self) -> None:
         """From now on the feeds carry the held-back stories, as if just published."""
         self.breaking_released = True
+
+    def release_follow_up(self) -> None:
+        """From now on a third outlet carries its copy of the storm story (see :update)."""
+        self.follow_up_released = True
 
     def feed_url(self, outlet: str) -> str:
         return f"{self.base_url}/{outlet}/feed.xml"
@@ -76,7 +90,13 @@ class DemoContentServer:
     async def _feed(self, request: web.Request) -> web.Response:
         outlet = _outlet(request.match_info["outlet"])
         return web.Response(
-            text=render_feed(outlet, self.base_url, self.now, with_breaking=self.breaking_released),
+            text=render_feed(
+                outlet,
+                self.base_url,
+                self.now,
+                with_breaking=self.breaking_released,
+                with_follow_up=self.follow_up_released,
+            ),
             content_type="application/rss+xml",
         )
 

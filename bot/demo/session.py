@@ -40,6 +40,7 @@ Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link,
   !N       press button N of the last message with buttons (under a digest: a story's
            number, then ➕ More for its full summary, 🔇 Mute its source, ↩ Back)
   :news    publish a breaking story (watch an alert arrive)
+  :update  another outlet reports the storm story (/follow 1 after /digest first: an update)
   :opml [FILE]  send an OPML file to the bot (without FILE: one listing the demo's sites)
   :quit    leave (or Ctrl-D)
 """
@@ -299,6 +300,12 @@ async def run_demo(
                     if line == ":news":
                         content.release_breaking_news()
                         out.write("(a breaking story was published; fetching…)\n")
+                        await refetch_now(app)
+                        await chat.settle(first_reply=10.0)
+                        continue
+                    if line == ":update":
+                        content.release_follow_up()
+                        out.write("(another outlet reported the storm story; fetching…)\n")
                         await refetch_now(app)
                         await chat.settle(first_reply=10.0)
                         continue

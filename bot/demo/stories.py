@@ -25,6 +25,8 @@ class DemoStory:
     paragraphs: tuple[str, ...]
     # Held back until the demo user types :news, to show an alert arriving live.
     breaking: bool = False
+    # Held back until :update: another outlet's copy of a story, for a followed story's update.
+    follow_up: bool = False
 
 
 OUTLETS = (
@@ -150,5 +152,19 @@ STORIES = (
             "The early repair could save the owners about 9 million euros in lost revenue, according to Castell Research.",
         ),
         breaking=True,
+    ),
+    DemoStory(
+        "circuit-weekly",
+        "north-bank-offline",
+        "North Bank wind farm offline for weeks after storm damages export cable",
+        0,
+        (
+            "A storm with gusts of up to 160 kilometres an hour, stronger than first measured, damaged the export cable of the North Bank offshore wind farm on Wednesday night, leaving its 64 turbines unable to send electricity to the mainland for at least two weeks.",
+            "The grid operator Nordgrid said the cable failed shortly after midnight about eleven kilometres from the coast, where it crosses a sandbank that has shifted in recent winters.",
+            "North Bank supplies roughly 480 megawatts at full output, enough for about half a million homes. Wholesale power prices for Thursday rose by about 20 percent.",
+            "Analysts at Castell Research now estimate the lost revenue at around 2.1 million euros a day in strong wind, as the storm season peaks.",
+            "Energy minister Tomas Berg said the government would review how offshore cables are protected where sandbanks move.",
+        ),
+        follow_up=True,
     ),
 )

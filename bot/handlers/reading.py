@@ -24,7 +24,7 @@ from bot.handlers.common import (
 )
 from bot.render import render_link_digest, render_search
 from bot.replies import send_all, send_html
-from jobs.digests import DigestMessage, compose_messages_for_chat
+from jobs.digests import DigestMessage, digest_for_chat
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
 from jobs.i18n import translation
@@ -34,7 +34,7 @@ from jobs.plurals import counted
 from jobs.reader_language import UNDETERMINED, language_name
 from jobs.user_input import quoted
 from store import deliveries
-from store.chats import chat_sources, reader_language
+from store.chats import chat_sources, reader_language, update_chat
 from store.models import DeliveryKind, utcnow
 from store.search import mentions_per_day, search_articles, search_words
 from summarizer import (
@@ -58,12 +58,15 @@ async def digest(update: Update, context: Context) -> None:
     tr = translation(chat.language)
     hours = context.bot_data.services.settings.digest_window_hours
     async with context.bot_data.services.sessionmaker() as session:
-        messages = await compose_messages_for_chat(
+        messages, articles = await digest_for_chat(
             session, chat, now=utcnow(), window=timedelta(hours=hours)
         )
         sources = await chat_sources(session, chat.id)
     if messages:
-        await _send_digest(context, chat.id, messages)
+        # Its items are what "/follow 2" names from now on: stored before the reader sees them.
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            await update_chat(session, chat.id, last_digest_articles=articles)
+        await _send_digest(context, chat.id, messages, articles)
     elif sources:
         await reply(
             update,
@@ -82,11 +85,13 @@ async def digest(update: Update, context: Context) -> None:
         )
 
 
-async def _send_digest(context: Context, chat_id: int, messages: list[DigestMessage]) -> None:
-    """Send the digest's messages, each recorded as sent with its stories, so the story
-    buttons under it are checked like those of a scheduled digest."""
+async def _send_digest(
+    context: Context, chat_id: int, messages: list[DigestMessage], articles: list[int]
+) -> None:
+    """Send the digest's messages, each recorded as sent with its stories (and, as a
+    scheduled digest's, the items' articles), so the buttons under it are checked alike."""
     for message in messages:
-        payload = message.payload()
+        payload = {**message.payload(), "articles": articles}
         keyboard = payload.get("reply_markup")
         sent = await send_html(
             context.bot,

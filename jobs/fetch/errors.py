@@ -85,8 +85,9 @@ def reader_reason(
         if text.startswith(prefix):
             worded = tr.gettext(kind)
             return text if worded == kind else worded
-    # An error we did not word (a feed's own message): the reader's catalog may have it.
-    return tr.gettext(text)
+    # An error we did not word (a feed's own message): the reader's catalog may have it. (An
+    # empty id would look up the catalog's header.)
+    return tr.gettext(text) if text else text
 
 
 _HTTP_STATUS = N_("the site answered with error {status}")

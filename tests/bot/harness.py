@@ -73,7 +73,8 @@ class Harness:
         return message
 
     async def press_made_up(self, user: User, message: SentMessage, data: str) -> dict[str, Any]:
-        """Send a callback query no button carries (as a modified client can); await its answer."""
+        """Tap a button carrying ``data`` under ``message``, whether or not the message shows one
+        (a modified client can send any data), and return the bot's answer to the tap."""
         query_id = str(next(self.emulator.query_ids))
         self.emulator.callback_answers[query_id] = None
         self.emulator.push_update(
@@ -86,7 +87,11 @@ class Harness:
                 "data": data,
             },
         )
-        return await self.emulator.wait_until(lambda: self.emulator.callback_answers[query_id])
+        answer: dict[str, Any] = await self.emulator.wait_until(
+            lambda: self.emulator.callback_answers[query_id]
+        )
+        await self.handled(query_id)
+        return answer
 
     async def handled(self, *query_ids: str) -> None:
         """Wait until the bot has handled these taps to the end, error handlers included."""

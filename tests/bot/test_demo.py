@@ -197,3 +197,43 @@ def test_the_demo_logs_to_its_folder_not_onto_the_prompt(
     assert status == 0 and "What I can do" in out
     assert "INFO " in log, log
     assert "INFO " not in out and "INFO " not in err, err
+
+
+FOLLOWING = """\
+/start
+!1
+/digest
+/follow 1
+:update
+/following
+:quit
+"""
+
+
+async def test_scripted_demo_follows_a_story_and_shows_its_update(tmp_path: Path) -> None:
+    out = io.StringIO()
+    settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path)})
+    status = await run_demo(
+        settings,
+        source=io.StringIO(FOLLOWING),
+        out=out,
+        interactive=False,
+        color=False,
+        folder=tmp_path / "kept",
+    )
+    text = out.getvalue()
+    assert status == 0
+
+    def answer(to: str) -> str:
+        return text.split(f"you> {to}", 1)[1].split("you> ", 1)[0]
+
+    assert "Following Storm cuts power cable" in answer("/follow 1")
+    assert "2 outlets so far" in answer("/follow 1")
+    # The update goes through the outbox: on a busy machine it may be printed a step later.
+    after = text.split("you> :update", 1)[1]
+    assert after.count("Story update") == 1
+    update = after.split("Story update", 1)[1]
+    assert "1 new outlet: Circuit Weekly" in update
+    assert "New figure: up to 160 kilometres an hour (gusts), was up to 140" in update
+    assert "Tomas Berg" in update and "🔕 Unfollow" in update
+    assert "3 outlets so far" in answer("/following")

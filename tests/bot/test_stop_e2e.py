@@ -10,9 +10,10 @@ from sqlalchemy import Column, func, select
 
 from bot.emulator import Chat as EmulatedChat
 from bot.emulator import User
+from jobs.follows import follow_article
 from store import deliveries
 from store.chats import delete_chat
-from store.models import Base, Chat, DeliveryKind, Feed, Subscription, utcnow
+from store.models import Article, Base, Chat, DeliveryKind, Feed, Subscription, utcnow
 from tests.bot.harness import Harness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -58,7 +59,7 @@ async def a_reader_with_everything(
     harness: Harness, name: str, own: str, shared: str
 ) -> tuple[User, EmulatedChat]:
     """A reader with catalog sources, two it added (``shared`` followed by a neighbour too), an
-    alert, a linked channel, and a message queued for each."""
+    alert, a linked channel, a message queued for each, and a story followed."""
     reader, neighbour = harness.user(name), harness.user(f"{name}'s neighbour")
     channel = harness.emulator.create_group(
         f"{name} News", admins=[reader], kind="channel", username=f"{name.lower()}news"
@@ -81,6 +82,11 @@ async def a_reader_with_everything(
                 now=utcnow(),
                 not_before=utcnow() + timedelta(hours=1),  # still queued at /stop
             )
+        # And a story followed, as a Follow tap leaves it.
+        article = Article(canonical_url=harness.server.url(f"{own}#followed"), title="Followed")
+        session.add(article)
+        await session.flush()
+        await follow_article(session, reader.id, article, now=utcnow(), per_chat=20)
     return reader, channel
 
 
@@ -94,6 +100,7 @@ async def test_the_schema_has_the_chat_id_columns_this_test_checks() -> None:
         "subscriptions.chat_id",
         "alert_rules.chat_id",
         "deliveries.chat_id",
+        "story_follows.chat_id",
     } <= names
 
 
@@ -115,6 +122,7 @@ async def test_stop_leaves_no_row_holding_the_chat_id(
         "subscriptions.chat_id": 4,  # two from the catalog's world topic, two added
         "alert_rules.chat_id": 1,
         "deliveries.chat_id": 1,
+        "story_follows.chat_id": 1,
     }
 
     question = await harness.ask(reader, "/stop")

@@ -15,6 +15,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
+from jobs.fetch import reader_reason
 from jobs.i18n import (
     ENGLISH,
     EXTRACT_KEYWORDS,
@@ -233,3 +234,36 @@ def _assert_balanced(tags: list[str], text: str) -> None:
         else:
             stack.append(name)
     assert not stack, text
+
+
+@pytest.mark.parametrize(
+    ("error", "german"),
+    [
+        (
+            "refused: 10.0.0.1 is a private address (NEWSDIGEST_FETCH_ALLOW)",
+            "diese Adresse ist nicht erlaubt",
+        ),
+        (
+            "the server answered 404 Not Found for https://a.example/",
+            "die Website hat mit Fehler 404 geantwortet",
+        ),
+        (
+            "too large: https://a.example/ sent more than 5,000,000 bytes",
+            "sie ist größer, als ich lese",
+        ),
+        (
+            "this is an HTML page, not a feed — add the site's feed URL instead",
+            "das ist eine Webseite, kein Feed: Füge die Feed-Adresse der Website hinzu",
+        ),
+        (
+            "the feed answered with an empty document; it may be down for now",
+            "der Feed hat ein leeres Dokument geliefert; vielleicht ist er gerade nicht erreichbar",
+        ),
+        ("something nobody worded", "something nobody worded"),
+        ("", ""),
+    ],
+)
+def test_stored_fetch_errors_are_worded_for_the_reader(error: str, german: str) -> None:
+    assert reader_reason(error, translation("de")) == german
+    english = "this address is not allowed" if error.startswith("refused:") else error
+    assert reader_reason(error, translation("en")) == english

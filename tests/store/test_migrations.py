@@ -22,6 +22,7 @@ TABLES = {
     "alert_rules",
     "deliveries",
     "story_bands",
+    "story_follows",
 }
 
 
