@@ -249,6 +249,12 @@ def local_time_label(instant: datetime, zone: str, *, reader: str | None = None)
     return format_moment(local, reader=reader)
 
 
+def render_language_line(language: str | None) -> str:
+    """The chat's language as /settings and /help name it, in that language."""
+    text = translation(language).gettext("Language: {language} (/language)")
+    return escape(text.format(language=own_name(chat_language(language))))
+
+
 def on_off(on: bool, tr: gettext.NullTranslations) -> str:
     # TRANSLATORS: a setting's state in /settings (entities, figures), and "off" for quiet hours.
     return tr.gettext("on") if on else tr.gettext("off")
@@ -271,11 +277,7 @@ def render_settings(
         tr.gettext("Digest: {schedule} ({zone}), next: {when}").format(
             schedule=escape(schedule), zone=escape(chat.timezone), when=when
         ),
-        escape(
-            tr.gettext("Language: {language} (/language)").format(
-                language=own_name(chat_language(chat.language))
-            )
-        ),
+        render_language_line(chat.language),
         tr.gettext("Stories per digest: {count}").format(count=chat.items_per_digest),
         tr.gettext("Summary: {sentences}").format(
             sentences=counted(chat.summary_sentences, "sentence", "sentences", translations=tr)

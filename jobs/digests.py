@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.i18n import ENGLISH, shipped_language, translation
+from jobs.i18n import translation
 from jobs.messages import entity_line, escape, link, pack_message
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
-from jobs.reader_language import format_day, source_language_note
+from jobs.reader_language import chat_language, format_day, source_language_note
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.story_buttons import StoryRef, digest_payload, has_story_buttons
 from jobs.timezones import TimezoneError, parse_timezone
@@ -66,7 +66,9 @@ class DigestStyle:
     summary_sentences: int
     show_entities: bool
     show_figures: bool
-    language: str = ENGLISH
+    # The reader's language (ISO 639-1, so "en-GB" and "en" share items): items name the
+    # language of stories written in another.
+    language: str | None = None
 
     @classmethod
     def of(cls, chat: Chat) -> DigestStyle:
@@ -75,7 +77,7 @@ class DigestStyle:
             chat.summary_sentences,
             chat.show_entities,
             chat.show_figures,
-            shipped_language(chat.language),
+            chat_language(chat.language),
         )
 
 

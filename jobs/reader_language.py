@@ -18,11 +18,13 @@ from babel.dates import format_datetime, format_skeleton, match_skeleton
 from babel.numbers import format_decimal
 
 from jobs.i18n import ENGLISH, translation
+from jobs.i18n import SHIPPED_LANGUAGES as I18N_SHIPPED
 from summarizer.languages import language_name as english_language_name
 from summarizer.languages import primary_code
 
-# The languages the bot speaks (its catalogs), in the order /language offers them.
-SHIPPED_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "pt", "ru", "uk", "zh")
+# The languages the bot speaks are its catalogs (English first): /language offers them all,
+# and one is offered by being translated, not by being listed here too.
+SHIPPED_LANGUAGES = I18N_SHIPPED
 # Not a language: what language identification answers when it cannot tell.
 UNDETERMINED = "und"
 

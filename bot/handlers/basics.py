@@ -13,7 +13,6 @@ from telegram.error import TelegramError
 from bot.context import Context
 from bot.handlers.common import (
     chat_id_of,
-    chat_translation,
     ensure_chat,
     is_bot_admin,
     may_change_settings,
@@ -21,10 +20,11 @@ from bot.handlers.common import (
     user_translation,
 )
 from bot.handlers.sources import subscribe_topic
-from bot.render import render_help, welcome
+from bot.render import render_help, render_language_line, welcome
 from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.plurals import counted
+from store.chats import reader_language
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +76,13 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    """List every command with an example."""
-    tr = await chat_translation(update, context)
-    await reply(update, context, render_help(admin=is_bot_admin(update, context), tr=tr))
+    """List every command with an example, and the chat's language."""
+    async with context.bot_data.services.sessionmaker() as session:
+        language = await reader_language(session, chat_id_of(update))
+    if language is None and update.effective_user is not None:
+        language = update.effective_user.language_code  # no row yet: what it will get
+    text = render_help(admin=is_bot_admin(update, context), tr=translation(language))
+    await reply(update, context, f"{text}\n{render_language_line(language)}")
 
 
 async def unknown_command(update: Update, context: Context) -> None:

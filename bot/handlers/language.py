@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.context import Context
-from bot.handlers.buttons import StaleButton, offered_choice
+from bot.handlers.buttons import offered_choice
 from bot.handlers.common import (
     args_text,
     button_data,
@@ -44,7 +44,14 @@ def language_keyboard(current: str | None) -> InlineKeyboardMarkup:
 def render_language(current: str | None) -> str:
     """What /language says: the language now, and how to change it, in that language."""
     tr = translation(current)
-    name = own_name(chat_language(current))
+    code = chat_language(current)
+    if offered_language(code) is None:
+        # Telegram's language, which the bot has no catalog for: say so rather than claim it.
+        return tr.gettext(
+            "Your Telegram is set to {language}, which I don't speak yet: I write in English "
+            "(dates and times as in {language}). Pick a language:"
+        ).format(language=escape(own_name(code)))
+    name = own_name(code)
     return tr.gettext(
         "Language: <b>{language}</b>. Digests, alerts and replies are written in it; each story "
         "is summarized in its own language. Tap to change:"
@@ -81,10 +88,7 @@ async def language(update: Update, context: Context) -> None:
 
 async def language_button(update: Update, context: Context) -> None:
     """A language tapped under /language: store it and answer in it."""
-    kind, _, field = button_data(update).partition(":")
-    if kind != "lang":
-        raise StaleButton(kind)
-    code = offered_choice(field, SHIPPED_LANGUAGES)
+    code = offered_choice(button_data(update).removeprefix("lang:"), SHIPPED_LANGUAGES)
     tapped = await permitted_button(update, context)
     if tapped is None:
         return

@@ -64,7 +64,17 @@ async def test_language_shows_a_keyboard_and_a_tap_changes_it(harness: Harness) 
     settings = await harness.ask(user, "/settings")
     shown = translation("de").gettext("Language: {language} (/language)")
     assert shown.format(language="Deutsch") in settings.text
-    assert "/language — " in (await harness.ask(user, "/help")).text
+    helped = (await harness.ask(user, "/help")).text
+    assert "/language — " in helped and helped.endswith(shown.format(language="Deutsch"))
+
+
+async def test_a_language_the_bot_does_not_speak_is_said_so(harness: Harness) -> None:
+    user = harness.user("Malee", language_code="th")
+    panel = await harness.ask(user, "/language")
+    assert panel.text.startswith("Your Telegram is set to ไทย, which I don't speak yet")
+    assert not any(button["text"].startswith("✅") for button in panel.buttons)
+    await harness.press(user, panel, "English")
+    assert await _language(harness, user.id) == ("en", LanguageSource.CHOSEN)
 
 
 async def test_an_explicit_choice_is_not_overwritten_by_telegrams_language(
@@ -235,6 +245,17 @@ async def test_adding_a_thai_feed_says_what_the_reader_will_get(harness: Harness
         "Articles from this feed are in Thai. Thai is not summarized yet: you'll get each "
         "story's title and its feed's description." in added.text
     )
+
+
+async def test_an_on_demand_summary_names_a_foreign_language_only(harness: Harness) -> None:
+    german = next(story for story in STORIES if story.code == "de")
+    reader = harness.user("Curious")
+    foreign = await harness.ask(reader, f"/summary {german.title}\n\n{german.text}", timeout=60)
+    assert "min read · in German" in foreign.text
+    native = harness.user("Heimisch", language_code="de")
+    at_home = await harness.ask(native, f"/summary {german.title}\n\n{german.text}", timeout=60)
+    read = translation("de").ngettext("{count} min read", "{count} min read", 1).format(count=1)
+    assert at_home.text.rstrip().endswith(read), at_home.text
 
 
 async def test_a_pasted_text_in_an_unsupported_language_is_answered_as_a_paste(

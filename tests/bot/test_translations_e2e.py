@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render import render_help
+from bot.render import render_help, render_language_line
 from jobs.i18n import translation
 from jobs.messages import visible_text
 from tests.bot.harness import Harness
@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures(
 async def test_a_german_user_gets_help_refusals_and_digests_in_german(harness: Harness) -> None:
     user = harness.emulator.create_user("Greta", language_code="de")
     help_text = await harness.ask(user, "/help")
-    assert help_text.text == visible_text(render_help(admin=False, tr=translation("de")))
+    assert help_text.text == visible_text(
+        render_help(admin=False, tr=translation("de")) + "\n" + render_language_line("de")
+    )
     assert help_text.text.startswith("Was ich kann")
     assert "/digest — der neueste Digest, sofort" in help_text.text
 
@@ -41,7 +43,9 @@ async def test_english_and_unknown_languages_get_english(
 ) -> None:
     user = harness.emulator.create_user(f"Reader {code}", language_code=code)
     help_text = await harness.ask(user, "/help")
-    assert help_text.text == visible_text(render_help(admin=False))
+    assert help_text.text == visible_text(
+        render_help(admin=False) + "\n" + render_language_line(None)
+    )
     assert help_text.text.startswith("What I can do")
     refused = await harness.ask(user, "/pause soon")
     assert refused.text.startswith("'soon' is not a duration.")

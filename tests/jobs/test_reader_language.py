@@ -22,17 +22,22 @@ from jobs.reader_language import (
 MONDAY = datetime(2026, 12, 7, 7, 30, tzinfo=UTC)
 
 
-def test_each_shipped_language_is_named_in_its_own_words() -> None:
-    assert [own_name(code) for code in SHIPPED_LANGUAGES] == [
-        "English",
-        "Deutsch",
-        "Français",
-        "Español",
-        "Português",
-        "Русский",
-        "Українська",
-        "中文",
-    ]
+# The languages issue #13 launches with, each as /language names it.
+LAUNCH_LANGUAGES = {
+    "en": "English",
+    "de": "Deutsch",
+    "es": "Español",
+    "fr": "Français",
+    "pt": "Português",
+    "ru": "Русский",
+    "uk": "Українська",
+    "zh": "中文",
+}
+
+
+def test_the_bot_ships_every_launch_language_each_named_in_its_own_words() -> None:
+    assert tuple(LAUNCH_LANGUAGES) == SHIPPED_LANGUAGES
+    assert {code: own_name(code) for code in SHIPPED_LANGUAGES} == LAUNCH_LANGUAGES
 
 
 @pytest.mark.parametrize(
