@@ -7,9 +7,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
 
+from bot.context import Context
 from bot.emulator import SentMessage, User
-from bot.handlers.buttons import STALE_BUTTON
+from bot.handlers.buttons import STALE_BUTTON, checks_buttons
+from bot.handlers.stories import offered_story
 from jobs.digests import DigestOptions, queue_due_digests
 from store.models import Chat, Delivery, DeliveryKind, Subscription, Summary, utcnow
 from tests.bot.harness import Harness
@@ -237,6 +241,7 @@ async def test_forged_or_old_story_data_is_answered_as_out_of_date(harness: Harn
             select(Subscription.feed_id).where(Subscription.chat_id == other.id)
         )
     help_reply = await harness.ask(user, "/help")
+    assert "tap a story's number" in help_reply.text and "🔇 Mute its source" in help_reply.text
     for data in [
         f"st:{their_article}",  # another chat's article
         f"mo:{their_article}",
@@ -327,3 +332,29 @@ async def test_muting_drops_the_sources_alerts_still_waiting(harness: Harness) -
     async with harness.services.sessionmaker() as session:
         dropped = await session.get(Delivery, held.id)
     assert dropped is not None and dropped.status == "dropped"
+
+
+async def test_the_follow_buttons_data_is_checked_by_offered_story(harness: Harness) -> None:
+    """The contract with the follow-story feature: ``fo:<article>``, and offered_story to check it."""
+
+    async def follow(update: Update, context: Context) -> None:
+        assert update.callback_query is not None and update.callback_query.data is not None
+        story = await offered_story(update, context, update.callback_query.data[3:])
+        await update.callback_query.answer(f"following {story.article_id} of {story.source}")
+
+    # Where the follow-story feature registers it: among the routes, before the catch-all.
+    handler = CallbackQueryHandler(checks_buttons(follow), pattern=r"^fo:")
+    harness.app.handlers[0].insert(0, handler)
+    try:
+        user, other = harness.user("Follower"), harness.user("Other follower")
+        await _add(harness, user, _route(harness, "/sb/f1.xml", "Follow Times", [("F1", 1001)]))
+        await _add(harness, other, _route(harness, "/sb/f2.xml", "Other Times", [("F2", 1002)]))
+        digest, foreign = await _digest(harness, user), await _digest(harness, other)
+        await _tap(harness, user, digest, _numbers(digest)["1"])
+        follow_data = _numbers(digest)["🔔 Follow"]
+        answer = await _tap(harness, user, digest, follow_data)
+        assert answer["text"] == f"following {follow_data[3:]} of Follow Times"
+        theirs = _numbers(foreign)["1"].replace("st:", "fo:")
+        assert await _forged(harness, user, digest, theirs) == STALE_BUTTON
+    finally:
+        harness.app.remove_handler(handler)
