@@ -87,7 +87,9 @@ async def test_an_explicit_choice_is_not_overwritten_by_telegrams_language(
     await harness.ask(user, "/settings")
     assert await _language(harness, user.id) == ("fr", LanguageSource.CHOSEN)
     unknown = await harness.ask(user, "/language klingon")
-    assert "I don't speak" in unknown.text and "Deutsch (de)" in unknown.text
+    refusal = translation("fr").gettext("I don't speak “{language}”. I speak: {languages}.")
+    assert unknown.text.startswith(refusal.split("{language}")[0]), unknown.text
+    assert "Deutsch (de)" in unknown.text
     assert await _language(harness, user.id) == ("fr", LanguageSource.CHOSEN)
 
 
@@ -147,7 +149,8 @@ async def test_a_group_takes_the_language_of_who_added_the_bot(harness: Harness)
     assert await _language(harness, group.id) == ("pt-br", LanguageSource.ADMIN)
     member.send_command("/settings", chat=group)
     reply = await harness.emulator.wait_for_message(group.id)
-    assert "Language: Português" in reply.text
+    shown = translation("pt").gettext("Language: {language} (/language)")
+    assert shown.format(language="Português") in reply.text
     assert await _language(harness, group.id) == ("pt-br", LanguageSource.ADMIN)
 
 
