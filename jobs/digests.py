@@ -18,17 +18,24 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.i18n import translation
 from jobs.messages import entity_line, escape, link, split_message
+from jobs.mutes import compile_mutes, hidden_articles, muted_articles
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
+from jobs.roundup import roundup_item_key, take_roundups
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
-from store import deliveries
+from store import deliveries, muting
 from store import digests as digest_store
 from store.digests import DigestCandidate
 from store.models import Chat, DeliveryKind, utcnow
 
 log = logging.getLogger(__name__)
+
+# What one composition of digest items is shared by: feeds, window start, style, hidden stories
+# (and, when some are, the language of the footer counting them).
+_Composition = tuple[tuple[int, ...], datetime, "DigestStyle", frozenset[str], str | None]
 
 # Freshness halves every this many hours; a story carried by more outlets ranks higher.
 FRESHNESS_HALF_LIFE_HOURS = 12.0
@@ -94,6 +101,7 @@ class DigestReport:
     paused: int = 0
     messages: int = 0
     compositions: int = 0
+    roundups: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -138,6 +146,24 @@ def pick_stories(
         used[item.source] += 1
         chosen.append(item)
     return chosen
+
+
+def muted_stories(
+    candidates: Sequence[DigestCandidate], muted_article_ids: set[int]
+) -> frozenset[str]:
+    """The stories a chat's mutes hide: every story one of whose copies they match (another
+    outlet's wording of a muted story is the same story)."""
+    return frozenset(c.story_key for c in candidates if c.article_id in muted_article_ids)
+
+
+def render_muted_footer(count: int, *, language: str | None) -> str:
+    """One quiet line at the end of a digest saying mutes are at work, and where they live."""
+    tr = translation(language)
+    return "🔇 " + tr.ngettext(
+        "{count} story hidden by your /mute words.",
+        "{count} stories hidden by your /mute words.",
+        count,
+    ).format(count=count)
 
 
 def description_sentences(description: str) -> tuple[str, ...]:
@@ -188,10 +214,15 @@ def render_header(items: Sequence[DigestItem], *, local_now: datetime) -> str:
 
 
 def render_digest(
-    items: Sequence[DigestItem], style: DigestStyle, *, local_now: datetime
+    items: Sequence[DigestItem],
+    style: DigestStyle,
+    *,
+    local_now: datetime,
+    footer: Sequence[str] = (),
 ) -> list[str]:
     """The digest as Telegram messages, split between items to stay within 4096 characters."""
     body = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
+    body.extend(footer)
     return split_message(render_header(items, local_now=local_now), body)
 
 
@@ -248,11 +279,17 @@ async def compose_for_chat(
     candidates = await digest_store.digest_candidates(
         session, feeds, since=now - window, until=now, include_backlog=True
     )
+    muted = await muted_articles(session, [chat.id], [c.article_id for c in candidates])
+    hidden = muted_stories(candidates, muted.get(chat.id, set()))
     style = DigestStyle.of(chat)
-    items = pick_stories(candidates, limit=style.items, now=now)
+    shown = [c for c in candidates if c.story_key not in hidden]
+    items = pick_stories(shown, limit=style.items, now=now)
     if not items:
         return []
-    return render_digest(items, style, local_now=now.astimezone(_zone_or_utc(chat.timezone)))
+    footer = [render_muted_footer(len(hidden), language=chat.language)] if hidden else []
+    return render_digest(
+        items, style, local_now=now.astimezone(_zone_or_utc(chat.timezone)), footer=footer
+    )
 
 
 def _zone_or_utc(name: str) -> tzinfo:
@@ -295,8 +332,17 @@ async def _queue_batch(
     feeds = await digest_store.feeds_of_chats(session, [chat.id for chat in chats])
     outbox: list[tuple[int, DeliveryKind, str, dict[str, Any]]] = []
     candidates: dict[tuple[tuple[int, ...], datetime], list[DigestCandidate]] = {}
-    items_for: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[DigestItem]] = {}
-    bodies: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[str]] = {}
+    items_for: dict[_Composition, list[DigestItem]] = {}
+    bodies: dict[_Composition, list[str]] = {}
+    # Mutes of the whole batch in one index, matched once per candidate list that a chat with
+    # mutes reads; chats with the same feeds, window, style and hidden stories share items.
+    mute_rules = await muting.mutes_of_chats(session, [chat.id for chat in chats])
+    mute_index = compile_mutes(mute_rules)
+    muting_chats = {chat_id for _, chat_id, _ in mute_rules}
+    hidden_in: dict[tuple[tuple[int, ...], datetime], dict[int, set[int]]] = {}
+    roundups_for = await take_roundups(
+        session, [chat for chat in chats if not is_paused(chat, now)]
+    )
     for chat in chats:
         report.chats += 1
         try:
@@ -313,20 +359,28 @@ async def _queue_batch(
         feed_key = tuple(feeds.get(chat.id, ()))
         since = min(digest_since(chat, now=until, window=_window(chat, options)), until)
         style = DigestStyle.of(chat)
-        key = (feed_key, since, style)
+        if (feed_key, since) not in candidates:
+            candidates[(feed_key, since)] = (
+                await digest_store.digest_candidates(session, feed_key, since=since, until=until)
+                if feed_key
+                else []
+            )
+        found = candidates[(feed_key, since)]
+        hidden: frozenset[str] = frozenset()
+        if chat.id in muting_chats:
+            if (feed_key, since) not in hidden_in:
+                texts = await muting.article_texts(session, [c.article_id for c in found])
+                hidden_in[(feed_key, since)] = hidden_articles(mute_index, texts)
+            hidden = muted_stories(found, hidden_in[(feed_key, since)].get(chat.id, set()))
+        key = (feed_key, since, style, hidden, chat.language if hidden else None)
         if key not in items_for:
-            if (feed_key, since) not in candidates:
-                candidates[(feed_key, since)] = (
-                    await digest_store.digest_candidates(
-                        session, feed_key, since=since, until=until
-                    )
-                    if feed_key
-                    else []
-                )
-            items_for[key] = pick_stories(candidates[(feed_key, since)], limit=style.items, now=now)
+            shown = [c for c in found if c.story_key not in hidden]
+            items_for[key] = pick_stories(shown, limit=style.items, now=now)
             bodies[key] = [
                 render_item(n, item, style) for n, item in enumerate(items_for[key], start=1)
             ]
+            if hidden:
+                bodies[key].append(render_muted_footer(len(hidden), language=chat.language))
             report.compositions += 1
         items = items_for[key]
         if items or options.send_empty:
@@ -353,6 +407,19 @@ async def _queue_batch(
             report.messages += len(messages)
         else:
             report.empty += 1
+        if chat.id in roundups_for:
+            # Right after the digest (same priority, queued later), under the same slot.
+            slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
+            outbox.append(
+                (
+                    chat.id,
+                    DeliveryKind.DIGEST,
+                    roundup_item_key(slot),
+                    {"text": roundups_for[chat.id], "preview": False},
+                )
+            )
+            report.roundups += 1
+            report.messages += 1
         digest_store.advance_schedule(
             chat, sent_at=until if items else (chat.last_digest_at or until), next_at=next_at
         )

@@ -22,6 +22,9 @@ TABLES = {
     "alert_rules",
     "deliveries",
     "story_bands",
+    "roundup_matches",
+    "mute_rules",
+    "saved_searches",
 }
 
 
