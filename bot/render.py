@@ -6,21 +6,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from jobs.digests import also_reported_by
+from jobs.i18n import translation
 from jobs.messages import (
     MESSAGE_LIMIT,
     entity_line,
     escape,
     link,
-    split_message,
     truncate_visible,
     utf16_length,
     visible_length,
 )
 from jobs.plurals import counted
+from jobs.search_results import PAGE_SIZE, FoundStory
 from jobs.timezones import TimezoneError, parse_timezone
 from jobs.user_input import quoted
 from store.chats import ChatSource
-from store.models import AlertRule, Article, Chat
+from store.models import AlertMode, AlertRule, Chat, MuteRule
 from summarizer import Digest
 
 
@@ -64,18 +66,37 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("resume", "end a pause now", "/resume"),
     CommandHelp(
         "alert",
-        "alert me when a story matches",
-        "/alert QUERY",
+        "alert me when a story matches; with daily, once a day in a round-up with the digest",
+        "/alert [daily] QUERY",
         '/alert "wind farm" OR turbines -opinion',
     ),
-    CommandHelp("alerts", "list and remove your alerts", "/alerts"),
+    CommandHelp(
+        "alerts", "list your alerts; remove them, or switch instant ↔ daily round-up", "/alerts"
+    ),
+    CommandHelp(
+        "mute",
+        "hide stories matching a query (alert syntax) from digests and alerts; alone, list mutes",
+        "/mute [QUERY]",
+        "/mute football OR cricket",
+    ),
+    CommandHelp(
+        "unmute",
+        "stop hiding a query; alone, list mutes",
+        "/unmute [QUERY]",
+        "/unmute football OR cricket",
+    ),
     CommandHelp(
         "summary",
         "summarize a link, or the message you reply to",
         "/summary URL",
         "/summary https://example.org/story",
     ),
-    CommandHelp("search", "search recent stories", "/search WORDS", "/search interest rates"),
+    CommandHelp(
+        "search",
+        "search recent stories, one result per story, newest first",
+        "/search WORDS",
+        "/search interest rates",
+    ),
     CommandHelp("trend", "a chart of how often words came up", "/trend WORDS", "/trend wind farm"),
     CommandHelp(
         "channel",
@@ -107,8 +128,8 @@ def render_help(*, admin: bool) -> str:
         lines.append(line)
     lines.append(
         "\nSend me a link, or paste or forward a long text, and I reply with its summary."
-        '\nAlert queries: words (all must appear), "quoted phrases", OR between alternatives, '
-        "-word to exclude. Case and accents are ignored."
+        '\nAlert and mute queries: words (all must appear), "quoted phrases", OR between '
+        "alternatives, -word to exclude. Case and accents are ignored."
     )
     return "\n".join(lines)
 
@@ -193,27 +214,72 @@ def render_alerts(rules: Sequence[AlertRule]) -> str:
     if not rules:
         return "You have no alerts. Add one: " + usage("alert").split("\n", 1)[-1]
     head = f"<b>Your alerts</b> ({len(rules)})"
-    tail = "Tap a button to remove an alert."
+    tail = (
+        "⚡ alerts you at once, 🗞 waits for the daily round-up with your digest.\n"
+        "Tap ✖ to remove an alert, the other button to switch it."
+    )
     room = _line_room(head, tail, len(rules))
     lines = [head]
     for number, rule in enumerate(rules, start=1):
         prefix = f"{number}. "
-        query = truncate_visible(rule.shown, room - utf16_length(prefix))
+        mode = " 🗞" if rule.mode == AlertMode.DAILY else " ⚡"
+        query = truncate_visible(rule.shown, room - utf16_length(prefix + mode))
+        lines.append(f"{prefix}<code>{escape(query)}</code>{mode}")
+    lines.append(tail)
+    return "\n".join(lines)
+
+
+def render_mutes(rules: Sequence[MuteRule], *, language: str | None) -> str:
+    tr = translation(language)
+    if not rules:
+        return tr.gettext(
+            "You have no mutes. Hide stories about a topic from digests and alerts with, "
+            "for example: {example}"
+        ).format(example="<code>/mute football OR cricket</code>")
+    head = "🔇 <b>" + tr.gettext("Your mutes") + f"</b> ({len(rules)})"
+    tail = tr.gettext(
+        "Stories matching any of these are left out of your digests, alerts and round-ups. "
+        "Tap a button to unmute."
+    )
+    room = _line_room(head, tail, len(rules))
+    lines = [head]
+    for number, rule in enumerate(rules, start=1):
+        prefix = f"{number}. "
+        query = truncate_visible(rule.written, room - utf16_length(prefix))
         lines.append(f"{prefix}<code>{escape(query)}</code>")
     lines.append(tail)
     return "\n".join(lines)
 
 
-def render_search(query: str, articles: Sequence[Article]) -> list[str]:
-    if not articles:
-        return [f"Nothing in the last 30 days matches <b>{escape(quoted(query))}</b>."]
-    items = []
-    for article in articles:
-        item = link(article.canonical_url, article.title or article.canonical_url)
-        when = article.published_at or article.fetched_at
-        item += f" <i>{when:%-d %b}</i>"
-        if article.summary and article.summary.sentences:
-            item += "\n" + escape(" ".join(article.summary.sentences[:2]))
+def render_search_page(
+    query: str,
+    stories: Sequence[FoundStory],
+    *,
+    total: int,
+    page: int,
+    pages: int,
+    language: str | None,
+) -> str:
+    """One page of /search results: a story a result, its other outlets named, newest first."""
+    tr = translation(language)
+    if not total:
+        return tr.gettext("Nothing in the last 30 days matches {query}.").format(
+            query=f"<b>{escape(quoted(query))}</b>"
+        )
+    head = f"🔎 <b>{escape(quoted(query))}</b>: " + tr.ngettext(
+        "{count} recent story", "{count} recent stories", total
+    ).format(count=total)
+    if pages > 1:
+        head += " · " + tr.gettext("page {page} of {pages}").format(page=page + 1, pages=pages)
+    items = [head]
+    room = _line_room(head, "", len(stories)) // 2
+    for number, story in enumerate(stories, start=page * PAGE_SIZE + 1):
+        found = story.shown
+        title = truncate_visible(found.title or found.url, room)
+        item = f"<b>{number}.</b> {link(found.url, title)} <i>{found.when:%-d %b}</i>"
+        if found.source:
+            item += f"\n<i>{escape(found.source)}</i>{also_reported_by(story.also)}"
+        if found.sentences:
+            item += "\n" + escape(truncate_visible(" ".join(found.sentences[:2]), room))
         items.append(item)
-    head = f"🔎 <b>{escape(quoted(query))}</b>: {counted(len(articles), 'recent story', 'recent stories')}"
-    return split_message(head, items)
+    return "\n\n".join(items)

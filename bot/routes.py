@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import admin, alerts, basics, opml, pausing, preferences, reading, sources
+from bot.handlers import (
+    admin,
+    alerts,
+    basics,
+    mutes,
+    opml,
+    pausing,
+    preferences,
+    reading,
+    sources,
+)
 from bot.handlers.buttons import checks_buttons, stale_button
 
 if TYPE_CHECKING:
@@ -34,6 +44,8 @@ def register_handlers(app: BotApplication) -> None:
         "resume": pausing.resume,
         "alert": alerts.alert,
         "alerts": alerts.alerts,
+        "mute": mutes.mute,
+        "unmute": mutes.unmute,
         "summary": reading.summary,
         "search": reading.search,
         "trend": reading.trend,
@@ -52,6 +64,9 @@ def register_handlers(app: BotApplication) -> None:
         r"^rm:": sources.remove_button,
         r"^set:": preferences.settings_button,
         r"^al:rm:": alerts.alert_button,
+        r"^al:mode:": alerts.alert_mode_button,
+        r"^mu:rm:": mutes.unmute_button,
+        r"^sr:": reading.search_page_button,
         r"^stop:(yes|all|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,
     }

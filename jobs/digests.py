@@ -175,14 +175,19 @@ def description_sentences(description: str) -> tuple[str, ...]:
     return (textwrap.shorten(text, width=DESCRIPTION_CHARS, placeholder=" …"),)
 
 
+def also_reported_by(also: Sequence[str], *, named: int = 3) -> str:
+    """`` · also reported by A, B, C and 2 more`` for a story's other outlets; '' for none."""
+    if not also:
+        return ""
+    text = " · also reported by " + ", ".join(escape(name) for name in also[:named])
+    if len(also) > named:
+        text += f" and {len(also) - named} more"
+    return text
+
+
 def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     lines = [f"<b>{number}.</b> {link(item.url, item.title or item.url)}"]
-    source = f"<i>{escape(item.source)}</i>"
-    if item.also:
-        source += " · also reported by " + ", ".join(escape(name) for name in item.also[:3])
-        if len(item.also) > 3:
-            source += f" and {len(item.also) - 3} more"
-    lines.append(source)
+    lines.append(f"<i>{escape(item.source)}</i>{also_reported_by(item.also)}")
     sentences = item.sentences[: style.summary_sentences]
     if sentences:
         lines.append(escape(" ".join(sentences)))

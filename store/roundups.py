@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.chats import alert_rule
 from store.database import insert_or_ignore
 from store.models import AlertMode, AlertRule, RoundupMatch
 
@@ -76,9 +77,7 @@ async def set_rule_mode(
     session: AsyncSession, chat_id: int, rule_id: int, mode: AlertMode
 ) -> AlertRule | None:
     """Switch one of the chat's rules between instant alerts and the daily round-up."""
-    rule = await session.scalar(
-        select(AlertRule).where(AlertRule.chat_id == chat_id, AlertRule.id == rule_id)
-    )
+    rule = await alert_rule(session, chat_id, rule_id)
     if rule is not None:
         rule.mode = mode
         await session.flush()

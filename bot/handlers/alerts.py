@@ -1,6 +1,8 @@
-"""/alert QUERY and /alerts (with remove buttons)."""
+"""/alert [daily] QUERY and /alerts (with remove and instant ↔ round-up buttons)."""
 
 from __future__ import annotations
+
+from gettext import NullTranslations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -16,27 +18,46 @@ from bot.handlers.common import (
     reply,
     reply_usage,
 )
-from bot.render import render_alerts
+from bot.render import local_time_label, render_alerts
 from bot.replies import edit_text
 from jobs.alert_query import AlertQueryError, as_written, check_specific, parse_alert_query
+from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.plurals import counted
 from store import chats as chat_store
-from store.models import AlertRule, utcnow
+from store import roundups
+from store.models import AlertMode, AlertRule, Chat, utcnow
+
+# "/alert daily WORDS": the rule's matches wait for the round-up sent with the digest.
+ROUNDUP_WORD = "daily"
 
 
 def _keyboard(rules: list[AlertRule]) -> InlineKeyboardMarkup:
+    # The second button names the mode a tap switches to.
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(f"✖ {n}. {rule.shown}"[:60], callback_data=f"al:rm:{rule.id}")]
+            [
+                InlineKeyboardButton(f"✖ {n}. {rule.shown}"[:60], callback_data=f"al:rm:{rule.id}"),
+                InlineKeyboardButton(
+                    f"🗞 {n}. daily" if rule.mode == AlertMode.INSTANT else f"⚡ {n}. instant",
+                    callback_data=f"al:mode:{rule.id}",
+                ),
+            ]
             for n, rule in enumerate(rules, start=1)
         ]
     )
 
 
+def _mode_and_query(text: str) -> tuple[AlertMode, str]:
+    first, _, rest = text.partition(" ")
+    if first.lower() == ROUNDUP_WORD and rest.strip():
+        return AlertMode.DAILY, rest.strip()
+    return AlertMode.INSTANT, text
+
+
 async def alert(update: Update, context: Context) -> None:
     """Add a keyword alert."""
-    text = args_text(context)
+    mode, text = _mode_and_query(args_text(context))
     if not text:
         await reply_usage(update, context, "alert")
         return
@@ -64,20 +85,52 @@ async def alert(update: Update, context: Context) -> None:
             )
             return
         rule, created = await chat_store.add_alert_rule(
-            session, chat.id, query.canonical(), written=as_written(text), now=utcnow()
+            session, chat.id, query.canonical(), written=as_written(text), now=utcnow(), mode=mode
         )
-    if not created:
+        switched = not created and rule.mode != mode
+        if switched:
+            # Asked again in the other mode: the reader wants the rule they have to switch.
+            await roundups.set_rule_mode(session, chat.id, rule.id, mode)
+    tr = translation(chat.language)
+    shown = f"<code>{escape(rule.shown)}</code>"
+    if not created and not switched:
         # However it was spelled this time, it is the rule the chat already has, shown as then.
-        await reply(
-            update, context, f"You already have the alert <code>{escape(rule.shown)}</code>."
-        )
+        await reply(update, context, f"You already have the alert {shown}.")
         return
-    watch = (
-        f"It watches your {counted(len(sources), 'source', 'sources')}."
-        if sources
-        else "Add sources for it to watch: /sources"
-    )
-    await reply(update, context, f"🔔 Alert added: <code>{escape(rule.shown)}</code>\n{watch}")
+    if created:
+        head = f"🔔 Alert added: {shown}"
+        head += f"\n{_roundup_note(chat, tr)}" if mode == AlertMode.DAILY else ""
+        watch = (
+            f"It watches your {counted(len(sources), 'source', 'sources')}."
+            if sources
+            else "Add sources for it to watch: /sources"
+        )
+        await reply(update, context, f"{head}\n{watch}")
+        return
+    await reply(update, context, _switched_text(rule, mode, chat, tr))
+
+
+def _roundup_note(chat: Chat, tr: NullTranslations) -> str:
+    """When a round-up rule's matches arrive: with the digest, or never while digests are off."""
+    if chat.next_digest_at is None:
+        return tr.gettext(
+            "Its matches wait for the daily round-up, which comes with your digest, and your "
+            "digests are off: set a schedule with /settings."
+        )
+    return tr.gettext(
+        "Its matches come together in one round-up with your digest (next: {when})."
+    ).format(when=local_time_label(chat.next_digest_at, chat.timezone))
+
+
+def _switched_text(rule: AlertRule, mode: AlertMode, chat: Chat, tr: NullTranslations) -> str:
+    shown = f"<code>{escape(rule.shown)}</code>"
+    if mode == AlertMode.DAILY:
+        return (
+            tr.gettext("🗞 The alert {query} now goes in your daily round-up.").format(query=shown)
+            + "\n"
+            + _roundup_note(chat, tr)
+        )
+    return tr.gettext("⚡ The alert {query} now alerts you at once.").format(query=shown)
 
 
 async def alerts(update: Update, context: Context) -> None:
@@ -86,6 +139,31 @@ async def alerts(update: Update, context: Context) -> None:
     async with context.bot_data.services.sessionmaker() as session:
         rules = await chat_store.alert_rules(session, chat_id_of(update))
     await reply(update, context, render_alerts(rules), markup=_keyboard(rules) if rules else None)
+
+
+async def alert_mode_button(update: Update, context: Context) -> None:
+    """Switch a rule between instant alerts and the daily round-up."""
+    chat_id = chat_id_of(update)
+    async with context.bot_data.services.sessionmaker() as session:
+        offered = {rule.id for rule in await chat_store.alert_rules(session, chat_id)}
+    rule_id = offered_id(button_data(update).split(":", 2)[2], offered)
+    tapped = await permitted_button(update, context)
+    if tapped is None:
+        return
+    query, _ = tapped
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        rule = await chat_store.alert_rule(session, chat_id, rule_id)
+        if rule is not None:
+            mode = AlertMode.INSTANT if rule.mode == AlertMode.DAILY else AlertMode.DAILY
+            await roundups.set_rule_mode(session, chat_id, rule_id, mode)
+        rules = await chat_store.alert_rules(session, chat_id)
+    if rule is None:
+        await query.answer("Already removed")
+    else:
+        await query.answer(
+            "Now in the daily round-up" if rule.mode == AlertMode.DAILY else "Now instant"
+        )
+    await edit_text(query, render_alerts(rules), markup=_keyboard(rules) if rules else None)
 
 
 async def alert_button(update: Update, context: Context) -> None:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.ext import TypeHandler
@@ -68,6 +69,23 @@ class Harness:
         query_id = user.press_button(message, matching[0]["callback_data"])
         await self.handled(query_id)
         return message
+
+    async def press_made_up(self, user: User, message: SentMessage, data: str) -> dict[str, Any]:
+        """Send a callback query no button carries (as a modified client can); returns the
+        bot's answer to it."""
+        query_id = str(next(self.emulator.query_ids))
+        self.emulator.callback_answers[query_id] = None
+        self.emulator.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": user.to_api(),
+                "chat_instance": str(message.chat_id),
+                "message": self.emulator.message_to_api(message),
+                "data": data,
+            },
+        )
+        return await self.emulator.wait_until(lambda: self.emulator.callback_answers[query_id])
 
     async def handled(self, *query_ids: str) -> None:
         """Wait until the bot has handled these taps to the end, error handlers included."""
