@@ -218,13 +218,18 @@ def render_alerts(rules: Sequence[AlertRule]) -> str:
         "⚡ alerts you at once, 🗞 waits for the daily round-up with your digest.\n"
         "Tap ✖ to remove an alert, the other button to switch it."
     )
-    room = _line_room(head, tail, len(rules))
+    marked = [(rule.shown, " 🗞" if rule.mode == AlertMode.DAILY else " ⚡") for rule in rules]
+    return _numbered_queries(head, marked, tail)
+
+
+def _numbered_queries(head: str, queries: Sequence[tuple[str, str]], tail: str) -> str:
+    """``head``, each (query, mark) as a numbered line, ``tail``: queries cut to fit one message."""
+    room = _line_room(head, tail, len(queries))
     lines = [head]
-    for number, rule in enumerate(rules, start=1):
+    for number, (shown, mark) in enumerate(queries, start=1):
         prefix = f"{number}. "
-        mode = " 🗞" if rule.mode == AlertMode.DAILY else " ⚡"
-        query = truncate_visible(rule.shown, room - utf16_length(prefix + mode))
-        lines.append(f"{prefix}<code>{escape(query)}</code>{mode}")
+        query = truncate_visible(shown, room - utf16_length(prefix + mark))
+        lines.append(f"{prefix}<code>{escape(query)}</code>{mark}")
     lines.append(tail)
     return "\n".join(lines)
 
@@ -241,14 +246,7 @@ def render_mutes(rules: Sequence[MuteRule], *, language: str | None) -> str:
         "Stories matching any of these are left out of your digests, alerts and round-ups. "
         "Tap a button to unmute."
     )
-    room = _line_room(head, tail, len(rules))
-    lines = [head]
-    for number, rule in enumerate(rules, start=1):
-        prefix = f"{number}. "
-        query = truncate_visible(rule.written, room - utf16_length(prefix))
-        lines.append(f"{prefix}<code>{escape(query)}</code>")
-    lines.append(tail)
-    return "\n".join(lines)
+    return _numbered_queries(head, [(rule.written, "") for rule in rules], tail)
 
 
 def render_search_page(

@@ -7,7 +7,7 @@ from gettext import NullTranslations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.handlers.buttons import offered_id
+from bot.handlers.buttons import offered_choice, offered_id
 from bot.handlers.common import (
     args_text,
     button_data,
@@ -141,42 +141,31 @@ async def alerts(update: Update, context: Context) -> None:
     await reply(update, context, render_alerts(rules), markup=_keyboard(rules) if rules else None)
 
 
-async def alert_mode_button(update: Update, context: Context) -> None:
-    """Switch a rule between instant alerts and the daily round-up."""
-    chat_id = chat_id_of(update)
-    async with context.bot_data.services.sessionmaker() as session:
-        offered = {rule.id for rule in await chat_store.alert_rules(session, chat_id)}
-    rule_id = offered_id(button_data(update).split(":", 2)[2], offered)
-    tapped = await permitted_button(update, context)
-    if tapped is None:
-        return
-    query, _ = tapped
-    async with context.bot_data.services.sessionmaker() as session, session.begin():
-        rule = await chat_store.alert_rule(session, chat_id, rule_id)
-        if rule is not None:
-            mode = AlertMode.INSTANT if rule.mode == AlertMode.DAILY else AlertMode.DAILY
-            await roundups.set_rule_mode(session, chat_id, rule_id, mode)
-        rules = await chat_store.alert_rules(session, chat_id)
-    if rule is None:
-        await query.answer("Already removed")
-    else:
-        await query.answer(
-            "Now in the daily round-up" if rule.mode == AlertMode.DAILY else "Now instant"
-        )
-    await edit_text(query, render_alerts(rules), markup=_keyboard(rules) if rules else None)
-
-
 async def alert_button(update: Update, context: Context) -> None:
+    """A tap under /alerts: remove a rule (✖), or switch it instant ↔ daily round-up."""
     chat_id = chat_id_of(update)
     async with context.bot_data.services.sessionmaker() as session:
         offered = {rule.id for rule in await chat_store.alert_rules(session, chat_id)}
-    rule_id = offered_id(button_data(update).split(":", 2)[2], offered)
+    _, action, field = button_data(update).split(":", 2)
+    action = offered_choice(action, ("rm", "mode"))
+    rule_id = offered_id(field, offered)
     tapped = await permitted_button(update, context)
     if tapped is None:
         return
     query, _ = tapped
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        removed = await chat_store.remove_alert_rule(session, chat_id, rule_id)
+        if action == "rm":
+            done = await chat_store.remove_alert_rule(session, chat_id, rule_id)
+            answer = "Alert removed"
+        else:
+            rule = await chat_store.alert_rule(session, chat_id, rule_id)
+            done = rule is not None
+            if rule is not None:
+                daily = rule.mode != AlertMode.DAILY
+                await roundups.set_rule_mode(
+                    session, chat_id, rule_id, AlertMode.DAILY if daily else AlertMode.INSTANT
+                )
+                answer = "Now in the daily round-up" if daily else "Now instant"
         rules = await chat_store.alert_rules(session, chat_id)
-    await query.answer("Alert removed" if removed else "Already removed")
+    await query.answer(answer if done else "Already removed")
     await edit_text(query, render_alerts(rules), markup=_keyboard(rules) if rules else None)

@@ -22,7 +22,7 @@ from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.mutes import parse_mute
 from store import muting
-from store.models import MuteRule, utcnow
+from store.models import Chat, MuteRule, utcnow
 
 
 def _keyboard(rules: list[MuteRule], unmute: str) -> InlineKeyboardMarkup | None:
@@ -53,15 +53,24 @@ async def _list(update: Update, context: Context) -> None:
     )
 
 
-async def mute(update: Update, context: Context) -> None:
-    """Hide stories matching a query from the chat's digests, alerts and round-ups."""
+async def _change_asked(update: Update, context: Context) -> tuple[str, Chat] | None:
+    """The query of a /mute or /unmute that may change the chat's mutes; None when the list
+    was shown instead (no query) or the user may not change them (answered)."""
     text = args_text(context)
     if not text:
         await _list(update, context)
-        return
+        return None
     if not await may_change_settings(update, context):
+        return None
+    return text, await ensure_chat(update, context)
+
+
+async def mute(update: Update, context: Context) -> None:
+    """Hide stories matching a query from the chat's digests, alerts and round-ups."""
+    asked = await _change_asked(update, context)
+    if asked is None:
         return
-    chat = await ensure_chat(update, context)
+    text, chat = asked
     tr = translation(chat.language)
     limits = context.bot_data.services.settings.limits
     try:
@@ -78,8 +87,10 @@ async def mute(update: Update, context: Context) -> None:
             await reply(
                 update,
                 context,
-                tr.gettext(
-                    "You have {count} mutes, the most allowed. Unmute one with /mute first."
+                tr.ngettext(
+                    "You have {count} mute, the most allowed. Unmute it with /mute first.",
+                    "You have {count} mutes, the most allowed. Unmute one with /mute first.",
+                    len(rules),
                 ).format(count=len(rules)),
             )
             return
@@ -102,13 +113,10 @@ async def mute(update: Update, context: Context) -> None:
 
 async def unmute(update: Update, context: Context) -> None:
     """Stop hiding a query; alone, list the mutes with buttons."""
-    text = args_text(context)
-    if not text:
-        await _list(update, context)
+    asked = await _change_asked(update, context)
+    if asked is None:
         return
-    if not await may_change_settings(update, context):
-        return
-    chat = await ensure_chat(update, context)
+    text, chat = asked
     tr = translation(chat.language)
     limits = context.bot_data.services.settings.limits
     try:
