@@ -100,9 +100,9 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("trend", "a chart of how often words came up", "/trend WORDS", "/trend wind farm"),
     CommandHelp(
         "channel",
-        "post digests to a channel you run",
-        "/channel @name | off @name",
-        "/channel @harbournews",
+        "post digests to a channel you run; pause or resume its digests",
+        "/channel @name | off @name | pause [@name] [3d] | resume [@name]",
+        "/channel pause @harbournews 3d",
     ),
     CommandHelp("stop", "unsubscribe and delete all I store about this chat", "/stop"),
 )

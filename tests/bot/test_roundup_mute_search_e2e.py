@@ -260,3 +260,39 @@ async def test_help_lists_the_new_commands(harness: Harness) -> None:
     text = (await harness.ask(user, "/help")).text
     assert "/mute" in text and "/unmute" in text and "/alert [daily]" not in text
     assert "round-up" in text and "one result per story" in text
+
+
+async def test_the_admin_who_linked_a_channel_pauses_and_resumes_it(harness: Harness) -> None:
+    owner, co_admin = harness.user("Channel owner"), harness.user("Co-admin")
+    channel = harness.emulator.create_group(
+        "Quay News", admins=[owner, co_admin], kind="channel", username="quaynews"
+    )
+    assert "no channel yet" in (await harness.ask(owner, "/channel pause 3d")).text
+    assert "Digests will be posted" in (await harness.ask(owner, "/channel @quaynews")).text
+    # Only the chat that linked the channel manages it.
+    refused = await harness.ask(co_admin, "/channel pause @quaynews 3d")
+    assert "You have not linked @quaynews" in refused.text
+    bad = await harness.ask(owner, "/channel pause @QuayNews soon")
+    assert "not a duration" in bad.text
+
+    paused = await harness.ask(owner, "/channel pause 3d")
+    assert "@quaynews is paused until" in paused.text and "/channel resume" in paused.text
+    async with harness.services.sessionmaker() as session, session.begin():
+        linked = await session.get(Chat, channel.id)
+        own = await session.get(Chat, owner.id)
+        assert linked is not None and own is not None
+        assert linked.paused_until is not None and own.paused_at is None
+        assert timedelta(days=3) - (linked.paused_until - utcnow()) < timedelta(minutes=1)
+        linked.next_digest_at = utcnow() - timedelta(minutes=1)
+    report = await harness.app.bot_data.runtime.pipeline.digest_tick()
+    assert report.paused >= 1
+    await _send_outbox(harness)
+    assert channel.messages == []
+
+    resumed = await harness.ask(owner, "/channel resume")
+    assert "Digests are posted to @quaynews again" in resumed.text
+    async with harness.services.sessionmaker() as session:
+        linked = await session.get(Chat, channel.id)
+    assert linked is not None and linked.paused_at is None
+    again = await harness.ask(owner, "/channel resume @quaynews")
+    assert "Nothing to resume" in again.text
