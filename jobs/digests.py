@@ -23,7 +23,7 @@ from jobs.messages import entity_line, escape, link, split_message
 from jobs.mutes import compile_mutes, hidden_articles, muted_articles
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
-from jobs.roundup import roundup_item_key, take_roundups
+from jobs.roundup import take_roundups
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.timezones import TimezoneError, parse_timezone
 from store import deliveries, muting
@@ -304,6 +304,11 @@ def _zone_or_utc(name: str) -> tzinfo:
         return _zone("UTC")
 
 
+def _slot(chat: Chat, now: datetime) -> str:
+    """The digest time a claimed chat is due for, as its outbox keys name it."""
+    return (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
+
+
 async def queue_due_digests(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
@@ -346,7 +351,9 @@ async def _queue_batch(
     muting_chats = {chat_id for _, chat_id, _ in mute_rules}
     hidden_in: dict[tuple[tuple[int, ...], datetime], dict[int, set[int]]] = {}
     roundups_for = await take_roundups(
-        session, [chat for chat in chats if not is_paused(chat, now)]
+        session,
+        [chat for chat in chats if not is_paused(chat, now)],
+        slots={chat.id: _slot(chat, now) for chat in chats},
     )
     for chat in chats:
         report.chats += 1
@@ -398,7 +405,7 @@ async def _queue_batch(
                 )
             )
             messages = split_message(header, bodies[key])
-            slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
+            slot = _slot(chat, now)
             outbox.extend(
                 (
                     chat.id,
@@ -412,15 +419,15 @@ async def _queue_batch(
             report.messages += len(messages)
         else:
             report.empty += 1
-        if chat.id in roundups_for:
-            # Right after the digest (same priority, queued later), under the same slot.
-            slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
+        roundup = roundups_for.get(chat.id)
+        if roundup is not None:
+            # Right after the digest: the same priority, queued later.
             outbox.append(
                 (
                     chat.id,
                     DeliveryKind.DIGEST,
-                    roundup_item_key(slot),
-                    {"text": roundups_for[chat.id], "preview": False},
+                    roundup.item_key,
+                    {"text": roundup.text, "preview": False},
                 )
             )
             report.roundups += 1

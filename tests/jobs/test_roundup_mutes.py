@@ -11,6 +11,8 @@ from jobs.alerts import AlertMatcher
 from jobs.digests import queue_due_digests
 from jobs.ingest import NewArticle
 from jobs.pause import pause_chat, resume_chat
+from jobs.roundup import take_roundups
+from store import digests as digest_store
 from store import muting
 from store.models import (
     AlertMode,
@@ -118,7 +120,7 @@ async def test_round_up_rules_are_recorded_and_sent_once_after_the_digest(
     assert report.roundups == 1
     digest, roundup = await _rows(sessionmaker, 1)
     assert digest.item_key == "digest:20261129T0700:0" and roundup.kind == DeliveryKind.DIGEST
-    assert roundup.item_key == "roundup:20261129T0700"
+    assert roundup.item_key.startswith("roundup:20261129T0700:")
     text = roundup.payload["text"]
     assert "Alert round-up</b>: 2 stories matched" in text
     # Newest first, each story once, with its source.
@@ -134,7 +136,42 @@ async def test_round_up_rules_are_recorded_and_sent_once_after_the_digest(
         assert chat is not None
         chat.next_digest_at = NOW + timedelta(days=1)
     await queue_due_digests(sessionmaker, now=NOW + timedelta(days=1))
-    assert [r.item_key for r in await _rows(sessionmaker, 1)].count("roundup:20261130T0700") == 0
+    assert not any(r.item_key.startswith("roundup:20261130") for r in await _rows(sessionmaker, 1))
+
+
+async def test_a_round_up_is_owed_until_its_transaction_commits_and_then_queued_once(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, _ = await _world(sessionmaker)
+    matcher = AlertMatcher(sessionmaker)
+    await matcher.handle_new_articles(
+        [await _news(sessionmaker, wire, 1, title="Wind farm opens", story="farm")], now=NOW
+    )
+    # A batch that dies before its commit (here: rolled back) has taken nothing.
+    async with sessionmaker() as session, session.begin():
+        chats = await digest_store.claim_due_chats(session, now=NOW, limit=10)
+        taken = await take_roundups(session, chats, slots={c.id: "slot" for c in chats})
+        assert "Wind farm opens" in taken[1].text
+        await session.rollback()
+    assert await _owed(sessionmaker, 1) == ["Wind farm opens"]
+
+    await queue_due_digests(sessionmaker, now=NOW)
+    [first] = [r for r in await _rows(sessionmaker, 1) if r.item_key.startswith("roundup:")]
+    # The same slot run again (a schedule set back to it) with a new match: a second round-up
+    # under its own key, the first one untouched and still once.
+    await matcher.handle_new_articles(
+        [await _news(sessionmaker, wire, 2, title="Wind farm closes", story="closed")], now=NOW
+    )
+    assert await _owed(sessionmaker, 1) == ["Wind farm closes"]
+    async with sessionmaker() as session, session.begin():
+        chat = await session.get(Chat, 1)
+        assert chat is not None
+        chat.next_digest_at = NOW
+    await queue_due_digests(sessionmaker, now=NOW)
+    round_ups = [r for r in await _rows(sessionmaker, 1) if r.item_key.startswith("roundup:")]
+    assert [r.id for r in round_ups] == [first.id, round_ups[1].id]
+    assert "Wind farm closes" in round_ups[1].payload["text"]
+    assert "Wind farm opens" not in round_ups[1].payload["text"]
 
 
 async def test_an_instant_rule_wins_over_a_round_up_rule_of_the_same_chat(
