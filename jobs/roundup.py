@@ -66,9 +66,9 @@ def render_roundup(stories: list[dict[str, Any]], *, language: str | None) -> st
     """The round-up: newest stories first, at most as many as the away list shows."""
     tr = translation(language)
     count = len(stories)
-    heading = tr.ngettext(
-        "🗞 <b>Alert round-up</b>: {count} story matched your daily alerts.",
-        "🗞 <b>Alert round-up</b>: {count} stories matched your daily alerts.",
+    heading = f"🗞 <b>{tr.gettext('Alert round-up')}</b>: " + tr.ngettext(
+        "{count} story matched your daily alerts.",
+        "{count} stories matched your daily alerts.",
         count,
     ).format(count=count)
     return render_story_list(heading, list(reversed(stories)))
