@@ -381,6 +381,8 @@ async def _queue_batch(
         hidden: frozenset[str] = frozenset()
         if chat.id in muting_chats:
             if (feed_key, since) not in hidden_in:
+                # The copies in the window only (not older ones, as alerts check): a batch
+                # reads each candidate's whole text once, and no more.
                 texts = await muting.article_texts(session, [c.article_id for c in found])
                 hidden_in[(feed_key, since)] = hidden_articles(mute_index, texts)
             hidden = muted_stories(found, hidden_in[(feed_key, since)].get(chat.id, set()))
