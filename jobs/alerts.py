@@ -145,4 +145,3 @@ async def retime_held_alerts(
     for kind in (DeliveryKind.ALERT, DeliveryKind.UPDATE):
         moved += await deliveries.retime_unsent(session, chat_id, kind, at=at, now=now)
     return moved
-

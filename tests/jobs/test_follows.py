@@ -84,6 +84,11 @@ def test_a_figure_back_at_what_the_reader_knows_is_no_news() -> None:
     again = _copy(1, "Courier", [_figure("1,900", 1900)], [])
     news = story_news(known, [first, up, again])
     assert [(f.shown, f.was) for f in news.figures] == [("1,900 jobs", "1,200")]
+    # Bare numbers (nothing said of what they measure) are new, never a change of another.
+    bare = _copy(1, "Courier", [_figure("12", 12, about="")], [])
+    other = _copy(1, "Courier", [_figure("30", 30, about="")], [])
+    news = story_news(snapshot([bare]), [bare, other])
+    assert [(f.shown, f.was) for f in news.figures] == [("30", None)]
 
 
 async def _world(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[list[int], int]:
