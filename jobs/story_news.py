@@ -126,9 +126,7 @@ def _listed(items: Sequence[str], shown: int, tr: gettext.NullTranslations) -> s
 
 def render_update(title: str, url: str, news: StoryNews, tr: gettext.NullTranslations) -> str:
     """The update message: the story's newest copy, then what is new, a line each."""
-    # Markup stays outside the message ids, which translators see as plain text.
-    heading = escape(tr.gettext("Story update"))
-    lines = [f"🔔 <b>{heading}</b>: {link(url, title or url)}"]
+    lines = [tr.gettext("🔔 <b>Story update</b>: {story}").format(story=link(url, title or url))]
     if news.outlets:
         lines.append(
             tr.ngettext(

@@ -169,7 +169,7 @@ async def _following_list(
             ),
             None,
         )
-    lines = [f"<b>{escape(tr.gettext('Stories you follow'))}</b>"]
+    lines = [tr.gettext("<b>Stories you follow</b>")]
     for number, item in enumerate(follows, start=1):
         story = copies.get(item.story_key, [])
         outlets = len({copy.feed_id for copy in story})
