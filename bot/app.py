@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TypeAlias, cast
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -23,10 +23,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.command_menu import register_command_menus
 from bot.context import BotData, Context, Runtime
 from bot.pipeline import DIGEST_TICK_SECONDS, INGEST_TICK_SECONDS, build_pipeline
 from bot.rate_limit import SlidingWindowLimiter
-from bot.render import COMMANDS
 from bot.routes import register_handlers
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -96,9 +96,7 @@ def build_application(
         # once and the first /summary finds it loaded (or waits for it in the pool's queue).
         runtime.background.append(asyncio.create_task(opened.summarizer.warm_up()))
         try:
-            await app.bot.set_my_commands(
-                [BotCommand(command.name, command.summary[:256]) for command in COMMANDS]
-            )
+            await register_command_menus(app.bot)
         except TelegramError as exc:
             log.warning("could not register the command list with Telegram: %s", exc)
         if background:

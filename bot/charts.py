@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import io
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -12,13 +13,23 @@ matplotlib.use("Agg")  # no display on a server; must precede any pyplot import 
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from jobs.i18n import ENGLISH, translation
 
-def trend_png(words: str, counts: Sequence[tuple[date, int]], *, first: date, last: date) -> bytes:
+
+def trend_png(
+    words: str,
+    counts: Sequence[tuple[date, int]],
+    *,
+    first: date,
+    last: date,
+    tr: gettext.NullTranslations | None = None,
+) -> bytes:
     """A bar per day from ``first`` to ``last`` (days without mentions show as zero).
 
     A bare ``Figure`` rather than pyplot: pyplot keeps global state, and charts are drawn in
     worker threads, two users' /trend at once.
     """
+    tr = tr or translation(ENGLISH)
     by_day = dict(counts)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     values = [by_day.get(day, 0) for day in days]
@@ -30,8 +41,10 @@ def trend_png(words: str, counts: Sequence[tuple[date, int]], *, first: date, la
     axes.set_xticks(ticks, [f"{days[i]:%-d %b}" for i in ticks])
     # "$" would start matplotlib's mathtext (and a stray one fails to parse): show it as typed.
     literal = words.replace("$", r"\$")
-    axes.set_title(f"Stories mentioning “{literal}”, per day", fontsize=11)
-    axes.set_ylabel("stories")
+    axes.set_title(
+        tr.gettext("Stories mentioning “{words}”, per day").format(words=literal), fontsize=11
+    )
+    axes.set_ylabel(tr.gettext("stories"))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()

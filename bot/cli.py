@@ -61,6 +61,9 @@ def configure_logging(level: str, secrets: Iterable[Secret] = ()) -> None:
     # httpx logs each request line, and Bot API request lines carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # aiosqlite logs every operation at DEBUG, from its own thread, so with --verbose those
+    # lines drown ours and can land after (or inside) the last line the command prints.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     # Its only record is a traceback for an answer that is not JSON (a 404 page from a wrong
     # NEWSDIGEST_TELEGRAM_API_URL), which PTB then raises anyway, the body in the message.
     logging.getLogger("telegram.request.BaseRequest").setLevel(logging.CRITICAL)

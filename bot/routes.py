@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.handlers import (
     admin,
     alerts,
     basics,
     following,
+    language,
+    mutes,
     opml,
     pausing,
     preferences,
     reading,
     sources,
+    stories,
 )
 from bot.handlers.buttons import checks_buttons, stale_button
 
@@ -40,12 +49,15 @@ def register_handlers(app: BotApplication) -> None:
         "settings": preferences.settings,
         "timezone": preferences.timezone,
         "quiet": preferences.quiet,
+        "language": language.language,
         "pause": pausing.pause,
         "resume": pausing.resume,
         "alert": alerts.alert,
         "alerts": alerts.alerts,
         "follow": following.follow,
         "following": following.following,
+        "mute": mutes.mute,
+        "unmute": mutes.unmute,
         "summary": reading.summary,
         "search": reading.search,
         "trend": reading.trend,
@@ -63,16 +75,26 @@ def register_handlers(app: BotApplication) -> None:
         r"^topic:": sources.topic_button,
         r"^rm:": sources.remove_button,
         r"^set:": preferences.settings_button,
-        r"^al:rm:": alerts.alert_button,
+        r"^lang:": language.language_button,
+        r"^al:(rm|mode):": alerts.alert_button,
+        r"^mw:rm:": mutes.unmute_button,
+        r"^sr:": reading.search_page_button,
         r"^fo:": following.follow_button,
         r"^fu:": following.unfollow_button,
         r"^stop:(yes|all|no)$": admin.stop_button,
         r"^digest:now$": reading.digest_button,
+        # Per-story buttons under digests and alerts (jobs/story_buttons.py lists their data).
+        r"^st:": stories.story_button,
+        r"^mo:": stories.more_button,
+        r"^bk$": stories.back_button,
+        r"^(mu|um):[^:]*:": stories.mute_button,
+        r"^um:": sources.unmute_button,  # under /mysources: no story
     }
     for pattern, callback in buttons.items():
         app.add_handler(CallbackQueryHandler(checks_buttons(callback), pattern=pattern))
     app.add_handler(CallbackQueryHandler(stale_button))  # data none of our buttons carries
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, admin.group_migrated))
+    app.add_handler(ChatMemberHandler(language.joined_group, ChatMemberHandler.MY_CHAT_MEMBER))
     # An OPML file (before the caption handler below, which a captioned file would also match).
     app.add_handler(
         MessageHandler(

@@ -40,7 +40,6 @@ def schedule_pipeline(scheduler: AsyncIOScheduler, pipeline: Pipeline, *, delive
         )
 
 
-
 class StoppableExecutor(AsyncIOExecutor):  # type: ignore[misc]  # APScheduler 3 is untyped
     """APScheduler's asyncio executor, for which a tick cancelled by shutdown is no error.
 
@@ -53,7 +52,9 @@ class StoppableExecutor(AsyncIOExecutor):  # type: ignore[misc]  # APScheduler 3
         self, job_id: str, exc: BaseException, traceback: TracebackType | None = None
     ) -> None:
         if isinstance(exc, asyncio.CancelledError):
-            log.info("%s tick stopped by shutdown; the next start goes on from the database", job_id)
+            log.info(
+                "%s tick stopped by shutdown; the next start goes on from the database", job_id
+            )
             self._run_job_success(job_id, [])  # counts the running instance down, as for success
             return
         super()._run_job_error(job_id, exc, traceback)

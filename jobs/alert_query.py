@@ -20,8 +20,8 @@ from itertools import chain
 
 from sumy.utils import get_stop_words
 
+from jobs.i18n import N_, lazy_gettext, lazy_ngettext
 from jobs.normalization import normalize_text
-from jobs.plurals import counted
 from jobs.user_input import UserInputError, quoted
 
 DEFAULT_MAX_TERMS = 20
@@ -86,14 +86,20 @@ def parse_alert_query(
     """Parse what follows ``/alert``; raise :class:`AlertQueryError` with a message for the user."""
     text = text.translate(_QUOTE_TRANSLATION).strip()
     if not text:
-        raise AlertQueryError('The alert is empty. Example: /alert climate "carbon tax" -opinion')
+        raise AlertQueryError(
+            N_('The alert is empty. Example: /alert climate "carbon tax" -opinion')
+        )
     if len(text) > max_chars:
         raise AlertQueryError(
-            f"The alert is {counted(len(text), 'character', 'characters')} long; "
-            f"the limit is {max_chars}."
+            lazy_ngettext(
+                "The alert is {count} character long; the limit is {limit}.",
+                "The alert is {count} characters long; the limit is {limit}.",
+                len(text),
+                limit=max_chars,
+            )
         )
     if text.count('"') % 2:
-        raise AlertQueryError('A quotation mark is not closed: put phrases in "double quotes".')
+        raise AlertQueryError(N_('A quotation mark is not closed: put phrases in "double quotes".'))
 
     groups: list[list[str]] = [[]]
     excluded: set[str] = set()
@@ -114,23 +120,29 @@ def parse_alert_query(
     if all(not group for group in groups):
         if excluded:
             raise AlertQueryError(
-                "The alert only excludes words; add at least one word to look for."
+                N_("The alert only excludes words; add at least one word to look for.")
             )
-        raise AlertQueryError("The alert has no words to look for.")
+        raise AlertQueryError(N_("The alert has no words to look for."))
     if any(not group for group in groups):
-        raise AlertQueryError("OR needs words on both sides, as in: wildfire OR drought")
+        raise AlertQueryError(N_("OR needs words on both sides, as in: wildfire OR drought"))
 
     clauses = _minimal_clauses(groups)
     query = AlertQuery(clauses=clauses, excluded=tuple(sorted(excluded)))
     if len(query.terms()) > max_terms:
         raise AlertQueryError(
-            f"The alert has {len(query.terms())} different words and phrases; "
-            f"the limit is {max_terms}."
+            lazy_gettext(
+                "The alert has {count} different words and phrases; the limit is {limit}.",
+                count=len(query.terms()),
+                limit=max_terms,
+            )
         )
     contradicted = sorted(excluded.intersection(chain.from_iterable(clauses)))
     if contradicted:
         raise AlertQueryError(
-            f'"{contradicted[0]}" is both wanted and excluded; remove it from one side.'
+            lazy_gettext(
+                '"{term}" is both wanted and excluded; remove it from one side.',
+                term=contradicted[0],
+            )
         )
     return query
 
@@ -168,14 +180,20 @@ def check_specific(query: AlertQuery, written: str = "") -> None:
         if all(_says_nothing(term) and term not in acronyms for term in clause):
             words = " ".join(_format_term(term) for term in clause)
             raise AlertQueryError(
-                f"{quoted(words)} is in nearly every story, so the alert would fire all "
-                "day. Add a word that names your topic, as in: /alert central bank"
+                lazy_gettext(
+                    "{words} is in nearly every story, so the alert would fire all "
+                    "day. Add a word that names your topic, as in: /alert central bank",
+                    words=quoted(words),
+                )
             )
     for term in query.excluded:
         if _says_nothing(term):
             raise AlertQueryError(
-                f"Excluding {quoted(term)} would drop nearly every story; "
-                "exclude a word that names what you do not want, as in: -opinion"
+                lazy_gettext(
+                    "Excluding {term} would drop nearly every story; "
+                    "exclude a word that names what you do not want, as in: -opinion",
+                    term=quoted(term),
+                )
             )
 
 
@@ -193,6 +211,12 @@ def check_alert_count(existing: int, *, max_rules: int) -> None:
     """Refuse one more alert for a chat that already has ``existing`` of at most ``max_rules``."""
     if existing >= max_rules:
         raise AlertQueryError(
-            f"This chat has {counted(existing, 'alert', 'alerts')}, the most it can have ({max_rules}); "
-            "remove one before adding another."
+            lazy_ngettext(
+                "This chat has {count} alert, the most it can have ({limit}); "
+                "remove one before adding another.",
+                "This chat has {count} alerts, the most it can have ({limit}); "
+                "remove one before adding another.",
+                existing,
+                limit=max_rules,
+            )
         )

@@ -7,6 +7,7 @@ get the same items, rendered once; only the header (their local date) is their o
 from __future__ import annotations
 
 import functools
+import gettext
 import logging
 import math
 import textwrap
@@ -18,17 +19,26 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.messages import entity_line, escape, link, split_message
+from jobs.i18n import translation
+from jobs.messages import entity_line, escape, link, pack_message
+from jobs.mutes import compile_mutes, hidden_articles, muted_articles
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
+from jobs.reader_language import chat_language, format_day, source_language_note
+from jobs.roundup import take_roundups
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
+from jobs.story_buttons import StoryRef, digest_payload, has_story_buttons
 from jobs.timezones import TimezoneError, parse_timezone
-from store import deliveries
+from store import deliveries, muting
 from store import digests as digest_store
 from store.digests import DigestCandidate
 from store.models import Chat, DeliveryKind, utcnow
 
 log = logging.getLogger(__name__)
+
+# What one composition of digest items is shared by: feeds, window start, style, hidden stories
+# (and, when some are, the language of the footer counting them).
+_Composition = tuple[tuple[int, ...], datetime, "DigestStyle", frozenset[str], str | None]
 
 # Freshness halves every this many hours; a story carried by more outlets ranks higher.
 FRESHNESS_HALF_LIFE_HOURS = 12.0
@@ -56,17 +66,24 @@ class DigestOptions:
 
 @dataclass(frozen=True, slots=True)
 class DigestStyle:
-    """A chat's presentation settings; equal styles share rendered items."""
+    """A chat's presentation settings and language; equal styles share rendered items."""
 
     items: int
     summary_sentences: int
     show_entities: bool
     show_figures: bool
+    # The reader's language (ISO 639-1, so "en-GB" and "en" share items): items name the
+    # language of stories written in another.
+    language: str | None = None
 
     @classmethod
     def of(cls, chat: Chat) -> DigestStyle:
         return cls(
-            chat.items_per_digest, chat.summary_sentences, chat.show_entities, chat.show_figures
+            chat.items_per_digest,
+            chat.summary_sentences,
+            chat.show_entities,
+            chat.show_figures,
+            chat_language(chat.language),
         )
 
 
@@ -83,8 +100,22 @@ class DigestItem:
     entities: tuple[dict[str, Any], ...]
     figures: tuple[dict[str, Any], ...]
     score: float
-    # The copy that speaks for the story: what its 🔔 Follow button and /follow N name.
-    article_id: int | None = None
+    language: str | None = None  # the article's, ISO 639-1 ("und": not told)
+    # The best article and the feed it came through: what the item's buttons (🔔 Follow and
+    # /follow N included) name.
+    article_id: int = 0
+    feed_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMessage:
+    """One message of a digest and the stories it shows (their buttons are its keyboard)."""
+
+    text: str
+    stories: tuple[StoryRef, ...]
+
+    def payload(self) -> dict[str, Any]:
+        return digest_payload(self.text, self.stories)
 
 
 @dataclass(slots=True)
@@ -96,6 +127,7 @@ class DigestReport:
     paused: int = 0
     messages: int = 0
     compositions: int = 0
+    roundups: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -126,7 +158,9 @@ def pick_stories(
                 best.entities,
                 best.figures,
                 score,
-                article_id=best.article_id,
+                best.language,
+                best.article_id,
+                best.feed_id,
             )
         )
     chosen: list[DigestItem] = []
@@ -143,6 +177,24 @@ def pick_stories(
     return chosen
 
 
+def muted_stories(
+    candidates: Sequence[DigestCandidate], muted_article_ids: set[int]
+) -> frozenset[str]:
+    """The stories a chat's mutes hide: every story one of whose copies they match (another
+    outlet's wording of a muted story is the same story)."""
+    return frozenset(c.story_key for c in candidates if c.article_id in muted_article_ids)
+
+
+def render_muted_footer(count: int, *, language: str | None) -> str:
+    """One quiet line at the end of a digest saying mutes are at work, and where they live."""
+    tr = translation(language)
+    return "🔇 " + tr.ngettext(
+        "{count} story hidden by your /mute words.",
+        "{count} stories hidden by your /mute words.",
+        count,
+    ).format(count=count)
+
+
 def description_sentences(description: str) -> tuple[str, ...]:
     """A summary's stand-in: the article's own text, cleaned of any markup left in it and cut
     at a word to the summary budget; nothing when there is no text (title and link remain)."""
@@ -152,14 +204,27 @@ def description_sentences(description: str) -> tuple[str, ...]:
     return (textwrap.shorten(text, width=DESCRIPTION_CHARS, placeholder=" …"),)
 
 
+def also_reported_by(also: Sequence[str], tr: gettext.NullTranslations, *, named: int = 3) -> str:
+    """`` · also reported by A, B, C and 2 more`` for a story's other outlets; '' for none."""
+    if not also:
+        return ""
+    names = ", ".join(escape(name) for name in also[:named])
+    if len(also) > named:
+        more = len(also) - named
+        names = tr.ngettext("{names} and {count} more", "{names} and {count} more", more).format(
+            names=names, count=more
+        )
+    return " · " + tr.gettext("also reported by {names}").format(names=names)
+
+
 def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
+    tr = translation(style.language)
     lines = [f"<b>{number}.</b> {link(item.url, item.title or item.url)}"]
     source = f"<i>{escape(item.source)}</i>"
-    if item.also:
-        source += " · also reported by " + ", ".join(escape(name) for name in item.also[:3])
-        if len(item.also) > 3:
-            source += f" and {len(item.also) - 3} more"
-    lines.append(source)
+    written_in = source_language_note(item.language, reader=style.language)
+    if written_in:
+        source += f" · {escape(written_in)}"
+    lines.append(source + also_reported_by(item.also, tr))
     sentences = item.sentences[: style.summary_sentences]
     if sentences:
         lines.append(escape(" ".join(sentences)))
@@ -182,20 +247,73 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     return "\n".join(lines)
 
 
-def render_header(items: Sequence[DigestItem], *, local_now: datetime) -> str:
+def _digest_title(local_now: datetime, tr: gettext.NullTranslations, reader: str | None) -> str:
+    # TRANSLATORS: a digest's title line: {digest} is "Your digest", {date} the local date.
+    return "📰 " + tr.gettext("{digest} — {date}").format(
+        digest="<b>" + tr.gettext("Your digest") + "</b>", date=format_day(local_now, reader=reader)
+    )
+
+
+def render_header(
+    items: Sequence[DigestItem], *, local_now: datetime, reader: str | None = None
+) -> str:
+    tr = translation(reader)
     sources = len({item.source for item in items} | {s for item in items for s in item.also})
-    return (
-        f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\n"
-        f"{counted(len(items), 'story', 'stories')} from {counted(sources, 'source', 'sources')}"
+    counts = tr.gettext("{stories} from {sources}").format(
+        stories=counted(len(items), "story", "stories", translations=tr),
+        sources=counted(sources, "source", "sources", translations=tr),
+    )
+    return f"{_digest_title(local_now, tr, reader)}\n{counts}"
+
+
+def render_empty_header(local_now: datetime, *, reader: str | None) -> str:
+    """The header of a digest sent with nothing in it (``send_empty``)."""
+    tr = translation(reader)
+    return f"{_digest_title(local_now, tr, reader)}\n" + tr.gettext(
+        "Nothing new from your sources."
     )
 
 
 def render_digest(
-    items: Sequence[DigestItem], style: DigestStyle, *, local_now: datetime
+    items: Sequence[DigestItem],
+    style: DigestStyle,
+    *,
+    local_now: datetime,
+    footer: Sequence[str] = (),
 ) -> list[str]:
     """The digest as Telegram messages, split between items to stay within 4096 characters."""
-    body = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
-    return split_message(render_header(items, local_now=local_now), body)
+    messages = digest_messages(items, style, local_now=local_now, footer=footer)
+    return [message.text for message in messages]
+
+
+def digest_messages(
+    items: Sequence[DigestItem],
+    style: DigestStyle,
+    *,
+    local_now: datetime,
+    bodies: Sequence[str] | None = None,
+    buttons: bool = True,
+    footer: Sequence[str] = (),
+) -> list[DigestMessage]:
+    """:func:`render_digest`, each message with the stories it shows (none without
+    ``buttons``); ``bodies`` are the items already rendered, when a batch shares them, and
+    ``footer`` lines follow the last item (they name no story)."""
+    if bodies is None:
+        bodies = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
+    header = render_header(items, local_now=local_now, reader=style.language)
+    return [
+        DigestMessage(
+            text,
+            tuple(
+                StoryRef(i + 1, items[i].article_id, items[i].feed_id, items[i].source)
+                for i in held
+                if i < len(items)
+            )
+            if buttons
+            else (),
+        )
+        for text, held in pack_message(header, [*bodies, *footer])
+    ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -239,14 +357,14 @@ def digest_since(chat: Chat, *, now: datetime, window: timedelta) -> datetime:
 async def compose_for_chat(
     session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
 ) -> list[str]:
-    """The chat's digest right now: its messages (see :func:`digest_for_chat`)."""
+    """The texts of :func:`digest_for_chat`."""
     messages, _ = await digest_for_chat(session, chat, now=now, window=window)
-    return messages
+    return [message.text for message in messages]
 
 
 async def digest_for_chat(
     session: AsyncSession, chat: Chat, *, now: datetime, window: timedelta
-) -> tuple[list[str], list[int | None]]:
+) -> tuple[list[DigestMessage], list[int]]:
     """The chat's digest right now (for /digest): the latest stories of its sources.
 
     Unlike the scheduled digest it looks back the whole window, not just since the last
@@ -260,12 +378,22 @@ async def digest_for_chat(
     candidates = await digest_store.digest_candidates(
         session, feeds, since=now - window, until=now, include_backlog=True
     )
+    muted = await muted_articles(session, [chat.id], [c.article_id for c in candidates])
+    hidden = muted_stories(candidates, muted.get(chat.id, set()))
     style = DigestStyle.of(chat)
-    items = pick_stories(candidates, limit=style.items, now=now)
+    shown = [c for c in candidates if c.story_key not in hidden]
+    items = pick_stories(shown, limit=style.items, now=now)
     if not items:
         return [], []
-    local_now = now.astimezone(_zone_or_utc(chat.timezone))
-    return render_digest(items, style, local_now=local_now), [i.article_id for i in items]
+    footer = [render_muted_footer(len(hidden), language=chat.language)] if hidden else []
+    messages = digest_messages(
+        items,
+        style,
+        local_now=now.astimezone(_zone_or_utc(chat.timezone)),
+        buttons=has_story_buttons(chat.type),
+        footer=footer,
+    )
+    return messages, [item.article_id for item in items]
 
 
 def _zone_or_utc(name: str) -> tzinfo:
@@ -273,6 +401,11 @@ def _zone_or_utc(name: str) -> tzinfo:
         return _zone(name)
     except TimezoneError:
         return _zone("UTC")
+
+
+def _slot(chat: Chat, now: datetime) -> str:
+    """The digest time a claimed chat is due for, as its outbox keys name it."""
+    return (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
 
 
 async def queue_due_digests(
@@ -308,8 +441,19 @@ async def _queue_batch(
     feeds = await digest_store.feeds_of_chats(session, [chat.id for chat in chats])
     outbox: list[tuple[int, DeliveryKind, str, dict[str, Any]]] = []
     candidates: dict[tuple[tuple[int, ...], datetime], list[DigestCandidate]] = {}
-    items_for: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[DigestItem]] = {}
-    bodies: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[str]] = {}
+    items_for: dict[_Composition, list[DigestItem]] = {}
+    bodies: dict[_Composition, list[str]] = {}
+    # Mutes of the whole batch in one index, matched once per candidate list that a chat with
+    # mutes reads; chats with the same feeds, window, style and hidden stories share items.
+    mute_rules = await muting.mutes_of_chats(session, [chat.id for chat in chats])
+    mute_index = compile_mutes(mute_rules)
+    muting_chats = {chat_id for _, chat_id, _ in mute_rules}
+    hidden_in: dict[tuple[tuple[int, ...], datetime], dict[int, set[int]]] = {}
+    roundups_for = await take_roundups(
+        session,
+        [chat for chat in chats if not is_paused(chat, now)],
+        slots={chat.id: _slot(chat, now) for chat in chats},
+    )
     for chat in chats:
         report.chats += 1
         try:
@@ -326,49 +470,79 @@ async def _queue_batch(
         feed_key = tuple(feeds.get(chat.id, ()))
         since = min(digest_since(chat, now=until, window=_window(chat, options)), until)
         style = DigestStyle.of(chat)
-        key = (feed_key, since, style)
+        if (feed_key, since) not in candidates:
+            candidates[(feed_key, since)] = (
+                await digest_store.digest_candidates(session, feed_key, since=since, until=until)
+                if feed_key
+                else []
+            )
+        found = candidates[(feed_key, since)]
+        hidden: frozenset[str] = frozenset()
+        if chat.id in muting_chats:
+            if (feed_key, since) not in hidden_in:
+                # The copies in the window only (not older ones, as alerts check): a batch
+                # reads each candidate's whole text once, and no more.
+                texts = await muting.article_texts(session, [c.article_id for c in found])
+                hidden_in[(feed_key, since)] = hidden_articles(mute_index, texts)
+            hidden = muted_stories(found, hidden_in[(feed_key, since)].get(chat.id, set()))
+        key = (feed_key, since, style, hidden, chat.language if hidden else None)
         if key not in items_for:
-            if (feed_key, since) not in candidates:
-                candidates[(feed_key, since)] = (
-                    await digest_store.digest_candidates(
-                        session, feed_key, since=since, until=until
-                    )
-                    if feed_key
-                    else []
-                )
-            items_for[key] = pick_stories(candidates[(feed_key, since)], limit=style.items, now=now)
+            shown = [c for c in found if c.story_key not in hidden]
+            items_for[key] = pick_stories(shown, limit=style.items, now=now)
             bodies[key] = [
                 render_item(n, item, style) for n, item in enumerate(items_for[key], start=1)
             ]
+            if hidden:
+                bodies[key].append(render_muted_footer(len(hidden), language=chat.language))
             report.compositions += 1
         items = items_for[key]
         if items or options.send_empty:
             local_now = now.astimezone(_zone_or_utc(chat.timezone))
-            header = (
-                render_header(items, local_now=local_now)
-                if items
-                else (
-                    f"📰 <b>Your digest</b> — {local_now:%A, %-d %B}\nNothing new from your sources."
+            messages = (
+                digest_messages(
+                    items,
+                    style,
+                    local_now=local_now,
+                    bodies=bodies[key],
+                    buttons=has_story_buttons(chat.type),
                 )
+                if items
+                else [DigestMessage(render_empty_header(local_now, reader=style.language), ())]
             )
-            messages = split_message(header, bodies[key])
             articles = [item.article_id for item in items]
-            chat.last_digest_articles = articles
-            slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
+            if articles:
+                # What "/follow N" names from now on (an empty digest leaves the last one's).
+                chat.last_digest_articles = articles
+            slot = _slot(chat, now)
+            # Each message's keyboard goes into the outbox with it, so a crash between queueing
+            # and sending loses no button, and a tap is checked against the stored stories.
             outbox.extend(
                 (
                     chat.id,
                     DeliveryKind.DIGEST,
                     f"digest:{slot}:{part}",
                     # Every part names the digest's items in order: /follow N reads them.
-                    {"text": text, "preview": False, "articles": articles},
+                    {**message.payload(), "articles": articles},
                 )
-                for part, text in enumerate(messages)
+                for part, message in enumerate(messages)
             )
             report.sent += 1
             report.messages += len(messages)
         else:
             report.empty += 1
+        roundup = roundups_for.get(chat.id)
+        if roundup is not None:
+            # Right after the digest: the same priority, queued later.
+            outbox.append(
+                (
+                    chat.id,
+                    DeliveryKind.DIGEST,
+                    roundup.item_key,
+                    {"text": roundup.text, "preview": False},
+                )
+            )
+            report.roundups += 1
+            report.messages += 1
         digest_store.advance_schedule(
             chat, sent_at=until if items else (chat.last_digest_at or until), next_at=next_at
         )

@@ -25,6 +25,7 @@ import feedparser
 import feedparser.encodings
 from defusedxml import DefusedXmlException
 
+from jobs.i18n import N_, ReaderError
 from jobs.plaintext import html_to_text, without_control_characters
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ _HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
-class FeedError(Exception):
-    """A document could not be read as a feed (or OPML); ``str(exc)`` is for the user."""
+class FeedError(ReaderError):
+    """A document could not be read as a feed (or OPML); :meth:`translated` is for the user."""
 
 
 class FeedParseError(FeedError):
@@ -151,7 +152,7 @@ def parse_feed(
     :class:`FeedParseError` for anything else that has no feed in it.
     """
     if not body.strip():
-        raise FeedParseError("the feed answered with an empty document; it may be down for now")
+        raise FeedParseError(N_("the feed answered with an empty document; it may be down for now"))
     media_type = content_type or "application/xml"
     declared = f"{media_type}; charset={charset}" if charset else media_type
     utf8_body = decode_like_feedparser(body, declared)
@@ -167,7 +168,7 @@ def parse_feed(
     )
     if not result.version and not result.entries:
         if looks_like_html(body):
-            raise NotAFeed("this is an HTML page, not a feed")
+            raise NotAFeed(N_("this is an HTML page, not a feed"))
         reason = result.get("bozo_exception")
         raise FeedParseError(f"not a feed: {reason}" if reason else "not a feed")
     warning = None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, tzinfo
 
+from jobs.i18n import lazy_gettext
 from jobs.user_input import UserInputError, quoted
 
 _CLOCK_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
@@ -31,14 +32,24 @@ def parse_clock_time(text: str) -> time:
     """Read a time of day: ``8``, ``08:30``, ``8.30``, ``20h15``, ``8pm``, ``12:30am``."""
     found = _CLOCK_TIME.fullmatch(text.strip())
     if found is None:
-        raise ClockTimeError(f"{quoted(text)} is not a time of day; write it like 08:30 or 8pm.")
+        raise ClockTimeError(
+            lazy_gettext(
+                "{text} is not a time of day; write it like 08:30 or 8pm.", text=quoted(text)
+            )
+        )
     hour, minute = int(found[1]), int(found[2] or 0)
     if found[3]:
         if not 1 <= hour <= 12:
-            raise ClockTimeError(f"{quoted(text)}: with am/pm the hour is 1 to 12.")
+            raise ClockTimeError(
+                lazy_gettext("{text}: with am/pm the hour is 1 to 12.", text=quoted(text))
+            )
         hour = hour % 12 + (12 if found[3].lower() == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ClockTimeError(f"{quoted(text)} is not a time of day; hours go 0-23, minutes 0-59.")
+        raise ClockTimeError(
+            lazy_gettext(
+                "{text} is not a time of day; hours go 0-23, minutes 0-59.", text=quoted(text)
+            )
+        )
     return time(hour, minute)
 
 

@@ -6,6 +6,7 @@ and refuses more than 4096; everything from outside (titles, summaries, names) i
 
 from __future__ import annotations
 
+import gettext
 import html
 import re
 from collections.abc import Sequence
@@ -56,20 +57,30 @@ def split_message(header: str, items: Sequence[str], *, limit: int = MESSAGE_LIM
 
     An item too long for a message on its own is shortened to fit (never split mid-tag).
     """
-    messages: list[str] = []
+    return [text for text, _ in pack_message(header, items, limit=limit)]
+
+
+def pack_message(
+    header: str, items: Sequence[str], *, limit: int = MESSAGE_LIMIT
+) -> list[tuple[str, list[int]]]:
+    """:func:`split_message`, with the indexes of the items each message holds: a digest
+    message's buttons name only its own items."""
+    messages: list[tuple[str, list[int]]] = []
     current = header
-    for item in items:
+    held: list[int] = []
+    for index, item in enumerate(items):
         if visible_length(item) > limit - 2:
             item = escape(truncate_visible(visible_text(item), limit - 2))
         candidate = f"{current}\n\n{item}" if current else item
         if visible_length(candidate) <= limit:
             current = candidate
+            held.append(index)
             continue
         if current:
-            messages.append(current)
-        current = item
+            messages.append((current, held))
+        current, held = item, [index]
     if current:
-        messages.append(current)
+        messages.append((current, held))
     return messages
 
 
@@ -102,13 +113,24 @@ def entity_line(entities: Sequence[tuple[str, str]]) -> str:
 
 
 def render_alert(
-    *, rules: Sequence[str], title: str, url: str, source: str, sentences: Sequence[str]
+    *,
+    rules: Sequence[str],
+    title: str,
+    url: str,
+    source: str,
+    sentences: Sequence[str],
+    written_in: str = "",
 ) -> str:
-    """One alert: which rules matched, the linked title, the source and the summary."""
+    """One alert: which rules matched, the linked title, the source and the summary.
+
+    ``written_in`` says the story's language ("in German") when it is not the reader's.
+    """
     head = "🔔 " + ", ".join(f"<b>{escape(rule)}</b>" for rule in rules)
     body = link(url, title or url)
     if source:
         body += f" — <i>{escape(source)}</i>"
+    if written_in:
+        body += f" · {escape(written_in)}"
     summary = " ".join(sentences)
     parts = [head, body] + ([escape(summary)] if summary else [])
     message = "\n".join(parts)
@@ -118,8 +140,10 @@ def render_alert(
     return message
 
 
-def render_feed_broken(*, feed_title: str, url: str, error: str) -> str:
-    return (
-        f"⚠️ The source <b>{escape(feed_title or url)}</b> has stopped working: "
-        f"{escape(error)}.\nIt is retried now and then; /mysources to remove it."
-    )
+def render_feed_broken(
+    *, feed_title: str, url: str, error: str, tr: gettext.NullTranslations
+) -> str:
+    return "⚠️ " + tr.gettext(
+        "The source {source} has stopped working: {reason}.\n"
+        "It is retried now and then; /mysources to remove it."
+    ).format(source=f"<b>{escape(feed_title or url)}</b>", reason=escape(error))

@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.fetch import reader_reason
+from jobs.i18n import translation
 from jobs.messages import render_feed_broken
+from store import chats as chat_store
 from store import deliveries
 from store import feeds as feed_store
 from store.models import DeliveryKind, Feed
@@ -26,11 +28,15 @@ async def queue_feed_broken_notices(
         feed = await session.get(Feed, feed_id)
         if feed is None or feed.broken_at is None or feed.broken_notified_at is not None:
             return 0
-        text = render_feed_broken(
-            feed_title=feed.title or "", url=feed.url, error=reader_reason(error)
-        )
+        chat_ids = await feed_store.subscriber_chat_ids(session, feed_id)
+        languages = await chat_store.chat_languages(session, chat_ids)
         queued = 0
-        for chat_id in await feed_store.subscriber_chat_ids(session, feed_id):
+        for chat_id in chat_ids:
+            # Worded in each subscriber's language, when it is queued (the outbox sends it as is).
+            tr = translation(languages.get(chat_id))
+            text = render_feed_broken(
+                feed_title=feed.title or "", url=feed.url, error=reader_reason(error, tr), tr=tr
+            )
             queued += int(
                 await deliveries.enqueue(
                     session,

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from jobs.extract import ExtractedArticle, ExtractionError, extract_article
 from jobs.fetch import PAGE_ACCEPT, SafeFetcher
+from jobs.i18n import N_, ReaderError, lazy_gettext
 from jobs.summarizing import SummarizerPool
 from summarizer import Digest
 
 
-class LinkError(Exception):
+class LinkError(ReaderError):
     """The page could not be read as an article; the message says why."""
 
 
@@ -48,7 +49,11 @@ async def fetch_article_page(fetcher: SafeFetcher, url: str, *, max_chars: int) 
     if result.content_type and not result.content_type.startswith(
         ("text/html", "application/xhtml")
     ):
-        raise LinkError(f"that link is a {result.content_type} file, not an article page")
+        raise LinkError(
+            lazy_gettext(
+                "that link is a {type} file, not an article page", type=result.content_type
+            )
+        )
     try:
         return await asyncio.to_thread(
             extract_article,
@@ -58,4 +63,4 @@ async def fetch_article_page(fetcher: SafeFetcher, url: str, *, max_chars: int) 
             charset=result.charset,
         )
     except ExtractionError as exc:
-        raise LinkError(f"found no article text on that page ({exc})") from exc
+        raise LinkError(N_("found no article text on that page")) from exc

@@ -13,6 +13,7 @@ import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
 from jobs.feeds import FeedError
+from jobs.i18n import N_, lazy_gettext
 
 
 class OpmlError(FeedError):
@@ -38,14 +39,22 @@ def parse_opml(data: bytes) -> list[OpmlOutline]:
     try:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise OpmlError(f"refused: the OPML file uses forbidden XML ({exc})") from exc
+        raise OpmlError(
+            lazy_gettext("refused: the OPML file uses forbidden XML ({detail})", detail=str(exc))
+        ) from exc
     except defusedxml.ElementTree.ParseError as exc:
-        raise OpmlError(f"this file is not valid XML ({exc})") from exc
+        raise OpmlError(
+            lazy_gettext("this file is not valid XML ({detail})", detail=str(exc))
+        ) from exc
     if root.tag != "opml":
-        raise OpmlError(f"this is not an OPML file (its root element is <{root.tag}>)")
+        raise OpmlError(
+            lazy_gettext(
+                "this is not an OPML file (its root element is <{tag}>)", tag=str(root.tag)
+            )
+        )
     body = root.find("body")
     if body is None:
-        raise OpmlError("this OPML file has no <body>")
+        raise OpmlError(N_("this OPML file has no <body>"))
     outlines: list[OpmlOutline] = []
     seen: set[str] = set()
 

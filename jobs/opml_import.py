@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError
 from jobs.fetch.fetcher import SafeFetcher
+from jobs.i18n import N_
 from jobs.opml import OpmlOutline
 from jobs.sources import add_source
 from jobs.urls import canonicalize_url
@@ -19,6 +20,7 @@ from store import chats as chat_store
 
 # Feeds fetched at once; the fetcher's per-host cap still applies to each site.
 CONCURRENT_FETCHES = 4
+NO_ROOM = N_("you have reached the number of sources you may add")
 
 
 @dataclass(slots=True)
@@ -41,11 +43,13 @@ async def import_outlines(
     poll_interval: int,
     now: datetime,
     reason: Callable[[Exception], str] = str,
+    no_room: str = NO_ROOM,
 ) -> OpmlImportReport:
     """Add each outline's feed as /add would; at most ``room`` new ones (the chat's limit).
 
     A feed already followed (by the address in the file) is not fetched again. A failure
-    belongs to its feed: it is reported with ``reason(exc)`` and the others go on.
+    belongs to its feed: it is reported with ``reason(exc)`` and the others go on; one past
+    the limit with ``no_room`` (both worded in the reader's language by the caller).
     """
     async with sessionmaker() as session:
         followed = {source.url for source in await chat_store.chat_sources(session, chat_id)}
@@ -62,7 +66,7 @@ async def import_outlines(
             return
         # Reserved before fetching (no await in between), so concurrent adds never overshoot.
         if reserved >= room:
-            results[index] = ("refused", name, "you have reached the number of sources you may add")
+            results[index] = ("refused", name, no_room)
             return
         reserved += 1
         async with slots:

@@ -175,9 +175,7 @@ class RateLimiter:
         """Wait until fewer than max_per_second sends are in flight or answered within 1 s."""
         while True:
             now = self.clock()
-            self._window = [
-                s for s in self._window if s.finished is None or s.finished > now - 1.0
-            ]
+            self._window = [s for s in self._window if s.finished is None or s.finished > now - 1.0]
             if len(self._window) < self.options.max_per_second:
                 return
             answered = [s.finished for s in self._window if s.finished is not None]

@@ -6,11 +6,14 @@ chat (store.pausing.not_held). Ending the pause, by /resume or when ``paused_unt
 one transaction: the held alerts are marked dropped, one message listing at most
 :data:`AWAY_LISTED` of their stories is queued under a key naming the pause, digests queued
 before it are dropped, and the pause is cleared. A crash before the commit leaves the pause in
-place for the next tick; after it, the outbox sends the one message once.
+place for the next tick; after it, the outbox sends the one message once. The list also
+takes the daily round-up matches owed (round-ups are skipped with the digests), less any story
+a /mute added meanwhile hides.
 """
 
 from __future__ import annotations
 
+import gettext
 import logging
 import re
 from dataclasses import dataclass
@@ -19,11 +22,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.i18n import ENGLISH, lazy_gettext, translation
 from jobs.messages import escape, link, truncate_visible
+from jobs.mutes import without_muted
 from jobs.plaintext import html_to_text
 from jobs.quiet_hours import stored_hold
 from jobs.user_input import UserInputError, quoted
-from store import deliveries
+from store import deliveries, roundups
 from store import pausing as pause_store
 from store.models import Chat, DeliveryKind
 
@@ -64,11 +69,16 @@ def parse_pause_duration(text: str) -> timedelta | None:
         position = found.end()
     if position == 0 or stripped[position:].strip(" ,"):
         raise PauseError(
-            f"{quoted(text)} is not a duration. Write it like 3d, 12h or 90m, "
-            "or nothing to pause until /resume."
+            lazy_gettext(
+                "{text} is not a duration. Write it like 3d, 12h or 90m, "
+                "or nothing to pause until /resume.",
+                text=quoted(text),
+            )
         )
     if not timedelta(minutes=1) <= total <= MAX_PAUSE:
-        raise PauseError(f"A pause lasts from a minute to {MAX_PAUSE.days} days.")
+        raise PauseError(
+            lazy_gettext("A pause lasts from a minute to {days} days.", days=MAX_PAUSE.days)
+        )
     return total
 
 
@@ -129,18 +139,29 @@ async def _end_pause(session: AsyncSession, chat: Chat, *, now: datetime) -> Res
         session, [row.id for row in digests], reason="skipped: due while the chat was paused"
     )
     alerts = await pause_store.pending_of_kind(session, chat.id, DeliveryKind.ALERT)
+    # Round-ups due during the pause were skipped with the digests: their matches join the list.
+    owed = (await roundups.take_matches(session, [chat.id])).get(chat.id, [])
+    stories = await without_muted(
+        session,
+        chat.id,
+        [row.payload for row in alerts] + [roundups.story_payload(match) for match in owed],
+    )
     if alerts:
         await pause_store.drop_deliveries(
             session,
             [row.id for row in alerts],
             reason="folded into the 'while you were away' message",
         )
+    if stories:
         await deliveries.enqueue(
             session,
             chat_id=chat.id,
             kind=DeliveryKind.NOTICE,
             item_key=f"away:{paused_at:%Y%m%dT%H%M%S.%f}",
-            payload={"text": render_away([row.payload for row in alerts]), "preview": False},
+            payload={
+                "text": render_away(stories, tr=translation(chat.language)),
+                "preview": False,
+            },
             now=now,
             not_before=stored_hold(chat.quiet_hours, chat.timezone, now),
         )
@@ -148,26 +169,45 @@ async def _end_pause(session: AsyncSession, chat: Chat, *, now: datetime) -> Res
     chat.paused_until = None
     await session.flush()
     log.info(
-        "chat %s resumed: %d alerts folded, %d digests skipped", chat.id, len(alerts), len(digests)
+        "chat %s resumed: %d stories listed, %d digests skipped",
+        chat.id,
+        len(stories),
+        len(digests),
     )
-    return ResumeReport(True, len(alerts), len(digests))
+    return ResumeReport(True, len(stories), len(digests))
 
 
-def render_away(alerts: list[dict[str, Any]]) -> str:
+def render_away(alerts: list[dict[str, Any]], *, tr: gettext.NullTranslations | None = None) -> str:
     """One message for the alerts held during a pause: the newest stories first, at most
     :data:`AWAY_LISTED`, then how many more."""
+    tr = tr or translation(ENGLISH)
     newest = list(reversed(alerts))
     count = len(newest)
-    stories = "story" if count == 1 else "stories"
-    lines = [f"👋 <b>While you were away</b>: {count} {stories} matched your alerts."]
-    for number, payload in enumerate(newest[:AWAY_LISTED], start=1):
+    head = tr.ngettext(
+        "{away}: {count} story matched your alerts.",
+        "{away}: {count} stories matched your alerts.",
+        count,
+    ).format(away="<b>" + tr.gettext("While you were away") + "</b>", count=count)
+    return render_story_list(f"👋 {head}", newest, tr=tr)
+
+
+def render_story_list(
+    heading: str, stories: list[dict[str, Any]], *, tr: gettext.NullTranslations
+) -> str:
+    """``heading``, then at most :data:`AWAY_LISTED` of ``stories`` (alert payloads: title,
+    link, source) as numbered lines, then how many more: the away list and the round-up."""
+    lines = [heading]
+    for number, payload in enumerate(stories[:AWAY_LISTED], start=1):
         title, url = _title_and_url(payload)
         line = f"{number}. " + (link(url, title) if url else escape(title))
         if payload.get("source"):
             line += f" — <i>{escape(truncate_visible(str(payload['source']), _SOURCE_CHARS))}</i>"
         lines.append(line)
-    if count > AWAY_LISTED:
-        lines.append(f"…and {count - AWAY_LISTED} more.")
+    if len(stories) > AWAY_LISTED:
+        more = len(stories) - AWAY_LISTED
+        lines.append(
+            tr.ngettext("…and {count} more.", "…and {count} more.", more).format(count=more)
+        )
     return "\n".join(lines)
 
 

@@ -1,9 +1,8 @@
 """Counted nouns ("1 story", "2 stories") by the language's plural rules, through gettext.
 
-Every message that shows a count goes through :func:`counted`, so that when replies are
-translated (issue #13) one place takes the catalogs: pass the chat's ``gettext`` translations
-(``babel.support.Translations.load(...)``) and ``ngettext`` picks the form by the catalog's
-``Plural-Forms``, which Babel writes from CLDR's rules. Until then English is chosen by
+Every message that shows a count goes through :func:`counted`: pass the chat's translations
+(``jobs.i18n.translation(chat.language)``) and ``ngettext`` picks the form by the catalog's
+``Plural-Forms``, which Babel writes from CLDR's rules. Without them English is chosen by
 Babel's CLDR rule for ``en`` rather than a hand-written ``n == 1``. For extraction, the
 keyword is ``counted:2,3`` (singular and plural are the second and third arguments).
 """

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
+from jobs.i18n import N_
 from jobs.local_time import (
     ClockTimeError,
     first_instant_at_or_after,
@@ -35,7 +36,7 @@ class QuietHours:
 
     def __post_init__(self) -> None:
         if self.start == self.end:
-            raise QuietHoursError("Quiet hours need different start and end times.")
+            raise QuietHoursError(N_("Quiet hours need different start and end times."))
 
     def to_text(self) -> str:
         """The stored form, read back by :func:`parse_quiet_hours`: ``22:00-07:00``."""
@@ -55,11 +56,13 @@ def parse_quiet_hours(text: str) -> QuietHours | None:
         return None
     found = _RANGE.fullmatch(stripped)
     if found is None:
-        raise QuietHoursError("Write quiet hours as start-end, like 22-07 or 22:30-06:45, or off.")
+        raise QuietHoursError(
+            N_("Write quiet hours as start-end, like 22-07 or 22:30-06:45, or off.")
+        )
     try:
         return QuietHours(parse_clock_time(found[1]), parse_clock_time(found[2]))
     except ClockTimeError as exc:
-        raise QuietHoursError(str(exc)) from exc
+        raise QuietHoursError(exc.text) from exc
 
 
 def quiet_until(quiet: QuietHours | None, tz: tzinfo, now: datetime) -> datetime | None:

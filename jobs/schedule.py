@@ -12,12 +12,14 @@ spring-forward day (at 03:30 CEST) and once, not twice, on the autumn day.
 
 from __future__ import annotations
 
+import gettext
 import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Literal
 
+from jobs.i18n import ENGLISH, N_, lazy_gettext, translation
 from jobs.local_time import (
     ClockTimeError,
     format_clock_time,
@@ -38,6 +40,18 @@ _WEEKLY_PREFIX = re.compile(r"(?:weekly|every\s+week|on)(?:\s+on)?(?:\s+|$)", re
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# How :meth:`Schedule.describe` names the days, marked for the catalogs.
+_EVERY_DAY_NAMED = (
+    N_("every Monday"),
+    N_("every Tuesday"),
+    N_("every Wednesday"),
+    N_("every Thursday"),
+    N_("every Friday"),
+    N_("every Saturday"),
+    N_("every Sunday"),
+)
+# TRANSLATORS: short weekday names, listed in a schedule: "on Mon, Wed and Fri at 08:00".
+_SHORT_DAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 _DAY_ALIASES = {
     **{name: day for day, name in enumerate(DAY_NAMES)},
     **{name.lower(): day for day, name in enumerate(_FULL_DAY_NAMES)},
@@ -65,11 +79,13 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if not self.days or not self.days <= EVERY_DAY:
-            raise ScheduleError("A schedule runs on at least one day of the week.")
+            raise ScheduleError(N_("A schedule runs on at least one day of the week."))
         if self.kind == "daily" and not 1 <= len(self.times) <= MAX_TIMES_PER_DAY:
-            raise ScheduleError(f"A daily schedule has 1 to {MAX_TIMES_PER_DAY} times.")
+            raise ScheduleError(
+                lazy_gettext("A daily schedule has 1 to {most} times.", most=MAX_TIMES_PER_DAY)
+            )
         if self.kind == "every" and not 1 <= self.every_hours <= 24:
-            raise ScheduleError("'every N hours' takes N from 1 to 24.")
+            raise ScheduleError(N_("'every N hours' takes N from 1 to 24."))
 
     @classmethod
     def off(cls) -> Schedule:
@@ -126,22 +142,37 @@ class Schedule:
             return body if self.kind == "every" else f"daily {body}"
         return f"{_days_text(self.days)} {body}"
 
-    def describe(self) -> str:
+    def describe(self, tr: gettext.NullTranslations | None = None) -> str:
         """For people: ``daily at 08:00 and 18:00``, ``every Monday at 08:00``, ``off``."""
+        tr = tr or translation(ENGLISH)
         if self.kind == "off":
-            return "off"
+            return tr.gettext("off")
         if self.kind == "every":
-            body = "every hour" if self.every_hours == 1 else f"every {self.every_hours} hours"
+            hours = self.every_hours
+            body = (
+                tr.gettext("every hour")
+                if hours == 1
+                else tr.ngettext("every {count} hour", "every {count} hours", hours).format(
+                    count=hours
+                )
+            )
         else:
-            body = "at " + _and_list(list(map(format_clock_time, self.times)))
+            times = _and_list(list(map(format_clock_time, self.times)), tr)
+            body = tr.gettext("at {times}").format(times=times)
         if self.days == EVERY_DAY:
-            return body if self.kind == "every" else f"daily {body}"
-        return f"{_days_description(self.days)} {body}"
+            if self.kind == "every":
+                return body
+            return tr.gettext("daily {when}").format(when=body)
+        # TRANSLATORS: a schedule: {days} is "on weekdays", "every Monday"...; {when} "at 08:00" or "every 6 hours".
+        return tr.gettext("{days} {when}").format(days=_days_description(self.days, tr), when=body)
 
 
-def _and_list(words: list[str]) -> str:
+def _and_list(words: list[str], tr: gettext.NullTranslations) -> str:
     *rest, last = words
-    return f"{', '.join(rest)} and {last}" if rest else last
+    if not rest:
+        return last
+    # TRANSLATORS: the end of a list: "08:00, 12:00 and 18:00", "3 sources and 2 alerts".
+    return tr.gettext("{items} and {last}").format(items=", ".join(rest), last=last)
 
 
 def _days_text(days: frozenset[int]) -> str:
@@ -154,12 +185,15 @@ def _days_text(days: frozenset[int]) -> str:
     return ",".join(DAY_NAMES[day] for day in sorted(days))
 
 
-def _days_description(days: frozenset[int]) -> str:
-    if days in (WEEKDAYS, WEEKENDS):
-        return "on " + _days_text(days)
+def _days_description(days: frozenset[int], tr: gettext.NullTranslations) -> str:
+    if days == WEEKDAYS:
+        return tr.gettext("on weekdays")
+    if days == WEEKENDS:
+        return tr.gettext("on weekends")
     if len(days) == 1:
-        return "every " + _FULL_DAY_NAMES[min(days)]
-    return "on " + _and_list([_FULL_DAY_NAMES[day][:3] for day in sorted(days)])
+        return tr.gettext(_EVERY_DAY_NAMED[min(days)])
+    names = _and_list([tr.gettext(_SHORT_DAY_NAMES[day]) for day in sorted(days)], tr)
+    return tr.gettext("on {days}").format(days=names)
 
 
 def _day_number(word: str) -> int | None:
@@ -184,7 +218,9 @@ def _take_days(text: str) -> tuple[frozenset[int] | None, str]:
         if last is not None:
             start, end = _day_number(first), _day_number(last)
             if start is None or end is None:
-                raise ScheduleError(f"{quoted(found[0].strip())} is not a range of days.")
+                raise ScheduleError(
+                    lazy_gettext("{text} is not a range of days.", text=quoted(found[0].strip()))
+                )
             # A range may wrap the week's end: fri-mon is Friday to Monday.
             days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
         elif first in _DAY_GROUPS:
@@ -195,7 +231,7 @@ def _take_days(text: str) -> tuple[frozenset[int] | None, str]:
             break
         rest = rest[found.end() :]
     if weekly is not None and not days:
-        raise ScheduleError("Which day of the week?")
+        raise ScheduleError(N_("Which day of the week?"))
     return (frozenset(days) if days else None), rest.strip()
 
 
@@ -208,7 +244,7 @@ def parse_schedule(text: str) -> Schedule:
     named_days, stripped = _take_days(stripped)
     days = named_days or EVERY_DAY
     if not stripped and named_days is not None:
-        raise ScheduleError("At what time?")
+        raise ScheduleError(N_("At what time?"))
     if stripped.lower() == "hourly":
         return Schedule.every(1, days=days)
     every = _EVERY.fullmatch(stripped)
@@ -217,11 +253,11 @@ def parse_schedule(text: str) -> Schedule:
     times_text = _SPACED_MERIDIEM.sub(r"\1", _DAILY_PREFIX.sub("", stripped, count=1))
     parts = [part for part in _TIME_SEPARATOR.split(times_text) if part]
     if not parts:
-        raise ScheduleError("Say when: a time of day, hours apart, or off.")
+        raise ScheduleError(N_("Say when: a time of day, hours apart, or off."))
     try:
         return Schedule.daily(*map(parse_clock_time, parts), days=days)
     except ClockTimeError as exc:
-        raise ScheduleError(str(exc)) from exc
+        raise ScheduleError(exc.text) from exc
 
 
 def next_run(schedule: Schedule, tz: tzinfo, after: datetime) -> datetime | None:

@@ -8,6 +8,7 @@ from datetime import timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from jobs.i18n import LazyText, lazy_gettext
 from jobs.normalization import normalize_text
 from jobs.user_input import UserInputError, quoted
 
@@ -115,7 +116,10 @@ def _fixed_offset(text: str, found: re.Match[str]) -> tzinfo:
     size = timedelta(hours=hours, minutes=minutes)
     if minutes > 59 or size > _LARGEST_OFFSET[sign]:
         raise TimezoneError(
-            f"{quoted(text)} is not a UTC offset in use; they run from -12:00 to +14:00."
+            lazy_gettext(
+                "{text} is not a UTC offset in use; they run from -12:00 to +14:00.",
+                text=quoted(text),
+            )
         )
     if not size:
         return ZoneInfo("UTC")
@@ -146,12 +150,17 @@ def _known_names() -> dict[str, str]:
     return names
 
 
-def _unknown_message(text: str) -> str:
+def _unknown_message(text: str) -> LazyText:
     names = _known_names()
     close = difflib.get_close_matches(normalize_text(text), names, n=1, cutoff=0.75)
     if close:
-        return f"Unknown time zone {quoted(text)}; did you mean {names[close[0]]}?"
-    return (
-        f"Unknown time zone {quoted(text)}; send a city such as Berlin, a zone such as "
-        "Europe/Berlin, or an offset such as +05:30."
+        return lazy_gettext(
+            "Unknown time zone {text}; did you mean {zone}?",
+            text=quoted(text),
+            zone=names[close[0]],
+        )
+    return lazy_gettext(
+        "Unknown time zone {text}; send a city such as Berlin, a zone such as "
+        "Europe/Berlin, or an offset such as +05:30.",
+        text=quoted(text),
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import AlertRule, Article, Chat, Feed, FeedEntry, Subscription, Summary
+from store.models import AlertMode, AlertRule, Article, Chat, Feed, FeedEntry, Subscription, Summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,12 @@ class AlertAudience:
     chat_id: int
     timezone: str
     quiet_hours: str | None
+    language: str | None = None
+    chat_type: str = "private"
+    # The chat's feed that carries the article (the first, when several do): what the alert's
+    # "Mute source" button offers to mute.
+    feed_id: int = 0
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +37,7 @@ class AlertArticle:
     source: str
     story_key: str | None
     sentences: tuple[str, ...]
+    language: str | None = None  # ISO 639-1 as identified at ingestion
 
 
 async def rules_version(session: AsyncSession) -> tuple[int, int]:
@@ -62,23 +69,52 @@ async def rule_queries(session: AsyncSession, rule_ids: Sequence[int]) -> dict[i
     return {rule_id: query for rule_id, query in rows}
 
 
+async def daily_rules(session: AsyncSession, rule_ids: Sequence[int]) -> set[int]:
+    """Which of these rules send their matches in the daily round-up, not at once.
+
+    Read when a match is queued, not kept in the index: a mode switched a moment ago counts.
+    """
+    return set(
+        await session.scalars(
+            select(AlertRule.id).where(
+                AlertRule.id.in_(list(rule_ids)), AlertRule.mode == AlertMode.DAILY
+            )
+        )
+    )
+
+
 async def audiences(
     session: AsyncSession, article_id: int, chat_ids: Sequence[int]
 ) -> list[AlertAudience]:
-    """Of ``chat_ids``, the active ones subscribed to a feed that carries the article."""
+    """Of ``chat_ids``, the active ones subscribed to a feed that carries the article and that
+    they have not muted."""
     rows = await session.execute(
-        select(Chat.id, Chat.timezone, Chat.quiet_hours)
+        select(
+            Chat.id,
+            Chat.timezone,
+            Chat.quiet_hours,
+            Chat.language,
+            Chat.type,
+            Feed.id,
+            func.coalesce(Feed.title, Feed.url),
+        )
         .join(Subscription, Subscription.chat_id == Chat.id)
         .join(FeedEntry, FeedEntry.feed_id == Subscription.feed_id)
+        .join(Feed, Feed.id == Subscription.feed_id)
         .where(
             FeedEntry.article_id == article_id,
             Chat.id.in_(list(chat_ids)),
             Chat.active.is_(True),
+            Subscription.muted_at.is_(None),
         )
-        .distinct()
-        .order_by(Chat.id)
+        .order_by(Chat.id, Feed.id)
     )
-    return [AlertAudience(chat_id, tz, quiet) for chat_id, tz, quiet in rows]
+    audience: dict[int, AlertAudience] = {}
+    for chat_id, tz, quiet, language, chat_type, feed_id, source in rows:
+        audience.setdefault(
+            chat_id, AlertAudience(chat_id, tz, quiet, language, chat_type, feed_id, source)
+        )
+    return list(audience.values())
 
 
 async def alert_article(session: AsyncSession, article_id: int) -> AlertArticle | None:
@@ -100,6 +136,7 @@ async def alert_article(session: AsyncSession, article_id: int) -> AlertArticle 
         feed_title or "",
         article.story_key,
         tuple(sentences or ()),
+        article.language,
     )
 
 

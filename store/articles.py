@@ -159,3 +159,17 @@ async def lock_story_assignment(session: AsyncSession) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _STORY_LOCK_KEY})
+
+
+async def article_with_summary(
+    session: AsyncSession, article_id: int
+) -> tuple[Article, Summary | None] | None:
+    """The article and its stored summary (None when the summarizer could not take it)."""
+    row = (
+        await session.execute(
+            select(Article, Summary)
+            .outerjoin(Summary, Summary.article_id == Article.id)
+            .where(Article.id == article_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import insert_or_ignore
-from store.models import AlertRule, Chat, Feed, Subscription
+from store.models import AlertMode, AlertRule, Chat, Feed, LanguageSource, Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,8 @@ class ChatSource:
     url: str
     topic: str | None
     broken: bool
+    # Muted with a story's button: still subscribed, but left out of digests and alerts.
+    muted: bool = False
 
 
 async def get_or_create_chat(
@@ -34,8 +36,11 @@ async def get_or_create_chat(
 ) -> tuple[Chat, bool]:
     """The chat's row, created with default settings on first contact; returns (chat, created).
 
-    A chat that had blocked the bot and writes again is active again. Insert first, then read:
-    a new user's first two commands arrive together, and read-then-insert lets both insert.
+    A chat that had blocked the bot and writes again is active again. A private chat whose
+    language came from Telegram follows the user's ``language`` as it changes; a group's is not
+    moved by whichever member writes (see :func:`adopt_admin_language`), nor is a language
+    chosen with /language. Insert first, then read: a new user's first two commands arrive
+    together, and read-then-insert lets both insert.
     """
     created = await insert_or_ignore(
         session,
@@ -59,6 +64,13 @@ async def get_or_create_chat(
             chat.title = title
         if username and chat.username != username:
             chat.username = username
+        if (
+            language
+            and chat.type == "private"
+            and chat.language_source == LanguageSource.TELEGRAM
+            and chat.language != language
+        ):
+            chat.language = language
         await session.flush()
     return chat, created
 
@@ -73,6 +85,39 @@ async def update_chat(session: AsyncSession, chat_id: int, **values: Any) -> Cha
     return chat
 
 
+async def adopt_admin_language(session: AsyncSession, chat_id: int, language: str | None) -> bool:
+    """Give a group the language of the admin configuring it, unless one already did or the
+    group chose its own with /language; returns whether it changed. No row yet: nothing to do
+    (it is created with the admin's language)."""
+    chat = await session.get(Chat, chat_id)
+    if chat is None or not language or chat.language_source != LanguageSource.TELEGRAM:
+        return False
+    chat.language = language
+    chat.language_source = LanguageSource.ADMIN
+    await session.flush()
+    return True
+
+
+async def choose_language(session: AsyncSession, chat_id: int, language: str) -> Chat:
+    """Store the language picked with /language; the channels the chat links follow it."""
+    chat = await update_chat(
+        session, chat_id, language=language, language_source=LanguageSource.CHOSEN
+    )
+    await session.execute(
+        update(Chat)
+        .where(Chat.managed_by_chat_id == chat_id)
+        .values(language=language, language_source=LanguageSource.ADMIN)
+        .execution_options(synchronize_session=False)
+    )
+    return chat
+
+
+async def reader_language(session: AsyncSession, chat_id: int) -> str | None:
+    """The chat's stored language, None when the chat is not known (or never said)."""
+    language: str | None = await session.scalar(select(Chat.language).where(Chat.id == chat_id))
+    return language
+
+
 @dataclass(frozen=True, slots=True)
 class ChatForgotten:
     """What ``delete_chat`` removed besides the chat's own row."""
@@ -80,6 +125,14 @@ class ChatForgotten:
     channels_stopped: int = 0
     channels_unlinked: int = 0
     feeds_deleted: int = 0
+
+
+async def chat_languages(session: AsyncSession, chat_ids: list[int]) -> dict[int, str | None]:
+    """Each chat's language, for texts worded per reader (a notice to a feed's subscribers)."""
+    if not chat_ids:
+        return {}
+    rows = await session.execute(select(Chat.id, Chat.language).where(Chat.id.in_(chat_ids)))
+    return {chat_id: language for chat_id, language in rows}
 
 
 async def linked_channels(session: AsyncSession, chat_id: int) -> list[Chat]:
@@ -153,18 +206,41 @@ async def unsubscribe(session: AsyncSession, chat_id: int, feed_id: int) -> bool
 
 
 async def chat_sources(session: AsyncSession, chat_id: int) -> list[ChatSource]:
-    rows = await session.scalars(
-        select(Feed)
+    rows = await session.execute(
+        select(Feed, Subscription.muted_at)
         .join(Subscription, Subscription.feed_id == Feed.id)
         .where(Subscription.chat_id == chat_id)
         .order_by(Feed.title, Feed.id)
     )
     return [
         ChatSource(
-            feed.id, feed.title or feed.url, feed.url, feed.topic, feed.broken_at is not None
+            feed.id,
+            feed.title or feed.url,
+            feed.url,
+            feed.topic,
+            feed.broken_at is not None,
+            muted_at is not None,
         )
-        for feed in rows
+        for feed, muted_at in rows
     ]
+
+
+async def set_muted(
+    session: AsyncSession, chat_id: int, feed_id: int, *, muted_at: datetime | None
+) -> bool:
+    """Mute (``muted_at`` a time) or unmute (None) the chat's subscription to the feed.
+
+    Returns False when nothing changed: not subscribed, or already so (a double tap).
+    """
+    already = (
+        Subscription.muted_at.is_(None) if muted_at is None else Subscription.muted_at.is_not(None)
+    )
+    result = await session.execute(
+        update(Subscription)
+        .where(Subscription.chat_id == chat_id, Subscription.feed_id == feed_id, ~already)
+        .values(muted_at=muted_at)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def count_personal_sources(session: AsyncSession, chat_id: int) -> int:
@@ -180,16 +256,23 @@ async def count_personal_sources(session: AsyncSession, chat_id: int) -> int:
 
 
 async def add_alert_rule(
-    session: AsyncSession, chat_id: int, query: str, *, written: str, now: datetime
+    session: AsyncSession,
+    chat_id: int,
+    query: str,
+    *,
+    written: str,
+    now: datetime,
+    mode: AlertMode = AlertMode.INSTANT,
 ) -> tuple[AlertRule, bool]:
     """Add the rule unless the chat has the same one; returns (rule, created).
 
     ``query`` is the canonical form (the same rule however spelled), ``written`` the user's.
+    An existing rule keeps its mode: the caller decides whether asking again changes it.
     """
     created = await insert_or_ignore(
         session,
         AlertRule,
-        {"chat_id": chat_id, "query": query, "written": written, "created_at": now},
+        {"chat_id": chat_id, "query": query, "written": written, "created_at": now, "mode": mode},
         keys=["chat_id", "query"],
     )
     rule = await session.scalar(
@@ -204,6 +287,12 @@ async def alert_rules(session: AsyncSession, chat_id: int) -> list[AlertRule]:
         await session.scalars(
             select(AlertRule).where(AlertRule.chat_id == chat_id).order_by(AlertRule.id)
         )
+    )
+
+
+async def alert_rule(session: AsyncSession, chat_id: int, rule_id: int) -> AlertRule | None:
+    return await session.scalar(
+        select(AlertRule).where(AlertRule.chat_id == chat_id, AlertRule.id == rule_id)
     )
 
 

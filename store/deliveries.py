@@ -46,6 +46,23 @@ class OutboxItem:
     queued_at: datetime
 
 
+def _queued(
+    chat_id: int, kind: DeliveryKind, item_key: str, payload: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The columns of a new outbox row, due ``now``."""
+    return {
+        "chat_id": chat_id,
+        "kind": kind,
+        "item_key": item_key,
+        "priority": PRIORITY[kind],
+        "payload": payload,
+        "status": DeliveryStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -63,15 +80,7 @@ async def enqueue(
     statement = (
         upsert_insert(session)(Delivery)
         .values(
-            chat_id=chat_id,
-            kind=kind,
-            item_key=item_key,
-            priority=PRIORITY[kind],
-            payload=payload,
-            status=DeliveryStatus.PENDING,
-            attempts=0,
-            next_attempt_at=not_before or now,
-            created_at=now,
+            _queued(chat_id, kind, item_key, payload, now) | {"next_attempt_at": not_before or now}
         )
         .on_conflict_do_nothing(index_elements=["chat_id", "kind", "item_key"])
         .returning(Delivery.id)
@@ -93,17 +102,7 @@ async def enqueue_many(
     chunk = 500  # well under SQLite's limit on bound parameters per statement
     for start in range(0, len(rows), chunk):
         values = [
-            {
-                "chat_id": chat_id,
-                "kind": kind,
-                "item_key": item_key,
-                "priority": PRIORITY[kind],
-                "payload": payload,
-                "status": DeliveryStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
+            _queued(chat_id, kind, item_key, payload, now)
             for chat_id, kind, item_key, payload in rows[start : start + chunk]
         ]
         await session.execute(
@@ -309,3 +308,75 @@ async def sent_items(session: AsyncSession, chat_ids: Sequence[int]) -> list[tup
         )
     )
     return [(chat_id, key) for chat_id, key in rows]
+
+
+async def message_payload(
+    session: AsyncSession, chat_id: int, message_id: int
+) -> dict[str, Any] | None:
+    """The payload of the message Telegram numbered ``message_id`` in the chat, if we sent it.
+
+    A button tap names its message; the stories that message showed are in its payload, so a
+    tap's article and feed are checked against what that very message offered.
+    """
+    payload = await session.scalar(
+        select(Delivery.payload)
+        .where(
+            Delivery.chat_id == chat_id,
+            Delivery.telegram_message_id == message_id,
+            Delivery.status == DeliveryStatus.SENT,
+        )
+        .order_by(Delivery.id.desc())
+        .limit(1)
+    )
+    return None if payload is None else dict(payload)
+
+
+async def record_sent(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    kind: DeliveryKind,
+    item_key: str,
+    payload: dict[str, Any],
+    message_id: int,
+    now: datetime,
+) -> None:
+    """Record a message sent as a reply (not through the outbox), such as /digest's, so its
+    buttons are checked like those of a queued one."""
+    await session.execute(
+        upsert_insert(session)(Delivery)
+        .values(
+            _queued(chat_id, kind, item_key, payload, now)
+            | {
+                "status": DeliveryStatus.SENT,
+                "attempts": 1,
+                "sent_at": now,
+                "telegram_message_id": message_id,
+            }
+        )
+        .on_conflict_do_nothing(index_elements=["chat_id", "kind", "item_key"])
+    )
+
+
+async def unsent(
+    session: AsyncSession, chat_id: int, kind: DeliveryKind
+) -> list[tuple[int, dict[str, Any]]]:
+    """(id, payload) of the chat's messages of ``kind`` still waiting to be sent."""
+    rows = await session.execute(
+        select(Delivery.id, Delivery.payload).where(
+            Delivery.chat_id == chat_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+    )
+    return [(delivery_id, dict(payload)) for delivery_id, payload in rows]
+
+
+async def drop(session: AsyncSession, delivery_ids: Sequence[int], *, reason: str) -> None:
+    """Never send these waiting messages (the reader no longer wants them)."""
+    if delivery_ids:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(list(delivery_ids)), Delivery.status == DeliveryStatus.PENDING)
+            .values(status=DeliveryStatus.DROPPED, last_error=reason)
+        )

@@ -32,6 +32,8 @@ class DigestCandidate:
     # The start of the article's own text (the feed's description when the page was not
     # fetched): what an item shows when the article has no summary.
     description: str = ""
+    # ISO 639-1 as identified at ingestion, "und" when it could not be told, None before then.
+    language: str | None = None
 
 
 # Enough of an unsummarized article's text to cut a short description from, without reading
@@ -53,9 +55,10 @@ async def claim_due_chats(session: AsyncSession, *, now: datetime, limit: int) -
 
 
 async def feeds_of_chats(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Each chat's feeds, except those it muted: a muted source's stories stay out of digests."""
     rows = await session.execute(
         select(Subscription.chat_id, Subscription.feed_id)
-        .where(Subscription.chat_id.in_(list(chat_ids)))
+        .where(Subscription.chat_id.in_(list(chat_ids)), Subscription.muted_at.is_(None))
         .order_by(Subscription.chat_id, Subscription.feed_id)
     )
     feeds: dict[int, list[int]] = defaultdict(list)
@@ -91,6 +94,7 @@ async def digest_candidates(
             Summary.entities,
             Summary.figures,
             func.substr(Article.text, 1, DESCRIPTION_SOURCE_CHARS),
+            Article.language,
         )
         .join(FeedEntry, FeedEntry.article_id == Article.id)
         .join(Feed, Feed.id == FeedEntry.feed_id)
@@ -117,6 +121,7 @@ async def digest_candidates(
             tuple(entities or ()),
             tuple(figures or ()),
             description or "",
+            language,
         )
         for (
             article_id,
@@ -132,6 +137,7 @@ async def digest_candidates(
             entities,
             figures,
             description,
+            language,
         ) in rows
     ]
 

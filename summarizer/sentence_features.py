@@ -157,11 +157,16 @@ def sentence_features(
         "question": per_sentence(lambda s: float(s.rstrip("\"'”’ ").endswith("?"))),
         "first_person": per_sentence(lambda s: float(bool(_FIRST_PERSON.search(s)))),
     }
-    matrix = np.column_stack([columns[name] for name in FEATURE_NAMES]) if count else np.zeros(
-        (0, len(FEATURE_NAMES))
+    matrix = (
+        np.column_stack([columns[name] for name in FEATURE_NAMES])
+        if count
+        else np.zeros((0, len(FEATURE_NAMES)))
     )
     return SentenceFeatures(
-        matrix=matrix, similarity=similarity, words=words, chars=tuple(len(s) for s in sentences),
+        matrix=matrix,
+        similarity=similarity,
+        words=words,
+        chars=tuple(len(s) for s in sentences),
         readable=tuple(is_readable(s) for s in sentences),
         title_size=len(title),
     )

@@ -261,6 +261,12 @@ def _bench_sentence(rng: random.Random) -> str:
     )
 
 
+def story_text(seed: int, sentences: int = 10) -> str:
+    """A plain-text news story of its own (seeded), with names, places and figures."""
+    rng = random.Random(seed)
+    return " ".join(_bench_sentence(rng) for _ in range(sentences))
+
+
 def bench_article(
     feed: int, entry: int, *, distinct: bool = False, distinct_paragraphs: int = 5
 ) -> bytes:

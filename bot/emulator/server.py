@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
 import time
@@ -17,7 +16,7 @@ from aiohttp import ClientError, ClientSession, web
 from bot.emulator.entities import EntityParseError, parse_html, utf16_len
 from bot.emulator.flood import FloodControl, FloodLimits, busiest_window
 from bot.emulator.protocol import ApiError, Params, bad_request, read_params
-from bot.emulator.world import ApiCall, Chat, SentMessage, World
+from bot.emulator.world import ApiCall, Chat, SentMessage, World, command_list_key
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +31,19 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+_COMMAND_SCOPES = frozenset(
+    {
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
+    }
+)
+_CHAT_SCOPES = frozenset({"chat", "chat_administrators", "chat_member"})
 _CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -101,7 +113,6 @@ class BotApiEmulator(World):
         self.port = port
         # When each message was admitted (as the flood buckets count), with flood control on or off.
         self.admitted: list[float] = []
-        self.commands: dict[str, list[dict[str, Any]]] = {}
         self.pollers = 0  # getUpdates requests waiting now: a bot is ready once this is 1
         self._poll_round = 0
         self._closing = False
@@ -550,10 +561,27 @@ class BotApiEmulator(World):
         self.notify()
         return True
 
-    @staticmethod
-    def _scope_key(params: Params) -> str:
+    def _scope_key(self, params: Params) -> str:
+        """The (scope, language) a command list is stored under, refused as Telegram refuses.
+
+        Bot API, setMyCommands: ``language_code`` is empty (every language without a list of
+        its own) or a two-letter ISO 639-1 code; ``scope`` is a BotCommandScope, default when
+        omitted, and the chat scopes name a chat the bot can see.
+        """
+        language = params.text("language_code") or ""
+        if language and not _LANGUAGE_CODE.fullmatch(language):
+            raise bad_request("invalid language code specified")
         scope = params.get("scope") or {"type": "default"}
-        return json.dumps([scope, params.text("language_code") or ""], sort_keys=True)
+        if not isinstance(scope, dict) or scope.get("type") not in _COMMAND_SCOPES:
+            raise bad_request("wrong parameter scope")
+        if scope["type"] in _CHAT_SCOPES:
+            chat = self._chat(Params({"chat_id": scope.get("chat_id")}, {}))
+            if scope["type"] != "chat" and not chat.is_group:
+                raise bad_request("can't use specified scope in private chats")
+            if scope["type"] == "chat_member":
+                self._member(chat, int(scope.get("user_id") or 0))
+            scope = {**scope, "chat_id": chat.id}
+        return command_list_key(scope, language)
 
     async def _set_my_commands(self, params: Params) -> bool:
         commands = params.get("commands")
@@ -568,6 +596,8 @@ class BotApiEmulator(World):
         return True
 
     async def _get_my_commands(self, params: Params) -> list[dict[str, Any]]:
+        # Exactly the list stored for this scope and language: no fallback (that is the
+        # client's, see World.command_menu).
         return self.commands.get(self._scope_key(params), [])
 
     async def _delete_my_commands(self, params: Params) -> bool:

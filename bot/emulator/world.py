@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -191,6 +192,11 @@ class User:
             raise LookupError(
                 f"message {message.message_id} has no button with data {callback_data!r}"
             )
+        return self.forge_button(message, callback_data)
+
+    def forge_button(self, message: SentMessage, callback_data: str) -> str:
+        """A tap carrying data no button of the message has (an old or modified client, a
+        forged update), as the bot would receive it; returns the callback query id."""
         query_id = str(next(self.world.query_ids))
         self.world.callback_answers[query_id] = None  # answerable once
         self.world.push_update(
@@ -215,6 +221,11 @@ class User:
         self.private_chat.blocked = False
 
 
+def command_list_key(scope: dict[str, Any], language: str) -> str:
+    """Where a command list is kept: its scope and its language ("" for every other one)."""
+    return json.dumps([scope, language], sort_keys=True)
+
+
 @dataclass(frozen=True, slots=True)
 class ApiCall:
     """One Bot API request as received: method, decoded parameters, clock time and HTTP status."""
@@ -236,6 +247,8 @@ class World:
         self.allowed_updates: set[str] | None = None
         self.calls: list[ApiCall] = []
         self.callback_answers: dict[str, dict[str, Any] | None] = {}
+        # setMyCommands lists by command_list_key (scope and language).
+        self.commands: dict[str, list[dict[str, Any]]] = {}
         # File contents by file id: what the bot sent, and documents users sent it.
         self.files: dict[str, bytes] = {}
         self.query_ids = itertools.count(7_000_001)
@@ -285,6 +298,22 @@ class World:
         self.chats[chat_id] = chat
         return chat
 
+    def add_bot(self, chat: Chat, *, by: User) -> int | None:
+        """``by`` adds the bot to a group: Telegram tells the bot with a my_chat_member update
+        (from "left" to "member"), whose id this returns."""
+        bot_id = self.bot_user["id"]
+        chat.members.add(bot_id)
+        return self.push_update(
+            "my_chat_member",
+            {
+                "chat": chat.to_api(),
+                "from": by.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": {"status": "left", "user": self.bot_user},
+                "new_chat_member": {"status": "member", "user": self.bot_user},
+            },
+        )
+
     def migrate_group(self, group: Chat) -> Chat:
         """Upgrade a group to a supergroup; the old id then answers with migrate_to_chat_id.
 
@@ -316,11 +345,14 @@ class World:
 
     # --- updates and waiting ------------------------------------------------------------------
 
-    def push_update(self, kind: str, payload: dict[str, Any]) -> None:
+    def push_update(self, kind: str, payload: dict[str, Any]) -> int | None:
+        """Queue an update for the bot; its id, or None when the bot did not ask for its kind."""
         if self.allowed_updates is not None and kind not in self.allowed_updates:
-            return  # Telegram drops updates of types the bot did not ask for
-        self.updates.append({"update_id": next(self._update_ids), kind: payload})
+            return None  # Telegram drops updates of types the bot did not ask for
+        update_id = next(self._update_ids)
+        self.updates.append({"update_id": update_id, kind: payload})
         self.notify()
+        return update_id
 
     def notify(self) -> None:
         """Wake every waiter; each re-checks its own condition."""
@@ -338,6 +370,25 @@ class World:
             while not (result := condition()):
                 await self._changed.wait()
             return result
+
+    def command_menu(self, user: User) -> list[dict[str, Any]]:
+        """The command menu ``user`` sees in their private chat with the bot.
+
+        Bot API, "Determining list of commands": the narrowest scope with a list wins (chat,
+        then all private chats, then default), and within a scope the list for the user's
+        language before the one for every language.
+        """
+        language = (user.language_code or "")[:2].lower()
+        for scope in (
+            {"type": "chat", "chat_id": user.id},
+            {"type": "all_private_chats"},
+            {"type": "default"},
+        ):
+            for code in dict.fromkeys((language, "")):
+                found = self.commands.get(command_list_key(scope, code))
+                if found:
+                    return found
+        return []
 
     def sent_to(self, chat_id: int) -> list[SentMessage]:
         return self.chats[chat_id].messages

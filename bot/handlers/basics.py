@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import logging
 import uuid
 
@@ -16,16 +17,19 @@ from bot.handlers.common import (
     is_bot_admin,
     may_change_settings,
     reply,
+    user_translation,
 )
 from bot.handlers.sources import subscribe_topic
-from bot.render import WELCOME, render_help
+from bot.render import render_help, render_language_line, welcome
+from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.plurals import counted
+from store.chats import reader_language
 
 log = logging.getLogger(__name__)
 
 
-def topic_keyboard(topics: list[str]) -> InlineKeyboardMarkup:
+def topic_keyboard(topics: list[str], tr: gettext.NullTranslations) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(topic.title(), callback_data=f"topic:{topic}")
@@ -33,13 +37,16 @@ def topic_keyboard(topics: list[str]) -> InlineKeyboardMarkup:
         ]
         for i in range(0, len(topics), 3)
     ]
-    rows.append([InlineKeyboardButton("📰 First digest", callback_data="digest:now")])
+    rows.append(
+        [InlineKeyboardButton("📰 " + tr.gettext("First digest"), callback_data="digest:now")]
+    )
     return InlineKeyboardMarkup(rows)
 
 
 async def start(update: Update, context: Context) -> None:
     """Welcome; `/start TOPIC` (a deep link) subscribes to that catalog topic at once."""
-    await ensure_chat(update, context)
+    chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     catalog = context.bot_data.services.settings.catalog
     topics = list(dict.fromkeys(feed.topic for feed in catalog))
     payload = (context.args or [""])[0].strip().lower()
@@ -49,20 +56,33 @@ async def start(update: Update, context: Context) -> None:
             if not await may_change_settings(update, context):
                 return
             added = await subscribe_topic(update, context, payload)
-            await reply(
-                update,
-                context,
-                f"✅ Subscribed to <b>{payload.title()}</b> ({counted(added, 'source', 'sources')}). "
-                "Your first digest: /digest. Your schedule: /settings.",
+            text = tr.gettext(
+                "Subscribed to {topic} ({sources}). Your first digest: /digest. "
+                "Your schedule: /settings."
+            ).format(
+                topic=f"<b>{escape(payload.title())}</b>",
+                sources=counted(added, "source", "sources", translations=tr),
             )
+            await reply(update, context, f"✅ {text}")
             return
-        await reply(update, context, f"There is no topic “{escape(payload[:40])}”. Pick one below.")
-    await reply(update, context, WELCOME, markup=topic_keyboard(topics))
+        await reply(
+            update,
+            context,
+            tr.gettext("There is no topic “{topic}”. Pick one below.").format(
+                topic=escape(payload[:40])
+            ),
+        )
+    await reply(update, context, welcome(tr), markup=topic_keyboard(topics, tr))
 
 
 async def help_command(update: Update, context: Context) -> None:
-    """List every command with an example."""
-    await reply(update, context, render_help(admin=is_bot_admin(update, context)))
+    """List every command with an example, and the chat's language."""
+    async with context.bot_data.services.sessionmaker() as session:
+        language = await reader_language(session, chat_id_of(update))
+    if language is None and update.effective_user is not None:
+        language = update.effective_user.language_code  # no row yet: what it will get
+    text = render_help(admin=is_bot_admin(update, context), tr=translation(language))
+    await reply(update, context, f"{text}\n{render_language_line(language)}")
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -75,7 +95,14 @@ async def unknown_command(update: Update, context: Context) -> None:
     if not for_us:
         return
     command = command[:32]
-    await reply(update, context, f"I don't know {escape(command)}. /help lists what I can do.")
+    tr = user_translation(update)
+    await reply(
+        update,
+        context,
+        tr.gettext("I don't know {command}. /help lists what I can do.").format(
+            command=escape(command)
+        ),
+    )
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -84,10 +111,13 @@ async def on_error(update: object, context: Context) -> None:
     log.error("error %s while handling %r", error_id, update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
+            tr = user_translation(update)
             await reply(
                 update,
                 context,
-                f"Sorry, something went wrong on my side (error {error_id}). Please try again.",
+                tr.gettext(
+                    "Sorry, something went wrong on my side (error {error_id}). Please try again."
+                ).format(error_id=error_id),
             )
         except TelegramError:
             log.warning("could not tell chat %s about error %s", chat_id_of(update), error_id)

@@ -14,8 +14,9 @@ from typing import Any
 from telegram import Update
 
 from bot.context import Context
+from jobs.i18n import N_, translation
 
-STALE_BUTTON = "That button is out of date: send the command again for new buttons."
+STALE_BUTTON = N_("That button is out of date: send the command again for new buttons.")
 # Row ids are BIGINT: a longer number cannot be one of ours, and the database would refuse it.
 _MAX_ID_DIGITS = 18
 
@@ -65,4 +66,6 @@ def checks_buttons(callback: ButtonCallback) -> ButtonCallback:
 async def stale_button(update: Update, context: Context) -> None:
     """A tap no handler recognises: nothing changes, and the user learns why."""
     if update.callback_query is not None:
-        await update.callback_query.answer(STALE_BUTTON)
+        user = update.effective_user
+        tr = translation(user.language_code if user else None)
+        await update.callback_query.answer(tr.gettext(STALE_BUTTON))

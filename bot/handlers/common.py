@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
@@ -10,7 +12,8 @@ from bot.context import Context
 from bot.render import usage
 from bot.replies import send_html
 from jobs.digests import next_digest_time
-from store.chats import get_or_create_chat
+from jobs.i18n import translation
+from store.chats import adopt_admin_language, get_or_create_chat
 from store.models import Chat, utcnow
 
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -36,8 +39,27 @@ async def reply(
     return await send_html(context.bot, chat_id_of(update), text, markup=markup, preview=preview)
 
 
-async def reply_usage(update: Update, context: Context, command: str) -> None:
-    await reply(update, context, usage(command))
+def user_translation(update: Update) -> gettext.NullTranslations:
+    """The language of the person who sent the update, for replies made without the chat's row
+    (a refusal, an error); everything else is worded in the chat's language (``chat.language``)."""
+    user = update.effective_user
+    return translation(user.language_code if user else None)
+
+
+async def chat_translation(update: Update, context: Context) -> gettext.NullTranslations:
+    """The chat's language, read without creating the chat (for replies that store nothing);
+    the sender's before the chat has a row."""
+    async with context.bot_data.services.sessionmaker() as session:
+        chat = await session.get(Chat, chat_id_of(update))
+    if chat is None or chat.language is None:
+        return user_translation(update)
+    return translation(chat.language)
+
+
+async def reply_usage(
+    update: Update, context: Context, command: str, tr: gettext.NullTranslations | None = None
+) -> None:
+    await reply(update, context, usage(command, tr or await chat_translation(update, context)))
 
 
 async def ensure_chat(update: Update, context: Context) -> Chat:
@@ -76,8 +98,13 @@ async def may_change_settings(update: Update, context: Context) -> bool:
     except TelegramError:
         return False
     if member.status in ADMIN_STATUSES:
+        # The first admin to configure a group gives it their language (unless /language did).
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            await adopt_admin_language(session, chat.id, user.language_code)
         return True
-    await reply(update, context, "Only this group's admins can change its settings.")
+    # Said in the group, so in the group's language, not the one of the member refused.
+    tr = await chat_translation(update, context)
+    await reply(update, context, tr.gettext("Only this group's admins can change its settings."))
     return False
 
 

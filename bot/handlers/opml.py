@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+
 from telegram import Update
 from telegram.error import TelegramError
 
@@ -15,9 +17,10 @@ from bot.handlers.common import (
 from bot.replies import send_all
 from jobs.feeds import FeedError
 from jobs.fetch import reader_reason
+from jobs.i18n import ENGLISH, translation
 from jobs.messages import escape, split_message, truncate_visible
 from jobs.opml import OpmlOutline, parse_opml, render_opml
-from jobs.opml_import import OpmlImportReport, import_outlines
+from jobs.opml_import import NO_ROOM, OpmlImportReport, import_outlines
 from jobs.plurals import counted
 from store import chats as chat_store
 from store.models import utcnow
@@ -36,11 +39,12 @@ async def opml_file(update: Update, context: Context) -> None:
     if not await may_change_settings(update, context):
         return
     chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     services = context.bot_data.services
     limits = services.settings.limits
     # Refused before downloading when Telegram tells the size, and after when it did not.
     if document.file_size is not None and document.file_size > limits.opml_max_bytes:
-        await reply(update, context, _too_large(limits.opml_max_bytes))
+        await reply(update, context, _too_large(limits.opml_max_bytes, tr))
         return
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
@@ -48,11 +52,13 @@ async def opml_file(update: Update, context: Context) -> None:
         await reply(
             update,
             context,
-            f"I could not download that file ({escape(exc.message)}). Send it again?",
+            tr.gettext("I could not download that file ({reason}). Send it again?").format(
+                reason=escape(exc.message)
+            ),
         )
         return
     if len(data) > limits.opml_max_bytes:
-        await reply(update, context, _too_large(limits.opml_max_bytes))
+        await reply(update, context, _too_large(limits.opml_max_bytes, tr))
         return
     try:
         outlines = parse_opml(data)
@@ -60,25 +66,38 @@ async def opml_file(update: Update, context: Context) -> None:
         await reply(
             update,
             context,
-            f"I could not read that file: {escape(str(exc))}. Export an OPML file from your feed reader and send it here.",
+            tr.gettext(
+                "I could not read that file: {reason}. "
+                "Export an OPML file from your feed reader and send it here."
+            ).format(reason=escape(exc.translated(tr))),
         )
         return
     if not outlines:
-        await reply(update, context, "That OPML file lists no feeds (no outline has an xmlUrl).")
+        await reply(
+            update,
+            context,
+            tr.gettext("That OPML file lists no feeds (no outline has an xmlUrl)."),
+        )
         return
     if len(outlines) > limits.opml_max_feeds:
         await reply(
             update,
             context,
-            f"That file lists {len(outlines)} feeds; I take at most {limits.opml_max_feeds} "
-            "from one file. Split it into smaller files and send them one by one.",
+            tr.ngettext(
+                "That file lists {count} feed; I take at most {limit} from one file. "
+                "Split it into smaller files and send them one by one.",
+                "That file lists {count} feeds; I take at most {limit} from one file. "
+                "Split it into smaller files and send them one by one.",
+                len(outlines),
+            ).format(count=len(outlines), limit=limits.opml_max_feeds),
         )
         return
     async with services.sessionmaker() as session:
         personal = await chat_store.count_personal_sources(session, chat.id)
-    await reply(
-        update, context, f"📥 Reading {counted(len(outlines), 'feed', 'feeds')}… this takes a moment."
+    reading = tr.gettext("Reading {feeds}… this takes a moment.").format(
+        feeds=counted(len(outlines), "feed", "feeds", translations=tr)
     )
+    await reply(update, context, f"📥 {reading}")
     await context.bot.send_chat_action(chat.id, "typing")
     report = await import_outlines(
         services.sessionmaker,
@@ -89,42 +108,56 @@ async def opml_file(update: Update, context: Context) -> None:
         max_entries=limits.max_entries_per_feed,
         poll_interval=services.settings.poll_interval,
         now=utcnow(),
-        reason=reader_reason,
+        reason=lambda exc: reader_reason(exc, tr),
+        no_room=tr.gettext(NO_ROOM),
     )
-    await send_all(context.bot, chat.id, render_import_report(report))
+    await send_all(context.bot, chat.id, render_import_report(report, tr))
 
 
-def _too_large(limit: int) -> str:
-    return (
-        f"That file is larger than {limit // 1000:,} kB, the most I read. "
+def _too_large(limit: int, tr: gettext.NullTranslations) -> str:
+    return tr.gettext(
+        "That file is larger than {size} kB, the most I read. "
         "Export only the feeds you want, or split the file."
-    )
+    ).format(size=f"{limit // 1000:,}")
 
 
-def render_import_report(report: OpmlImportReport) -> list[str]:
+def render_import_report(
+    report: OpmlImportReport, tr: gettext.NullTranslations | None = None
+) -> list[str]:
     """Counts first, then each group listed (at most :data:`LISTED` lines, then a count)."""
-    header = (
-        f"📥 <b>OPML import</b>: {len(report.added)} added, {len(report.already)} already there, "
-        f"{len(report.refused)} refused."
+    tr = tr or translation(ENGLISH)
+    counts = tr.gettext("{added} added, {already} already there, {refused} refused.").format(
+        added=len(report.added), already=len(report.already), refused=len(report.refused)
     )
+    header = "📥 <b>" + tr.gettext("OPML import") + f"</b>: {counts}"
     sections: list[str] = []
     if report.added:
-        sections.append(_section("✅ Added", [_name(name) for name in report.added]))
+        sections.append(
+            _section("✅ " + tr.gettext("Added"), [_name(name) for name in report.added], tr)
+        )
     if report.already:
-        sections.append(_section("☑️ Already there", [_name(name) for name in report.already]))
+        sections.append(
+            _section(
+                "☑️ " + tr.gettext("Already there"), [_name(name) for name in report.already], tr
+            )
+        )
     if report.refused:
         sections.append(
             _section(
-                "⚠️ Refused",
+                "⚠️ " + tr.gettext("Refused"),
                 [
                     f"{_name(name)}: {escape(truncate_visible(why, _REASON_CHARS))}"
                     for name, why in report.refused
                 ],
+                tr,
             )
         )
     if report.added:
         sections.append(
-            "New stories from these sources come in your digests and alerts; /mysources lists them."
+            tr.gettext(
+                "New stories from these sources come in your digests and alerts; "
+                "/mysources lists them."
+            )
         )
     return split_message(header, sections)
 
@@ -133,21 +166,24 @@ def _name(name: str) -> str:
     return escape(truncate_visible(name, _NAME_CHARS))
 
 
-def _section(title: str, lines: list[str]) -> str:
+def _section(title: str, lines: list[str], tr: gettext.NullTranslations) -> str:
     shown = [f"• {line}" for line in lines[:LISTED]]
     if len(lines) > LISTED:
-        shown.append(f"…and {len(lines) - LISTED} more")
+        more = len(lines) - LISTED
+        shown.append(tr.ngettext("…and {count} more", "…and {count} more", more).format(count=more))
     return f"<b>{title}</b>\n" + "\n".join(shown)
 
 
 async def export(update: Update, context: Context) -> None:
     """Send the chat's sources as an OPML file, for any feed reader."""
-    await ensure_chat(update, context)
+    tr = translation((await ensure_chat(update, context)).language)
     chat_id = chat_id_of(update)
     async with context.bot_data.services.sessionmaker() as session:
         found = await chat_store.chat_sources(session, chat_id)
     if not found:
-        await reply(update, context, "You have no sources to export yet: /sources or /add one.")
+        await reply(
+            update, context, tr.gettext("You have no sources to export yet: /sources or /add one.")
+        )
         return
     document = render_opml(
         (OpmlOutline(source.url, source.title, None, source.topic) for source in found),
@@ -158,5 +194,7 @@ async def export(update: Update, context: Context) -> None:
         chat_id,
         document=document,
         filename="newsdigest-sources.opml",
-        caption=f"Your {counted(len(found), 'source', 'sources')} as OPML: import it in any feed reader, or send it back to me.",
+        caption=tr.gettext(
+            "Your {sources} as OPML: import it in any feed reader, or send it back to me."
+        ).format(sources=counted(len(found), "source", "sources", translations=tr)),
     )

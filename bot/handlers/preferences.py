@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
@@ -19,6 +21,7 @@ from bot.render import local_time_label, render_settings, usage
 from bot.replies import edit_text
 from jobs.alerts import retime_held_alerts
 from jobs.digests import next_digest_time
+from jobs.i18n import N_, translation
 from jobs.messages import escape
 from jobs.plurals import counted
 from jobs.quiet_hours import QuietHoursError, parse_quiet_hours
@@ -27,13 +30,14 @@ from jobs.timezones import TimezoneError, parse_timezone, timezone_key
 from store import chats as chat_store
 from store.models import Chat, utcnow
 
+# Button labels are marked for the catalogs and translated where the keyboard is built.
 SCHEDULES = (
-    ("Off", "off"),
-    ("Daily 08:00", "daily 08:00"),
-    ("08:00 + 18:00", "daily 08:00,18:00"),
-    ("Every 6 h", "every 6h"),
-    ("Weekdays 08:00", "weekdays 08:00"),
-    ("Mondays 08:00", "weekly mon 08:00"),
+    (N_("Off"), "off"),
+    (N_("Daily 08:00"), "daily 08:00"),
+    (N_("08:00 + 18:00"), "daily 08:00,18:00"),
+    (N_("Every 6 h"), "every 6h"),
+    (N_("Weekdays 08:00"), "weekdays 08:00"),
+    (N_("Mondays 08:00"), "weekly mon 08:00"),
 )
 
 # Every button the settings keyboard can send; anything else was not made by us.
@@ -47,7 +51,7 @@ SETTINGS_BUTTONS = frozenset(
 )
 
 
-def settings_keyboard(chat: Chat) -> InlineKeyboardMarkup:
+def settings_keyboard(chat: Chat, tr: gettext.NullTranslations) -> InlineKeyboardMarkup:
     def mark(on: bool, label: str) -> str:
         return f"{'✅' if on else '▫️'} {label}"
 
@@ -55,38 +59,53 @@ def settings_keyboard(chat: Chat) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    mark(chat.digest_schedule == value, label), callback_data=f"set:sched:{value}"
+                    mark(chat.digest_schedule == value, tr.gettext(label)),
+                    callback_data=f"set:sched:{value}",
                 )
                 for label, value in SCHEDULES[:2]
             ],
             [
                 InlineKeyboardButton(
-                    mark(chat.digest_schedule == value, label), callback_data=f"set:sched:{value}"
+                    mark(chat.digest_schedule == value, tr.gettext(label)),
+                    callback_data=f"set:sched:{value}",
                 )
                 for label, value in SCHEDULES[2:4]
             ],
             [
                 InlineKeyboardButton(
-                    mark(chat.digest_schedule == value, label), callback_data=f"set:sched:{value}"
+                    mark(chat.digest_schedule == value, tr.gettext(label)),
+                    callback_data=f"set:sched:{value}",
                 )
                 for label, value in SCHEDULES[4:]
             ],
             [
                 InlineKeyboardButton(
-                    mark(chat.items_per_digest == n, counted(n, "story", "stories")),
+                    mark(
+                        chat.items_per_digest == n,
+                        counted(n, "story", "stories", translations=tr),
+                    ),
                     callback_data=f"set:items:{n}",
                 )
                 for n in ITEM_CHOICES
             ],
             [
                 InlineKeyboardButton(
-                    mark(chat.summary_sentences == n, f"{n} sent."), callback_data=f"set:sent:{n}"
+                    mark(
+                        chat.summary_sentences == n,
+                        # TRANSLATORS: a /settings button: summary length in sentences; keep it as short.
+                        tr.ngettext("{count} sent.", "{count} sent.", n).format(count=n),
+                    ),
+                    callback_data=f"set:sent:{n}",
                 )
                 for n in SENTENCE_CHOICES
             ],
             [
-                InlineKeyboardButton(mark(chat.show_entities, "Entities"), callback_data="set:ent"),
-                InlineKeyboardButton(mark(chat.show_figures, "Figures"), callback_data="set:fig"),
+                InlineKeyboardButton(
+                    mark(chat.show_entities, tr.gettext("Entities")), callback_data="set:ent"
+                ),
+                InlineKeyboardButton(
+                    mark(chat.show_figures, tr.gettext("Figures")), callback_data="set:fig"
+                ),
             ],
         ]
     )
@@ -115,16 +134,21 @@ async def _apply_schedule(
     return chat
 
 
-def _describe(chat: Chat) -> str:
+def _describe(chat: Chat, tr: gettext.NullTranslations) -> str:
     try:
-        return parse_schedule(chat.digest_schedule).describe()
+        return parse_schedule(chat.digest_schedule).describe(tr)
     except ScheduleError:
         return chat.digest_schedule
+
+
+def _settings_text(chat: Chat, tr: gettext.NullTranslations) -> str:
+    return render_settings(chat, _describe(chat, tr), chat.next_digest_at, tr)
 
 
 async def settings(update: Update, context: Context) -> None:
     """Show the settings with buttons; `/settings daily 07:30` sets a schedule directly."""
     chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     text = args_text(context)
     if text:
         if not await may_change_settings(update, context):
@@ -132,19 +156,26 @@ async def settings(update: Update, context: Context) -> None:
         try:
             schedule = parse_schedule(text)
         except ScheduleError as exc:
+            examples = ", ".join(
+                f"<code>/settings {example}</code>"
+                for example in (
+                    "daily 07:30",
+                    "weekly mon 08:00",
+                    "weekdays 07:30 18:00",
+                    "every 6h",
+                    "off",
+                )
+            )
             await reply(
                 update,
                 context,
-                f"{escape(str(exc))}\nExamples: <code>/settings daily 07:30</code>, <code>/settings weekly mon 08:00</code>, <code>/settings weekdays 07:30 18:00</code>, <code>/settings every 6h</code>, <code>/settings off</code>",
+                escape(exc.translated(tr))
+                + "\n"
+                + tr.gettext("Examples: {examples}").format(examples=examples),
             )
             return
         chat = await _apply_schedule(context, chat.id, schedule.to_text())
-    await reply(
-        update,
-        context,
-        render_settings(chat, _describe(chat), chat.next_digest_at),
-        markup=settings_keyboard(chat),
-    )
+    await reply(update, context, _settings_text(chat, tr), markup=settings_keyboard(chat, tr))
 
 
 async def settings_button(update: Update, context: Context) -> None:
@@ -154,7 +185,7 @@ async def settings_button(update: Update, context: Context) -> None:
         return
     query, _ = tapped
     chat_id = chat_id_of(update)
-    await ensure_chat(update, context)
+    tr = translation((await ensure_chat(update, context)).language)
     _, what, *rest = data.split(":", 2)
     value = rest[0] if rest else ""
     if what == "sched":
@@ -173,53 +204,57 @@ async def settings_button(update: Update, context: Context) -> None:
             elif what == "fig":
                 changes["show_figures"] = not current.show_figures
             chat = await chat_store.update_chat(session, chat_id, **changes)
-    await query.answer("Saved")
-    await edit_text(
-        query,
-        render_settings(chat, _describe(chat), chat.next_digest_at),
-        markup=settings_keyboard(chat),
-    )
+    await query.answer(tr.gettext("Saved"))
+    await edit_text(query, _settings_text(chat, tr), markup=settings_keyboard(chat, tr))
 
 
 async def timezone(update: Update, context: Context) -> None:
     """Set the chat's time zone: an IANA name, a UTC offset or a well-known city."""
     chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     text = args_text(context)
     if not text:
-        await reply(
-            update, context, f"Your time zone is <b>{escape(chat.timezone)}</b>.\n" + _tz_usage()
+        current = tr.gettext("Your time zone is {zone}.").format(
+            zone=f"<b>{escape(chat.timezone)}</b>"
         )
+        await reply(update, context, f"{current}\n{_tz_usage(tr)}")
         return
     if not await may_change_settings(update, context):
         return
     try:
         zone = timezone_key(parse_timezone(text))
     except TimezoneError as exc:
-        await reply(update, context, escape(str(exc)) + "\n" + _tz_usage())
+        await reply(update, context, escape(exc.translated(tr)) + "\n" + _tz_usage(tr))
         return
     chat = await _apply_schedule(context, chat.id, chat.digest_schedule, zone)
-    when = (
-        f", next digest {local_time_label(chat.next_digest_at, zone)}"
-        if chat.next_digest_at
-        else ""
+    shown = f"<b>{escape(zone)}</b>"
+    if chat.next_digest_at:
+        done = tr.gettext("Time zone set to {zone}, next digest {time}.").format(
+            zone=shown, time=local_time_label(chat.next_digest_at, zone, reader=chat.language)
+        )
+    else:
+        done = tr.gettext("Time zone set to {zone}.").format(zone=shown)
+    await reply(update, context, f"🕰 {done}")
+
+
+def _tz_usage(tr: gettext.NullTranslations) -> str:
+    return tr.gettext("Set it with e.g. {first}, {second} or {third}.").format(
+        first="<code>/timezone Europe/Berlin</code>",
+        second="<code>/timezone +05:30</code>",
+        third="<code>/timezone Tokyo</code>",
     )
-    await reply(update, context, f"🕰 Time zone set to <b>{escape(zone)}</b>{when}.")
-
-
-def _tz_usage() -> str:
-    return "Set it with e.g. <code>/timezone Europe/Berlin</code>, <code>/timezone +05:30</code> or <code>/timezone Tokyo</code>."
 
 
 async def quiet(update: Update, context: Context) -> None:
     """Quiet hours: alerts wait until they end. `/quiet 22-07`, `/quiet off`."""
     chat = await ensure_chat(update, context)
+    tr = translation(chat.language)
     text = args_text(context)
     if not text:
-        await reply(
-            update,
-            context,
-            f"Quiet hours: <b>{escape(chat.quiet_hours or 'off')}</b>.\n{usage('quiet')}",
+        current = tr.gettext("Quiet hours: {hours}.").format(
+            hours="<b>" + escape(chat.quiet_hours or tr.gettext("off")) + "</b>"
         )
+        await reply(update, context, f"{current}\n{usage('quiet', tr)}")
         return
     if not await may_change_settings(update, context):
         return
@@ -227,7 +262,7 @@ async def quiet(update: Update, context: Context) -> None:
         hours = parse_quiet_hours(text)
     except QuietHoursError as exc:
         # One message: the reason and how to write it (two would arrive as two notifications).
-        await reply(update, context, f"{escape(str(exc))}\n{usage('quiet')}")
+        await reply(update, context, f"{escape(exc.translated(tr))}\n{usage('quiet', tr)}")
         return
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         chat = await chat_store.update_chat(
@@ -239,10 +274,15 @@ async def quiet(update: Update, context: Context) -> None:
     if moved:
         context.bot_data.runtime.pipeline.wake_sender()
     if hours is None:
-        await reply(update, context, "🔔 Quiet hours off: alerts arrive at any hour.")
+        await reply(
+            update, context, "🔔 " + tr.gettext("Quiet hours off: alerts arrive at any hour.")
+        )
     else:
         await reply(
             update,
             context,
-            f"🌙 Quiet hours {escape(hours.to_text())} ({escape(chat.timezone)}): alerts wait until they end.",
+            "🌙 "
+            + tr.gettext("Quiet hours {hours} ({zone}): alerts wait until they end.").format(
+                hours=escape(hours.to_text()), zone=escape(chat.timezone)
+            ),
         )

@@ -214,7 +214,9 @@ async def run(args: argparse.Namespace) -> None:
         )
 
     print(f"pass 1: shared pace of this tree, {args.readers} × {args.command!r} ...", flush=True)
-    ours = await scenario("this tree (lock + window counting sends until 1 s after their answer)", baseline=False)
+    ours = await scenario(
+        "this tree (lock + window counting sends until 1 s after their answer)", baseline=False
+    )
     print("pass 2: baseline pace (f264739^: slot computed, then sleep) ...", flush=True)
     base = await scenario("baseline: pace of f264739^", baseline=True)
     print()

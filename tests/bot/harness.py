@@ -21,6 +21,7 @@ from jobs.fetch import SafeFetcher
 from jobs.summarizing import SummarizerPool
 from store import migrate
 from store.database import create_engine, create_sessionmaker
+from store.models import Chat
 from tests.feedserver import FeedServer, loopback_only
 
 
@@ -47,9 +48,10 @@ class Harness:
     errors: list[BaseException] = field(default_factory=list)
     handled_queries: set[str] = field(default_factory=set)
     handled_messages: set[tuple[int, int]] = field(default_factory=set)
+    handled_updates: set[int] = field(default_factory=set)
 
-    def user(self, name: str = "Ada") -> User:
-        return self.emulator.create_user(name)
+    def user(self, name: str = "Ada", *, language_code: str | None = "en") -> User:
+        return self.emulator.create_user(name, language_code=language_code)
 
     async def ask(self, user: User, text: str, *, timeout: float = 10.0) -> SentMessage:  # noqa: ASYNC109 -- passed to the emulator's own wait
         """Send a command or text as ``user`` and wait for the bot's first reply."""
@@ -70,7 +72,7 @@ class Harness:
         await self.handled(query_id)
         return message
 
-    async def tap(self, user: User, message: SentMessage, data: str) -> dict[str, Any]:
+    async def press_made_up(self, user: User, message: SentMessage, data: str) -> dict[str, Any]:
         """Tap a button carrying ``data`` under ``message``, whether or not the message shows one
         (a modified client can send any data), and return the bot's answer to the tap."""
         query_id = str(next(self.emulator.query_ids))
@@ -98,6 +100,18 @@ class Harness:
     async def handled_message(self, chat_id: int, message_id: int) -> None:
         """Wait until the bot has handled this message to the end, whether it answered or not."""
         await self.emulator.wait_until(lambda: (chat_id, message_id) in self.handled_messages)
+
+    async def chat_row(self, chat_id: int) -> Chat:
+        """The chat's row as the bot stored it."""
+        async with self.services.sessionmaker() as session:
+            chat = await session.get(Chat, chat_id)
+        assert chat is not None, f"no row for chat {chat_id}"
+        return chat
+
+    async def handled_update(self, update_id: int | None) -> None:
+        """Wait until the bot has handled this update (any kind) to the end."""
+        assert update_id is not None, "the bot did not ask for updates of this kind"
+        await self.emulator.wait_until(lambda: update_id in self.handled_updates)
 
     async def ingest(self) -> None:
         await self.app.bot_data.runtime.pipeline.ingest_tick()
@@ -148,6 +162,7 @@ async def bot_harness(
 
             async def finished(update: Update, context: Context) -> None:
                 # A later group runs after the handler of group 0 and its error handlers.
+                harness.handled_updates.add(update.update_id)
                 if update.callback_query is not None:
                     harness.handled_queries.add(update.callback_query.id)
                 elif update.effective_message is not None:

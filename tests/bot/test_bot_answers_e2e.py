@@ -20,7 +20,6 @@ from tests.bot.harness import Harness
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures("no_errors")]
 
 
-
 def _window_around_now(zone_offset_hours: int = 0) -> str:
     """Quiet hours from an hour ago to two hours ahead, on a clock ``zone_offset_hours`` from UTC."""
     local = utcnow() + timedelta(hours=zone_offset_hours)
@@ -195,7 +194,7 @@ async def test_alerts_are_shown_as_the_user_wrote_them(harness: Harness) -> None
     assert again.text == "You already have the alert central bank -mortgage."
     listing = await harness.ask(user, "/alerts")
     assert "1. central bank -mortgage" in listing.text
-    assert [b["text"] for b in listing.buttons] == ["✖ 1. central bank -mortgage"]
+    assert [b["text"] for b in listing.buttons] == ["✖ 1. central bank -mortgage", "🗞 1. daily"]
     async with harness.services.sessionmaker() as session:
         rule = await session.scalar(select(AlertRule).where(AlertRule.chat_id == user.id))
         assert rule is not None

@@ -4,8 +4,6 @@ modified", through the real Application and the emulator."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +13,6 @@ from store.models import AlertRule, Chat, Subscription
 from tests.bot.harness import Harness
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.usefixtures("no_errors")]
-
 
 
 async def _subscriptions(harness: Harness, chat_id: int) -> int:
@@ -86,7 +83,8 @@ async def test_the_longest_list_of_alerts_the_limits_allow_fits_one_message(
     visible, _ = parse_html(listing.html)
     assert utf16_len(visible) <= 4096
     assert f"{limits.alerts_per_chat}. word{limits.alerts_per_chat - 1}x0" in visible
-    assert len(listing.buttons) == limits.alerts_per_chat
+    # A remove and a mode button per rule: 100, the most a Telegram keyboard holds.
+    assert len(listing.buttons) == 2 * limits.alerts_per_chat
 
 
 LONG_TEXT = " ".join(
@@ -124,30 +122,11 @@ async def test_only_new_private_messages_are_summarized_unasked(harness: Harness
     assert count == 0
 
 
-async def _press_made_up(
-    harness: Harness, user: User, message: SentMessage, data: str
-) -> dict[str, Any]:
-    """Send a callback query no button carries (as a modified client can) and await its answer."""
-    query_id = str(next(harness.emulator.query_ids))
-    harness.emulator.callback_answers[query_id] = None
-    harness.emulator.push_update(
-        "callback_query",
-        {
-            "id": query_id,
-            "from": user.to_api(),
-            "chat_instance": str(message.chat_id),
-            "message": harness.emulator.message_to_api(message),
-            "data": data,
-        },
-    )
-    return await harness.emulator.wait_until(lambda: harness.emulator.callback_answers[query_id])
-
-
 async def test_made_up_settings_buttons_change_nothing(harness: Harness) -> None:
     user = harness.user("Forger")
     panel = await harness.ask(user, "/settings")
     for data in ("set:items:100000", "set:sched:garbage", "set:sent:x"):
-        answer = await _press_made_up(harness, user, panel, data)
+        answer = await harness.press_made_up(user, panel, data)
         assert answer["text"].startswith("That button is out of date")
     async with harness.services.sessionmaker() as session:
         chat = await session.get(Chat, user.id)
@@ -183,12 +162,19 @@ async def test_forged_buttons_are_answered_as_out_of_date_and_change_nothing(
         "rm:-1",
         "al:rm:99999999999999999999999",
         f"al:rm:{others_rule}",
+        f"al:mode:{others_rule}",
+        "al:mode:x",
+        "mw:rm:99999999999999999999999",
+        "mw:rm:",
+        "sr:1",
+        "sr:x:0",
+        "sr:",
         "set:items:100000",
         "stop:maybe",
         "no-such-button",
     ]
     for data in forged:
-        answer = await _press_made_up(harness, user, welcome, data)
+        answer = await harness.press_made_up(user, welcome, data)
         assert answer["text"].startswith("That button is out of date"), data
     assert await _subscriptions(harness, user.id) == 0
     assert await _subscriptions(harness, other.id) == 1

@@ -11,6 +11,8 @@ import pytest
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     MessageOriginChannel,
@@ -246,6 +248,34 @@ async def test_commands_actions_members_and_photos(emu: BotApiEmulator, bot: Bot
         await bot.send_photo(reader.id, b"not an image")
 
 
+async def test_command_lists_are_kept_per_scope_and_language(emu: BotApiEmulator, bot: Bot) -> None:
+    german, thai = (
+        emu.create_user("G", language_code="de"),
+        emu.create_user("T", language_code="th"),
+    )
+    group = emu.create_group("Club", admins=[german])
+    await bot.set_my_commands([BotCommand("digest", "Today's digest")])
+    await bot.set_my_commands([BotCommand("digest", "Heute")], language_code="de")
+    await bot.set_my_commands(
+        [BotCommand("stats", "Numbers")], scope=BotCommandScopeChat(group.id), language_code="de"
+    )
+    # getMyCommands answers exactly the list of that scope and language, no fallback.
+    assert [c.description for c in await bot.get_my_commands(language_code="de")] == ["Heute"]
+    assert [c.description for c in await bot.get_my_commands()] == ["Today's digest"]
+    assert await bot.get_my_commands(language_code="fr") == ()
+    chat_scope = BotCommandScopeChat(group.id)
+    assert [c.command for c in await bot.get_my_commands(chat_scope, "de")] == ["stats"]
+    # What a client shows: the user's language first, then the list for every language.
+    assert [c["description"] for c in emu.command_menu(german)] == ["Heute"]
+    assert [c["description"] for c in emu.command_menu(thai)] == ["Today's digest"]
+    with pytest.raises(BadRequest, match="Invalid language code specified"):
+        await bot.set_my_commands([BotCommand("digest", "x")], language_code="deu")
+    with pytest.raises(BadRequest, match="Can't use specified scope in private chats"):
+        await bot.get_my_commands(BotCommandScopeChatAdministrators(german.id))
+    await bot.delete_my_commands(language_code="de")
+    assert [c["description"] for c in emu.command_menu(german)] == ["Today's digest"]
+
+
 async def test_flood_control_answers_429_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
     # Opt in to PTB 22's timedelta retry_after; the int form warns, and warnings are errors here.
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
@@ -328,3 +358,19 @@ async def test_a_user_sends_a_document_the_bot_downloads(emu: BotApiEmulator, bo
     assert big.message is not None and big.message.document is not None
     with pytest.raises(BadRequest, match="File is too big"):
         await bot.get_file(big.message.document.file_id)
+
+
+async def test_callback_data_longer_than_64_bytes_is_refused_like_telegram(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    user = emu.create_user()
+    fits = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="é" * 32)]])
+    sent = await bot.send_message(user.id, "Digest", reply_markup=fits)  # 64 bytes
+    for data in ("x" * 65, "é" * 32 + "x"):  # 65 bytes, the second in 33 characters
+        long = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data=data)]])
+        with pytest.raises(BadRequest, match="Button_data_invalid"):
+            await bot.send_message(user.id, "Digest", reply_markup=long)
+        with pytest.raises(BadRequest, match="Button_data_invalid"):
+            await bot.edit_message_reply_markup(user.id, sent.message_id, reply_markup=long)
+    assert len(emu.sent_to(user.id)) == 1
+    assert emu.sent_to(user.id)[0].button_data("A") == "é" * 32

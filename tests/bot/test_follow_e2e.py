@@ -313,18 +313,18 @@ async def test_follow_button_on_an_alert_and_forged_data_answered_stale(
         "fu:l:1:2",
     ]
     for data in forged:
-        answer = await harness.tap(user, alert, data)
+        answer = await harness.press_made_up(user, alert, data)
         assert answer["text"] == STALE_BUTTON, data
     assert await follows_of(harness, user.id) == []
 
     mark = len(harness.emulator.sent_to(user.id))
-    answer = await harness.tap(user, alert, f"fo:{article_id}")
+    answer = await harness.press_made_up(user, alert, f"fo:{article_id}")
     assert answer["text"] == "Following"
     confirmed = await harness.emulator.wait_for_message(
         user.id, lambda m: "Following" in m.text, since=mark
     )
     assert "Voltan to cut jobs in Leeds" in confirmed.text
-    again = await harness.tap(user, alert, f"fo:{article_id}")
+    again = await harness.press_made_up(user, alert, f"fo:{article_id}")
     assert again["text"] == "Following"
     assert "already follow" in harness.emulator.sent_to(user.id)[-1].text
     assert len(await follows_of(harness, user.id)) == 1
@@ -334,7 +334,7 @@ async def test_follow_button_on_an_alert_and_forged_data_answered_stale(
     stranger = harness.user("Stranger")
     listing = await harness.ask(stranger, "/following")
     assert "You follow no stories" in listing.text
-    answer = await harness.tap(stranger, listing, f"fu:l:{follow.id}")
+    answer = await harness.press_made_up(stranger, listing, f"fu:l:{follow.id}")
     assert answer["text"] == STALE_BUTTON
     assert (await follows_of(harness, user.id))[0].ended_at is None
 

@@ -155,6 +155,25 @@ async def test_exclusions_and_rule_changes_are_seen(
     assert [a.chat_id for a in await _alerts(sessionmaker)] == [1, 2]
 
 
+async def test_an_alert_names_the_storys_language_when_it_is_not_the_readers(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        (await session.get_one(Chat, 1)).language = "en"
+        (await session.get_one(Chat, 2)).language = "de"
+    matcher = AlertMatcher(sessionmaker)
+    german = await _article(
+        sessionmaker, feeds["wire"], 1, "Wind farm Nordsee vom Netz", "Wind.", "s1"
+    )
+    async with sessionmaker() as session, session.begin():
+        (await session.get_one(Article, german.article_id)).language = "de"
+    await matcher.handle_new_articles([german], now=NOW)
+    english_reader, german_reader = (a.payload["text"] for a in await _alerts(sessionmaker))
+    assert "<i>Energy Wire</i> · in German\n" in english_reader
+    assert "· in" not in german_reader  # the reader's own language goes unsaid
+
+
 async def test_broken_feed_is_announced_once(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -168,3 +187,29 @@ async def test_broken_feed_is_announced_once(
     notices = [d for d in await _alerts(sessionmaker) if d.kind == DeliveryKind.NOTICE]
     assert sorted(n.chat_id for n in notices) == [1, 2]
     assert "Energy Wire" in notices[0].payload["text"]
+
+
+async def test_a_broken_feed_notice_is_worded_for_each_subscriber(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        feed = await session.get(Feed, feeds["wire"])
+        chat = await session.get(Chat, 1)
+        assert feed is not None and chat is not None
+        feed.broken_at = NOW
+        chat.language = "de"
+    error = "timed out: wire.example took longer than 30 s in total"
+    assert await queue_feed_broken_notices(sessionmaker, feeds["wire"], error, now=NOW) == 2
+    texts = {
+        d.chat_id: d.payload["text"]
+        for d in await _alerts(sessionmaker)
+        if d.kind == DeliveryKind.NOTICE
+    }
+    assert texts[1] == (
+        "⚠️ Die Quelle <b>Energy Wire</b> funktioniert nicht mehr: die Website hat zu lange "
+        "nicht geantwortet.\nIch versuche es ab und zu erneut; mit /mysources kannst du sie "
+        "entfernen."
+    )
+    # English readers keep the detailed reason, as before the catalogs.
+    assert texts[2].startswith(f"⚠️ The source <b>Energy Wire</b> has stopped working: {error}.")

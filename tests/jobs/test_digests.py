@@ -328,3 +328,82 @@ async def test_a_weekly_digest_covers_its_week_beyond_the_usual_window(
     async with sessionmaker() as session:
         chat = await session.get(Chat, 1)
     assert chat is not None and chat.next_digest_at == NOW + timedelta(days=7)
+
+
+async def test_each_chat_reads_its_digest_in_its_language(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, gazette, courier = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire, gazette], story="storm", hours_ago=1, title="Storm")
+        await _article(session, 2, [courier], story="ferry", hours_ago=1, title="Ferry")
+        await _chat(session, 1, [wire, gazette, courier], language="de")
+        await _chat(session, 2, [wire, gazette, courier], language="en")
+        await _chat(session, 3, [wire, gazette, courier], language="th")  # no catalog: English
+        await _chat(session, 4, [], language="de-at")
+        await _chat(session, 5, [wire, gazette, courier], language="en-GB")
+    report = await queue_due_digests(sessionmaker, now=NOW, options=DigestOptions(send_empty=True))
+    # Same feeds, same settings: the items are rendered once per reader language, not per chat
+    # (en and en-GB share theirs; Thai readers get English text, but their own "in …" notes).
+    assert report.compositions == 4
+    digests = await _digests(sessionmaker)
+    [german] = digests[1]
+    assert german.startswith("📰 <b>Dein Digest</b> — ")
+    assert "2 Meldungen aus 3 Quellen" in german and "· auch bei Gazette" in german
+    for chat_id in (2, 3, 5):
+        [english] = digests[chat_id]
+        assert "2 stories from 3 sources" in english and "· also reported by Gazette" in english
+    [empty] = digests[4]
+    assert empty.endswith("\nNichts Neues aus deinen Quellen.")
+
+
+async def _payloads(sessionmaker: async_sessionmaker[AsyncSession], chat_id: int) -> list[dict]:
+    async with sessionmaker() as session:
+        rows = await session.scalars(
+            select(Delivery).where(Delivery.chat_id == chat_id).order_by(Delivery.item_key)
+        )
+        return [dict(row.payload) for row in rows]
+
+
+async def test_each_message_of_a_split_digest_numbers_its_own_items(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, *_ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        for n in range(30):
+            await _article(
+                session, n, [wire], story=f"s{n}", hours_ago=1, title="Ω" * 150 + f" {n}"
+            )
+        await _chat(session, 1, [wire], items_per_digest=30, summary_sentences=3)
+    await queue_due_digests(sessionmaker, now=NOW)
+    payloads = await _payloads(sessionmaker, 1)
+    assert len(payloads) > 1
+    numbers = []
+    for payload in payloads:
+        shown = [story["n"] for story in payload["stories"]]
+        # The buttons are the numbers the message's own text shows, in order.
+        assert all(f"<b>{n}.</b>" in payload["text"] for n in shown)
+        labels = [b["text"] for row in payload["reply_markup"]["inline_keyboard"] for b in row]
+        assert labels == [str(n) for n in shown]
+        numbers += shown
+    assert numbers == list(range(1, 31))
+
+
+async def test_a_channels_digest_has_no_story_buttons_and_muted_feeds_stay_out(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wire, gazette, _ = await _feeds(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        await _article(session, 1, [wire], story="a", hours_ago=1, title="Wire story")
+        await _article(session, 2, [gazette], story="b", hours_ago=1, title="Gazette story")
+        await _chat(session, -1001, [wire, gazette], type="channel")
+        await _chat(session, 2, [wire, gazette])
+        subscription = await session.get(Subscription, (2, gazette))
+        assert subscription is not None
+        subscription.muted_at = NOW
+    await queue_due_digests(sessionmaker, now=NOW)
+    [channel] = await _payloads(sessionmaker, -1001)
+    assert "stories" not in channel and "reply_markup" not in channel
+    [reader] = await _payloads(sessionmaker, 2)
+    assert "Wire story" in reader["text"] and "Gazette story" not in reader["text"]
+    assert [story["feed"] for story in reader["stories"]] == [wire]

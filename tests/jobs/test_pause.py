@@ -237,3 +237,26 @@ def test_the_away_message_fits_one_message_whatever_the_titles() -> None:
     # Alerts queued before titles were stored show the title line of their text.
     old = render_away([{"text": '🔔 <b>wind</b>\n<a href="https://x.example/1">Old title</a>'}])
     assert "Old title" in old
+
+
+async def test_the_away_list_is_in_the_chats_language(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feed_id = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        chat = await session.get(Chat, 1)
+        assert chat is not None
+        chat.language = "de"
+    await _pause(sessionmaker, 1, None)
+    matcher = AlertMatcher(sessionmaker)
+    for n in range(11):
+        article = await _news(sessionmaker, feed_id, n, at=NOW + timedelta(minutes=n))
+        await matcher.handle_new_articles([article], now=NOW + timedelta(minutes=n))
+    async with sessionmaker() as session, session.begin():
+        await resume_chat(session, 1, now=NOW + timedelta(hours=2))
+    [away] = [row for row in await _rows(sessionmaker, 1) if row.kind == DeliveryKind.NOTICE]
+    text = away.payload["text"]
+    assert text.startswith(
+        "👋 <b>Während du weg warst</b>: 11 Meldungen passten zu deinen Alarmen."
+    )
+    assert text.endswith("…und 1 weitere.")

@@ -23,6 +23,9 @@ TABLES = {
     "deliveries",
     "story_bands",
     "story_follows",
+    "roundup_matches",
+    "mute_rules",
+    "saved_searches",
 }
 
 
@@ -172,5 +175,38 @@ async def test_chats_from_before_pauses_keep_their_schedule_and_are_not_paused(
         await migrate.downgrade(engine, "0005")
         async with engine.connect() as conn:
             assert (await conn.execute(text("SELECT count(*) FROM chats"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_subscriptions_from_before_mutes_are_not_muted(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0009")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO chats (id, type, timezone, digest_schedule, items_per_digest, summary_sentences, show_entities, show_figures, active, created_at) VALUES (7, 'private', 'UTC', 'daily 08:00', 8, 2, true, true, true, CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO feeds (id, url, interval_seconds, next_due_at, consecutive_failures, enabled, created_at) VALUES (3, 'https://n.test/feed', 900, CURRENT_TIMESTAMP, 0, true, CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO subscriptions (chat_id, feed_id, created_at) VALUES (7, 3, CURRENT_TIMESTAMP)"
+                )
+            )
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            muted = (await conn.execute(text("SELECT muted_at FROM subscriptions"))).scalar_one()
+        assert muted is None
+        await migrate.downgrade(engine, "0009")
+        async with engine.connect() as conn:
+            assert (
+                await conn.execute(text("SELECT count(*) FROM subscriptions"))
+            ).scalar_one() == 1
     finally:
         await engine.dispose()

@@ -23,9 +23,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("alerts_pending", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
-        batch.create_index(
-            op.f("ix_feed_entries_alerts_pending"), ["alerts_pending"], unique=False
-        )
+        batch.create_index(op.f("ix_feed_entries_alerts_pending"), ["alerts_pending"], unique=False)
 
 
 def downgrade() -> None:
