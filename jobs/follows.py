@@ -12,6 +12,7 @@ story without a new copy for ``quiet_after`` is ended with one notice, queued th
 
 from __future__ import annotations
 
+import gettext
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ async def unfollow(
     return follow
 
 
-def unfollow_markup(follow_id: int, tr: Any) -> dict[str, Any]:
+def unfollow_markup(follow_id: int, tr: gettext.NullTranslations) -> dict[str, Any]:
     """The Unfollow button under an update, as the outbox stores a keyboard."""
     return {
         "inline_keyboard": [

@@ -41,7 +41,11 @@ class StoryNews:
 
 
 def _measure(figure: dict[str, Any]) -> str:
+    """What a figure measures; one that does not say is a measure of its own value, so that
+    two unrelated bare numbers are never told as one changing."""
     about = " ".join(str(figure.get("about") or "").casefold().split())
+    if not about:
+        about = f"={figure.get('value')}"
     return f"{figure.get('kind') or ''}|{figure.get('unit') or ''}|{about}"
 
 

@@ -15,7 +15,7 @@ from jobs.follows import FollowOptions, FollowRefused, follow_article, send_stor
 from jobs.pause import pause_chat, resume_chat
 from jobs.story_news import render_update, snapshot, story_news
 from store import deliveries
-from store.follows import StoryCopy
+from store.follows import StoryCopy, was_offered
 from store.models import (
     Article,
     Chat,
@@ -84,6 +84,11 @@ def test_a_figure_back_at_what_the_reader_knows_is_no_news() -> None:
     again = _copy(1, "Courier", [_figure("1,900", 1900)], [])
     news = story_news(known, [first, up, again])
     assert [(f.shown, f.was) for f in news.figures] == [("1,900 jobs", "1,200")]
+    # Bare numbers (nothing said of what they measure) are new, never a change of another.
+    bare = _copy(1, "Courier", [_figure("12", 12, about="")], [])
+    other = _copy(1, "Courier", [_figure("30", 30, about="")], [])
+    news = story_news(snapshot([bare]), [bare, other])
+    assert [(f.shown, f.was) for f in news.figures] == [("30", None)]
 
 
 async def _world(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[list[int], int]:
@@ -275,3 +280,37 @@ async def test_a_group_that_became_a_supergroup_keeps_its_follows(
     async with sessionmaker() as session:
         follow = await session.get(StoryFollow, follow_id)
     assert follow is not None and follow.chat_id == -100
+
+
+async def test_a_follow_button_may_name_what_the_chat_was_sent_and_nothing_else(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds, first = await _world(sessionmaker)
+    alerted = await _add_copy(sessionmaker, feeds[1], 2, "5", 5, [], NOW)
+    in_old_digest = await _add_copy(sessionmaker, feeds[1], 3, "6", 6, [], NOW)
+    in_latest = await _add_copy(sessionmaker, feeds[1], 4, "7", 7, [], NOW)
+    never = await _add_copy(sessionmaker, feeds[2], 5, "8", 8, [], NOW)
+    async with sessionmaker() as session, session.begin():
+        for article_id, key in (
+            (alerted, "a"),
+            (in_old_digest, "b"),
+            (in_latest, "c"),
+            (never, "d"),
+        ):
+            article = await session.get(Article, article_id)
+            assert article is not None
+            article.story_key = f"s-{key}"
+        await deliveries.enqueue(session, chat_id=1, kind=DeliveryKind.ALERT, item_key="story:s-a",
+                                 payload={"text": "alert"}, now=NOW)  # fmt: skip
+        for part, articles in enumerate(([in_old_digest, first], [first])):
+            await deliveries.enqueue(session, chat_id=1, kind=DeliveryKind.DIGEST,
+                                     item_key=f"digest:{part}", now=NOW + timedelta(hours=part),
+                                     payload={"text": "digest", "articles": articles})  # fmt: skip
+        chat = await session.get(Chat, 1)
+        assert chat is not None
+        chat.last_digest_articles = [in_latest]
+    async with sessionmaker() as session:
+        articles = await session.scalars(select(Article).order_by(Article.id))
+        offered = {article.id for article in articles if await was_offered(session, 1, article)}
+    assert offered == {first, alerted, in_old_digest, in_latest}
+    assert never not in offered
