@@ -28,6 +28,7 @@ from jobs.story_news import render_update, snapshot, story_news
 from jobs.user_input import UserInputError
 from store import deliveries
 from store import follows as follow_store
+from store.chats import hold_chat
 from store.follows import FollowToCheck, StoryCopy
 from store.models import Article, DeliveryKind, StoryFollow
 
@@ -83,7 +84,12 @@ async def follow_article(
     per_chat: int,
     language: str | None = None,
 ) -> Followed:
-    """Follow the article's story; the reader is taken to know every copy stored so far."""
+    """Follow the article's story; the reader is taken to know every copy stored so far.
+
+    Call first in its transaction: it holds the chat's row, so a double tap (updates are
+    handled concurrently) follows once and the cap counts every follow.
+    """
+    await hold_chat(session, chat_id)
     key = follow_store.story_key_of(article)
     existing = await follow_store.follow_of(session, chat_id, key)
     copies = (await follow_store.story_copies(session, [key])).get(key, [])

@@ -301,3 +301,12 @@ async def remove_alert_rule(session: AsyncSession, chat_id: int, rule_id: int) -
         delete(AlertRule).where(AlertRule.chat_id == chat_id, AlertRule.id == rule_id)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def hold_chat(session: AsyncSession, chat_id: int) -> None:
+    """Take the chat's row for writing, as the first statement of a read-then-write (one
+    follow per story, at most N follows): a second such transaction waits for this one and
+    then reads what it wrote, instead of both inserting. A no-op UPDATE does it on both
+    databases: PostgreSQL locks the row, SQLite takes its write lock at once (a deferred
+    transaction that read first could not write after another's commit)."""
+    await session.execute(update(Chat).where(Chat.id == chat_id).values(active=Chat.active))

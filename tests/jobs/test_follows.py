@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import gettext
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.alerts import retime_held_alerts
@@ -266,6 +267,24 @@ async def test_following_again_restarts_and_the_cap_refuses_clearly(
         assert article is not None
         with pytest.raises(FollowRefused, match="You follow 1 story, the most I keep"):
             await follow_article(session, 1, article, now=NOW, per_chat=1)
+
+
+async def test_a_double_tap_follows_once(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Two taps on 🔔 Follow handled at once (the bot handles updates concurrently): one
+    follow, the other tap told it is followed already, and no unique-key error."""
+    _, first = await _world(sessionmaker)
+    async with sessionmaker() as session:
+        article = await session.get(Article, first)
+    assert article is not None
+
+    async def tap() -> bool:
+        async with sessionmaker() as session, session.begin():
+            followed = await follow_article(session, 1, article, now=NOW, per_chat=20)
+            return followed.started
+
+    assert sorted(await asyncio.gather(tap(), tap())) == [False, True]
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(StoryFollow)) == 1
 
 
 async def test_a_group_that_became_a_supergroup_keeps_its_follows(
