@@ -310,3 +310,16 @@ async def hold_chat(session: AsyncSession, chat_id: int) -> None:
     databases: PostgreSQL locks the row, SQLite takes its write lock at once (a deferred
     transaction that read first could not write after another's commit)."""
     await session.execute(update(Chat).where(Chat.id == chat_id).values(active=Chat.active))
+
+
+async def muted_feeds(session: AsyncSession, chat_ids: list[int]) -> dict[int, set[int]]:
+    """Per chat, the feeds it muted (🔇 Mute source): their copies tell it nothing."""
+    rows = await session.execute(
+        select(Subscription.chat_id, Subscription.feed_id).where(
+            Subscription.chat_id.in_(chat_ids), Subscription.muted_at.is_not(None)
+        )
+    )
+    muted: dict[int, set[int]] = {}
+    for chat_id, feed_id in rows:
+        muted.setdefault(chat_id, set()).add(feed_id)
+    return muted

@@ -25,6 +25,7 @@ from store.models import (
     Feed,
     FeedEntry,
     StoryFollow,
+    Subscription,
     Summary,
 )
 
@@ -194,6 +195,33 @@ async def test_one_update_per_window_and_what_comes_inside_it_folds_into_the_nex
     assert "New figure: 2,000 jobs, was 1,800" in second
     assert "New name: Ken Ito" in second
     assert "Gazette" not in second  # told already
+
+
+async def test_a_muted_source_tells_a_follower_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds, first = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        session.add_all(
+            [
+                Subscription(chat_id=1, feed_id=feeds[0]),
+                Subscription(chat_id=1, feed_id=feeds[1], muted_at=NOW),  # 🔇 Gazette
+                Subscription(chat_id=1, feed_id=feeds[2]),
+            ]
+        )
+    await _follow(sessionmaker, first, NOW)
+    at = NOW + timedelta(minutes=5)
+    await _add_copy(sessionmaker, feeds[1], 2, "1,800", 1800, ["Ken Ito"], at)
+    quiet = await send_story_updates(sessionmaker, now=NOW + timedelta(hours=1), options=OPTIONS)
+    assert quiet.updates == 0 and await _updates(sessionmaker) == []
+    await _add_copy(sessionmaker, feeds[2], 3, "1,900", 1900, [], NOW + timedelta(hours=2))
+    told = await send_story_updates(sessionmaker, now=NOW + timedelta(hours=3), options=OPTIONS)
+    assert told.updates == 1
+    [update] = await _updates(sessionmaker)
+    text = update.payload["text"]
+    assert "1 new outlet: Wire" in text and "New figure: 1,900 jobs, was 1,200" in text
+    assert "Gazette" not in text and "Ken Ito" not in text
+    assert update.payload["source"] == "Wire"
 
 
 async def test_a_paused_chat_gets_the_news_once_it_resumes_and_quiet_hours_hold_it(
