@@ -120,7 +120,8 @@ def story_news(known: dict[str, list[Any]], copies: Sequence[StoryCopy]) -> Stor
 def _listed(items: Sequence[str], shown: int, tr: gettext.NullTranslations) -> str:
     text = ", ".join(escape(item) for item in items[:shown])
     if len(items) > shown:
-        text += " " + tr.gettext("and {count} more").format(count=len(items) - shown)
+        more = len(items) - shown
+        text += " " + tr.ngettext("and {count} more", "and {count} more", more).format(count=more)
     return text
 
 

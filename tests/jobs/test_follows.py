@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import gettext
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.alerts import retime_held_alerts
@@ -24,6 +25,7 @@ from store.models import (
     Feed,
     FeedEntry,
     StoryFollow,
+    Subscription,
     Summary,
 )
 
@@ -195,6 +197,33 @@ async def test_one_update_per_window_and_what_comes_inside_it_folds_into_the_nex
     assert "Gazette" not in second  # told already
 
 
+async def test_a_muted_source_tells_a_follower_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds, first = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        session.add_all(
+            [
+                Subscription(chat_id=1, feed_id=feeds[0]),
+                Subscription(chat_id=1, feed_id=feeds[1], muted_at=NOW),  # 🔇 Gazette
+                Subscription(chat_id=1, feed_id=feeds[2]),
+            ]
+        )
+    await _follow(sessionmaker, first, NOW)
+    at = NOW + timedelta(minutes=5)
+    await _add_copy(sessionmaker, feeds[1], 2, "1,800", 1800, ["Ken Ito"], at)
+    quiet = await send_story_updates(sessionmaker, now=NOW + timedelta(hours=1), options=OPTIONS)
+    assert quiet.updates == 0 and await _updates(sessionmaker) == []
+    await _add_copy(sessionmaker, feeds[2], 3, "1,900", 1900, [], NOW + timedelta(hours=2))
+    told = await send_story_updates(sessionmaker, now=NOW + timedelta(hours=3), options=OPTIONS)
+    assert told.updates == 1
+    [update] = await _updates(sessionmaker)
+    text = update.payload["text"]
+    assert "1 new outlet: Wire" in text and "New figure: 1,900 jobs, was 1,200" in text
+    assert "Gazette" not in text and "Ken Ito" not in text
+    assert update.payload["source"] == "Wire"
+
+
 async def test_a_paused_chat_gets_the_news_once_it_resumes_and_quiet_hours_hold_it(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -266,6 +295,24 @@ async def test_following_again_restarts_and_the_cap_refuses_clearly(
         assert article is not None
         with pytest.raises(FollowRefused, match="You follow 1 story, the most I keep"):
             await follow_article(session, 1, article, now=NOW, per_chat=1)
+
+
+async def test_a_double_tap_follows_once(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Two taps on 🔔 Follow handled at once (the bot handles updates concurrently): one
+    follow, the other tap told it is followed already, and no unique-key error."""
+    _, first = await _world(sessionmaker)
+    async with sessionmaker() as session:
+        article = await session.get(Article, first)
+    assert article is not None
+
+    async def tap() -> bool:
+        async with sessionmaker() as session, session.begin():
+            followed = await follow_article(session, 1, article, now=NOW, per_chat=20)
+            return followed.started
+
+    assert sorted(await asyncio.gather(tap(), tap())) == [False, True]
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(StoryFollow)) == 1
 
 
 async def test_a_group_that_became_a_supergroup_keeps_its_follows(
