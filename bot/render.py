@@ -7,23 +7,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from jobs.digests import also_reported_by
 from jobs.i18n import ENGLISH, N_, translation
 from jobs.messages import (
     MESSAGE_LIMIT,
     entity_line,
     escape,
     link,
-    split_message,
     truncate_visible,
     utf16_length,
     visible_length,
 )
 from jobs.plurals import counted
-from jobs.reader_language import chat_language, format_moment, own_name, source_language_note
+from jobs.reader_language import (
+    chat_language,
+    format_moment,
+    format_short_day,
+    own_name,
+    source_language_note,
+)
+from jobs.search_results import PAGE_SIZE, FoundStory
 from jobs.timezones import TimezoneError, parse_timezone
 from jobs.user_input import quoted
 from store.chats import ChatSource
-from store.models import AlertRule, Article, Chat
+from store.models import AlertMode, AlertRule, Chat, MuteRule
 from summarizer import Digest
 
 
@@ -76,33 +83,56 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("resume", N_("end a pause now"), "/resume"),
     CommandHelp(
         "alert",
-        N_("alert me when a story matches"),
-        "/alert QUERY",
+        N_("alert me when a story matches; with daily, once a day in a round-up with the digest"),
+        "/alert [daily] QUERY",
         '/alert "wind farm" OR turbines -opinion',
     ),
-    CommandHelp("alerts", N_("list and remove your alerts"), "/alerts"),
+    CommandHelp(
+        "alerts",
+        N_("list your alerts; remove them, or switch instant ↔ daily round-up"),
+        "/alerts",
+    ),
+    CommandHelp(
+        "mute",
+        N_(
+            "hide stories matching a query (alert syntax) from digests and alerts; alone, list mutes"
+        ),
+        "/mute [QUERY]",
+        "/mute football OR cricket",
+    ),
+    CommandHelp(
+        "unmute",
+        N_("stop hiding a query; alone, list mutes"),
+        "/unmute [QUERY]",
+        "/unmute football OR cricket",
+    ),
     CommandHelp(
         "follow",
-        "follow a story: an update when other outlets or new figures come (or tap 🔔 Follow)",
+        N_("follow a story: an update when other outlets or new figures come (or tap 🔔 Follow)"),
         "/follow N | LINK",
         "/follow 2",
     ),
-    CommandHelp("following", "the stories you follow, with Unfollow buttons", "/following"),
+    CommandHelp("following", N_("the stories you follow, with Unfollow buttons"), "/following"),
     CommandHelp(
         "summary",
         N_("summarize a link, or the message you reply to"),
         "/summary URL",
         "/summary https://example.org/story",
     ),
-    CommandHelp("search", N_("search recent stories"), "/search WORDS", "/search interest rates"),
+    CommandHelp(
+        "search",
+        N_("search recent stories, one result per story, newest first"),
+        "/search WORDS",
+        "/search interest rates",
+    ),
     CommandHelp(
         "trend", N_("a chart of how often words came up"), "/trend WORDS", "/trend wind farm"
     ),
     CommandHelp(
         "channel",
-        N_("post digests to a channel you run"),
-        "/channel @name | off @name",
-        "/channel @harbournews",
+        N_("post digests to a channel you run; pause or resume its digests"),
+        "/channel @name | off @name | pause [@name] [3d] | resume [@name]",
+        "/channel pause @harbournews 3d",
     ),
     CommandHelp("stop", N_("unsubscribe and delete all I store about this chat"), "/stop"),
 )
@@ -150,8 +180,8 @@ def render_help(*, admin: bool, tr: gettext.NullTranslations | None = None) -> s
         )
         + "\n"
         + tr.gettext(
-            'Alert queries: words (all must appear), "quoted phrases", OR between alternatives, '
-            "-word to exclude. Case and accents are ignored."
+            'Alert and mute queries: words (all must appear), "quoted phrases", OR between '
+            "alternatives, -word to exclude. Case and accents are ignored."
         )
     )
     return "\n".join(lines)
@@ -301,35 +331,71 @@ def render_alerts(rules: Sequence[AlertRule], tr: gettext.NullTranslations | Non
             tr.gettext("You have no alerts. Add one:") + " " + usage("alert", tr).split("\n", 1)[-1]
         )
     head = "<b>" + tr.gettext("Your alerts") + f"</b> ({len(rules)})"
-    tail = tr.gettext("Tap a button to remove an alert.")
-    room = _line_room(head, tail, len(rules))
+    tail = tr.gettext(
+        "⚡ alerts you at once, 🗞 waits for the daily round-up with your digest.\n"
+        "Tap ✖ to remove an alert, the other button to switch it."
+    )
+    marked = [(rule.shown, " 🗞" if rule.mode == AlertMode.DAILY else " ⚡") for rule in rules]
+    return _numbered_queries(head, marked, tail)
+
+
+def _numbered_queries(head: str, queries: Sequence[tuple[str, str]], tail: str) -> str:
+    """``head``, each (query, mark) as a numbered line, ``tail``: queries cut to fit one message."""
+    room = _line_room(head, tail, len(queries))
     lines = [head]
-    for number, rule in enumerate(rules, start=1):
+    for number, (shown, mark) in enumerate(queries, start=1):
         prefix = f"{number}. "
-        query = truncate_visible(rule.shown, room - utf16_length(prefix))
-        lines.append(f"{prefix}<code>{escape(query)}</code>")
+        query = truncate_visible(shown, room - utf16_length(prefix + mark))
+        lines.append(f"{prefix}<code>{escape(query)}</code>{mark}")
     lines.append(tail)
     return "\n".join(lines)
 
 
-def render_search(
-    query: str, articles: Sequence[Article], tr: gettext.NullTranslations | None = None
-) -> list[str]:
-    tr = _english(tr)
-    if not articles:
-        return [
-            tr.gettext("Nothing in the last 30 days matches {query}.").format(
-                query=f"<b>{escape(quoted(query))}</b>"
-            )
-        ]
-    items = []
-    for article in articles:
-        item = link(article.canonical_url, article.title or article.canonical_url)
-        when = article.published_at or article.fetched_at
-        item += f" <i>{when:%-d %b}</i>"
-        if article.summary and article.summary.sentences:
-            item += "\n" + escape(" ".join(article.summary.sentences[:2]))
+def render_mutes(rules: Sequence[MuteRule], *, language: str | None) -> str:
+    tr = translation(language)
+    if not rules:
+        return tr.gettext(
+            "You have no mutes. Hide stories about a topic from digests and alerts with, "
+            "for example: {example}"
+        ).format(example="<code>/mute football OR cricket</code>")
+    head = "🔇 <b>" + tr.gettext("Your mutes") + f"</b> ({len(rules)})"
+    tail = tr.gettext(
+        "Stories matching any of these are left out of your digests, alerts and round-ups. "
+        "Tap a button to unmute."
+    )
+    return _numbered_queries(head, [(rule.written, "") for rule in rules], tail)
+
+
+def render_search_page(
+    query: str,
+    stories: Sequence[FoundStory],
+    *,
+    total: int,
+    page: int,
+    pages: int,
+    language: str | None,
+) -> str:
+    """One page of /search results: a story a result, its other outlets named, newest first."""
+    tr = translation(language)
+    if not total:
+        return tr.gettext("Nothing in the last 30 days matches {query}.").format(
+            query=f"<b>{escape(quoted(query))}</b>"
+        )
+    head = f"🔎 <b>{escape(quoted(query))}</b>: " + tr.ngettext(
+        "{count} recent story", "{count} recent stories", total
+    ).format(count=total)
+    if pages > 1:
+        head += " · " + tr.gettext("page {page} of {pages}").format(page=page + 1, pages=pages)
+    items = [head]
+    room = _line_room(head, "", len(stories)) // 2
+    for number, story in enumerate(stories, start=page * PAGE_SIZE + 1):
+        found = story.shown
+        title = truncate_visible(found.title or found.url, room)
+        when = format_short_day(found.when, reader=language)
+        item = f"<b>{number}.</b> {link(found.url, title)} <i>{escape(when)}</i>"
+        if found.source:
+            item += f"\n<i>{escape(found.source)}</i>{also_reported_by(story.also, tr)}"
+        if found.sentences:
+            item += "\n" + escape(truncate_visible(" ".join(found.sentences[:2]), room))
         items.append(item)
-    found = counted(len(articles), "recent story", "recent stories", translations=tr)
-    head = f"🔎 <b>{escape(quoted(query))}</b>: {found}"
-    return split_message(head, items)
+    return "\n\n".join(items)

@@ -27,12 +27,15 @@ from typing import TypeAlias
 
 import ahocorasick_rs
 
-from jobs.alert_query import AlertQuery, searchable_text
+from jobs.alert_query import AlertQuery, AlertQueryError, parse_alert_query, searchable_text
 
 logger = logging.getLogger(__name__)
 
 RuleId: TypeAlias = int
 ChatId: TypeAlias = int
+
+# Stored queries were validated when added; this only guards against a limit lowered since.
+_STORED_QUERY_MAX_CHARS = 10_000
 
 # Rule positions, term ids and clause numbers are packed as unsigned 32-bit integers.
 _PACKED = "I"
@@ -141,6 +144,25 @@ class AlertIndex:
         ]
         logger.info("alert index: %d rules, %d distinct terms", len(chats), len(term_ids))
         return cls(automaton, postings, chats, rule_ids, clauses)
+
+    @classmethod
+    def from_stored(
+        cls, rules: Iterable[tuple[RuleId, ChatId, str]], *, kind: str = "alert rule"
+    ) -> AlertIndex:
+        """Parse stored canonical queries and build the index (alert rules, or /mute rules).
+
+        A query that no longer parses is left out with a warning rather than stopping every
+        other chat's matching.
+        """
+        parsed: list[tuple[RuleId, ChatId, AlertQuery]] = []
+        for rule_id, chat_id, query in rules:
+            try:
+                parsed.append(
+                    (rule_id, chat_id, parse_alert_query(query, max_chars=_STORED_QUERY_MAX_CHARS))
+                )
+            except AlertQueryError as exc:
+                logger.warning("%s %s (%r) no longer parses: %s", kind, rule_id, query, exc)
+        return cls.build(parsed)
 
     def __len__(self) -> int:
         return len(self._chats)

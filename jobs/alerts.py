@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.alert_matching import AlertIndex
-from jobs.alert_query import AlertQuery, AlertQueryError, parse_alert_query
 from jobs.i18n import translation
 from jobs.ingest import NewArticle
 from jobs.messages import render_alert
+from jobs.mutes import muted_articles
 from jobs.quiet_hours import stored_hold
 from jobs.reader_language import source_language_note
 from jobs.story_buttons import (
@@ -21,13 +21,10 @@ from jobs.story_buttons import (
     has_story_buttons,
     stories_payload,
 )
-from store import alerting, deliveries
+from store import alerting, deliveries, roundups
 from store.models import DeliveryKind, utcnow
 
 log = logging.getLogger(__name__)
-
-# Stored queries were validated when added; this only guards against a limit lowered since.
-_STORED_QUERY_MAX_CHARS = 10_000
 
 
 def alert_item_key(article: NewArticle) -> str:
@@ -55,15 +52,7 @@ class AlertMatcher:
             if version == self._version:
                 return self._index
             rules = await alerting.all_rules(session)
-        parsed: list[tuple[int, int, AlertQuery]] = []
-        for rule_id, chat_id, query in rules:
-            try:
-                parsed.append(
-                    (rule_id, chat_id, parse_alert_query(query, max_chars=_STORED_QUERY_MAX_CHARS))
-                )
-            except AlertQueryError as exc:
-                log.warning("alert rule %s (%r) no longer parses: %s", rule_id, query, exc)
-        self._index = AlertIndex.build(parsed)
+        self._index = AlertIndex.from_stored(rules)
         self._version = version
         log.debug("alert index rebuilt: %d rules", len(self._index))
         return self._index
@@ -102,6 +91,8 @@ class AlertMatcher:
         async with self.sessionmaker() as session, session.begin():
             await alerting.clear_pending(session, [(article.feed_id, article.article_id)])
             audience = await alerting.audiences(session, article.article_id, list(matched))
+            muted = await muted_chats(session, [chat.chat_id for chat in audience], article)
+            audience = [chat for chat in audience if chat.chat_id not in muted]
             if not audience:
                 return 0
             shown = await alerting.alert_article(session, article.article_id)
@@ -109,9 +100,25 @@ class AlertMatcher:
                 return 0
             rule_ids = [rule for chat in audience for rule in matched[chat.chat_id]]
             queries = await alerting.rule_queries(session, rule_ids)
+            daily = await alerting.daily_rules(session, rule_ids)
             for chat in audience:
+                instant = [rule for rule in matched[chat.chat_id] if rule not in daily]
+                if not instant:
+                    # Only round-up rules matched: owed to the next round-up, not sent now.
+                    await roundups.record_match(
+                        session,
+                        chat_id=chat.chat_id,
+                        rule_id=matched[chat.chat_id][0],
+                        article_id=article.article_id,
+                        item_key=alert_item_key(article),
+                        title=shown.title,
+                        url=shown.url,
+                        source=shown.source,
+                        now=now,
+                    )
+                    continue
                 text = render_alert(
-                    rules=[queries[rule] for rule in matched[chat.chat_id] if rule in queries],
+                    rules=[queries[rule] for rule in instant if rule in queries],
                     title=shown.title,
                     url=shown.url,
                     source=shown.source,
@@ -132,7 +139,8 @@ class AlertMatcher:
                     chat_id=chat.chat_id,
                     kind=DeliveryKind.ALERT,
                     item_key=alert_item_key(article),
-                    # Title, link and source too: a pause folds held alerts into one list.
+                    # Title, link, source and article too: a pause folds held alerts into one
+                    # list, and checks them against the mutes the chat has by then.
                     payload={
                         "text": text,
                         "preview": False,
@@ -140,6 +148,7 @@ class AlertMatcher:
                         "url": shown.url,
                         "source": shown.source,
                         **buttons,
+                        "article_id": article.article_id,
                     },
                     now=now,
                     not_before=stored_hold(chat.quiet_hours, chat.timezone, now),
@@ -147,6 +156,18 @@ class AlertMatcher:
                 queued += int(added)
             await alerting.mark_rules_matched(session, rule_ids, now)
         return queued
+
+
+async def muted_chats(
+    session: AsyncSession, chat_ids: Sequence[int], article: NewArticle
+) -> set[int]:
+    """Of ``chat_ids``, those whose /mute rules hide the article's story: they are not alerted.
+
+    An index of just these chats' mutes, built per matched article: few chats match any one
+    article, and a mute added a moment ago counts.
+    """
+    muted = await muted_articles(session, chat_ids, [article.article_id])
+    return {chat_id for chat_id, hidden in muted.items() if article.article_id in hidden}
 
 
 async def retime_held_alerts(

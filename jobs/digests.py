@@ -21,18 +21,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.i18n import translation
 from jobs.messages import entity_line, escape, link, pack_message
+from jobs.mutes import compile_mutes, hidden_articles, muted_articles
 from jobs.plaintext import html_to_text
 from jobs.plurals import counted
 from jobs.reader_language import chat_language, format_day, source_language_note
+from jobs.roundup import take_roundups
 from jobs.schedule import Schedule, ScheduleError, next_run, parse_schedule
 from jobs.story_buttons import StoryRef, digest_payload, has_story_buttons
 from jobs.timezones import TimezoneError, parse_timezone
-from store import deliveries
+from store import deliveries, muting
 from store import digests as digest_store
 from store.digests import DigestCandidate
 from store.models import Chat, DeliveryKind, utcnow
 
 log = logging.getLogger(__name__)
+
+# What one composition of digest items is shared by: feeds, window start, style, hidden stories
+# (and, when some are, the language of the footer counting them).
+_Composition = tuple[tuple[int, ...], datetime, "DigestStyle", frozenset[str], str | None]
 
 # Freshness halves every this many hours; a story carried by more outlets ranks higher.
 FRESHNESS_HALF_LIFE_HOURS = 12.0
@@ -121,6 +127,7 @@ class DigestReport:
     paused: int = 0
     messages: int = 0
     compositions: int = 0
+    roundups: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -170,6 +177,24 @@ def pick_stories(
     return chosen
 
 
+def muted_stories(
+    candidates: Sequence[DigestCandidate], muted_article_ids: set[int]
+) -> frozenset[str]:
+    """The stories a chat's mutes hide: every story one of whose copies they match (another
+    outlet's wording of a muted story is the same story)."""
+    return frozenset(c.story_key for c in candidates if c.article_id in muted_article_ids)
+
+
+def render_muted_footer(count: int, *, language: str | None) -> str:
+    """One quiet line at the end of a digest saying mutes are at work, and where they live."""
+    tr = translation(language)
+    return "🔇 " + tr.ngettext(
+        "{count} story hidden by your /mute words.",
+        "{count} stories hidden by your /mute words.",
+        count,
+    ).format(count=count)
+
+
 def description_sentences(description: str) -> tuple[str, ...]:
     """A summary's stand-in: the article's own text, cleaned of any markup left in it and cut
     at a word to the summary budget; nothing when there is no text (title and link remain)."""
@@ -179,6 +204,19 @@ def description_sentences(description: str) -> tuple[str, ...]:
     return (textwrap.shorten(text, width=DESCRIPTION_CHARS, placeholder=" …"),)
 
 
+def also_reported_by(also: Sequence[str], tr: gettext.NullTranslations, *, named: int = 3) -> str:
+    """`` · also reported by A, B, C and 2 more`` for a story's other outlets; '' for none."""
+    if not also:
+        return ""
+    names = ", ".join(escape(name) for name in also[:named])
+    if len(also) > named:
+        more = len(also) - named
+        names = tr.ngettext("{names} and {count} more", "{names} and {count} more", more).format(
+            names=names, count=more
+        )
+    return " · " + tr.gettext("also reported by {names}").format(names=names)
+
+
 def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     tr = translation(style.language)
     lines = [f"<b>{number}.</b> {link(item.url, item.title or item.url)}"]
@@ -186,15 +224,7 @@ def render_item(number: int, item: DigestItem, style: DigestStyle) -> str:
     written_in = source_language_note(item.language, reader=style.language)
     if written_in:
         source += f" · {escape(written_in)}"
-    if item.also:
-        names = ", ".join(escape(name) for name in item.also[:3])
-        if len(item.also) > 3:
-            more = len(item.also) - 3
-            names = tr.ngettext(
-                "{names} and {count} more", "{names} and {count} more", more
-            ).format(names=names, count=more)
-        source += " · " + tr.gettext("also reported by {names}").format(names=names)
-    lines.append(source)
+    lines.append(source + also_reported_by(item.also, tr))
     sentences = item.sentences[: style.summary_sentences]
     if sentences:
         lines.append(escape(" ".join(sentences)))
@@ -245,10 +275,15 @@ def render_empty_header(local_now: datetime, *, reader: str | None) -> str:
 
 
 def render_digest(
-    items: Sequence[DigestItem], style: DigestStyle, *, local_now: datetime
+    items: Sequence[DigestItem],
+    style: DigestStyle,
+    *,
+    local_now: datetime,
+    footer: Sequence[str] = (),
 ) -> list[str]:
     """The digest as Telegram messages, split between items to stay within 4096 characters."""
-    return [message.text for message in digest_messages(items, style, local_now=local_now)]
+    messages = digest_messages(items, style, local_now=local_now, footer=footer)
+    return [message.text for message in messages]
 
 
 def digest_messages(
@@ -258,9 +293,11 @@ def digest_messages(
     local_now: datetime,
     bodies: Sequence[str] | None = None,
     buttons: bool = True,
+    footer: Sequence[str] = (),
 ) -> list[DigestMessage]:
     """:func:`render_digest`, each message with the stories it shows (none without
-    ``buttons``); ``bodies`` are the items already rendered, when a batch shares them."""
+    ``buttons``); ``bodies`` are the items already rendered, when a batch shares them, and
+    ``footer`` lines follow the last item (they name no story)."""
     if bodies is None:
         bodies = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
     header = render_header(items, local_now=local_now, reader=style.language)
@@ -270,11 +307,12 @@ def digest_messages(
             tuple(
                 StoryRef(i + 1, items[i].article_id, items[i].feed_id, items[i].source)
                 for i in held
+                if i < len(items)
             )
             if buttons
             else (),
         )
-        for text, held in pack_message(header, bodies)
+        for text, held in pack_message(header, [*bodies, *footer])
     ]
 
 
@@ -340,15 +378,20 @@ async def digest_for_chat(
     candidates = await digest_store.digest_candidates(
         session, feeds, since=now - window, until=now, include_backlog=True
     )
+    muted = await muted_articles(session, [chat.id], [c.article_id for c in candidates])
+    hidden = muted_stories(candidates, muted.get(chat.id, set()))
     style = DigestStyle.of(chat)
-    items = pick_stories(candidates, limit=style.items, now=now)
+    shown = [c for c in candidates if c.story_key not in hidden]
+    items = pick_stories(shown, limit=style.items, now=now)
     if not items:
         return [], []
+    footer = [render_muted_footer(len(hidden), language=chat.language)] if hidden else []
     messages = digest_messages(
         items,
         style,
         local_now=now.astimezone(_zone_or_utc(chat.timezone)),
         buttons=has_story_buttons(chat.type),
+        footer=footer,
     )
     return messages, [item.article_id for item in items]
 
@@ -358,6 +401,11 @@ def _zone_or_utc(name: str) -> tzinfo:
         return _zone(name)
     except TimezoneError:
         return _zone("UTC")
+
+
+def _slot(chat: Chat, now: datetime) -> str:
+    """The digest time a claimed chat is due for, as its outbox keys name it."""
+    return (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
 
 
 async def queue_due_digests(
@@ -393,8 +441,19 @@ async def _queue_batch(
     feeds = await digest_store.feeds_of_chats(session, [chat.id for chat in chats])
     outbox: list[tuple[int, DeliveryKind, str, dict[str, Any]]] = []
     candidates: dict[tuple[tuple[int, ...], datetime], list[DigestCandidate]] = {}
-    items_for: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[DigestItem]] = {}
-    bodies: dict[tuple[tuple[int, ...], datetime, DigestStyle], list[str]] = {}
+    items_for: dict[_Composition, list[DigestItem]] = {}
+    bodies: dict[_Composition, list[str]] = {}
+    # Mutes of the whole batch in one index, matched once per candidate list that a chat with
+    # mutes reads; chats with the same feeds, window, style and hidden stories share items.
+    mute_rules = await muting.mutes_of_chats(session, [chat.id for chat in chats])
+    mute_index = compile_mutes(mute_rules)
+    muting_chats = {chat_id for _, chat_id, _ in mute_rules}
+    hidden_in: dict[tuple[tuple[int, ...], datetime], dict[int, set[int]]] = {}
+    roundups_for = await take_roundups(
+        session,
+        [chat for chat in chats if not is_paused(chat, now)],
+        slots={chat.id: _slot(chat, now) for chat in chats},
+    )
     for chat in chats:
         report.chats += 1
         try:
@@ -411,20 +470,30 @@ async def _queue_batch(
         feed_key = tuple(feeds.get(chat.id, ()))
         since = min(digest_since(chat, now=until, window=_window(chat, options)), until)
         style = DigestStyle.of(chat)
-        key = (feed_key, since, style)
+        if (feed_key, since) not in candidates:
+            candidates[(feed_key, since)] = (
+                await digest_store.digest_candidates(session, feed_key, since=since, until=until)
+                if feed_key
+                else []
+            )
+        found = candidates[(feed_key, since)]
+        hidden: frozenset[str] = frozenset()
+        if chat.id in muting_chats:
+            if (feed_key, since) not in hidden_in:
+                # The copies in the window only (not older ones, as alerts check): a batch
+                # reads each candidate's whole text once, and no more.
+                texts = await muting.article_texts(session, [c.article_id for c in found])
+                hidden_in[(feed_key, since)] = hidden_articles(mute_index, texts)
+            hidden = muted_stories(found, hidden_in[(feed_key, since)].get(chat.id, set()))
+        key = (feed_key, since, style, hidden, chat.language if hidden else None)
         if key not in items_for:
-            if (feed_key, since) not in candidates:
-                candidates[(feed_key, since)] = (
-                    await digest_store.digest_candidates(
-                        session, feed_key, since=since, until=until
-                    )
-                    if feed_key
-                    else []
-                )
-            items_for[key] = pick_stories(candidates[(feed_key, since)], limit=style.items, now=now)
+            shown = [c for c in found if c.story_key not in hidden]
+            items_for[key] = pick_stories(shown, limit=style.items, now=now)
             bodies[key] = [
                 render_item(n, item, style) for n, item in enumerate(items_for[key], start=1)
             ]
+            if hidden:
+                bodies[key].append(render_muted_footer(len(hidden), language=chat.language))
             report.compositions += 1
         items = items_for[key]
         if items or options.send_empty:
@@ -441,8 +510,10 @@ async def _queue_batch(
                 else [DigestMessage(render_empty_header(local_now, reader=style.language), ())]
             )
             articles = [item.article_id for item in items]
-            chat.last_digest_articles = articles
-            slot = (chat.next_digest_at or now).strftime("%Y%m%dT%H%M")
+            if articles:
+                # What "/follow N" names from now on (an empty digest leaves the last one's).
+                chat.last_digest_articles = articles
+            slot = _slot(chat, now)
             # Each message's keyboard goes into the outbox with it, so a crash between queueing
             # and sending loses no button, and a tap is checked against the stored stories.
             outbox.extend(
@@ -459,6 +530,19 @@ async def _queue_batch(
             report.messages += len(messages)
         else:
             report.empty += 1
+        roundup = roundups_for.get(chat.id)
+        if roundup is not None:
+            # Right after the digest: the same priority, queued later.
+            outbox.append(
+                (
+                    chat.id,
+                    DeliveryKind.DIGEST,
+                    roundup.item_key,
+                    {"text": roundup.text, "preview": False},
+                )
+            )
+            report.roundups += 1
+            report.messages += 1
         digest_store.advance_schedule(
             chat, sent_at=until if items else (chat.last_digest_at or until), next_at=next_at
         )

@@ -6,7 +6,9 @@ chat (store.pausing.not_held). Ending the pause, by /resume or when ``paused_unt
 one transaction: the held alerts are marked dropped, one message listing at most
 :data:`AWAY_LISTED` of their stories is queued under a key naming the pause, digests queued
 before it are dropped, and the pause is cleared. A crash before the commit leaves the pause in
-place for the next tick; after it, the outbox sends the one message once.
+place for the next tick; after it, the outbox sends the one message once. The list also
+takes the daily round-up matches owed (round-ups are skipped with the digests), less any story
+a /mute added meanwhile hides.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.i18n import ENGLISH, lazy_gettext, translation
 from jobs.messages import escape, link, truncate_visible
+from jobs.mutes import without_muted
 from jobs.plaintext import html_to_text
 from jobs.quiet_hours import stored_hold
 from jobs.user_input import UserInputError, quoted
-from store import deliveries
+from store import deliveries, roundups
 from store import pausing as pause_store
 from store.models import Chat, DeliveryKind
 
@@ -136,19 +139,27 @@ async def _end_pause(session: AsyncSession, chat: Chat, *, now: datetime) -> Res
         session, [row.id for row in digests], reason="skipped: due while the chat was paused"
     )
     alerts = await pause_store.pending_of_kind(session, chat.id, DeliveryKind.ALERT)
+    # Round-ups due during the pause were skipped with the digests: their matches join the list.
+    owed = (await roundups.take_matches(session, [chat.id])).get(chat.id, [])
+    stories = await without_muted(
+        session,
+        chat.id,
+        [row.payload for row in alerts] + [roundups.story_payload(match) for match in owed],
+    )
     if alerts:
         await pause_store.drop_deliveries(
             session,
             [row.id for row in alerts],
             reason="folded into the 'while you were away' message",
         )
+    if stories:
         await deliveries.enqueue(
             session,
             chat_id=chat.id,
             kind=DeliveryKind.NOTICE,
             item_key=f"away:{paused_at:%Y%m%dT%H%M%S.%f}",
             payload={
-                "text": render_away([row.payload for row in alerts], tr=translation(chat.language)),
+                "text": render_away(stories, tr=translation(chat.language)),
                 "preview": False,
             },
             now=now,
@@ -158,9 +169,12 @@ async def _end_pause(session: AsyncSession, chat: Chat, *, now: datetime) -> Res
     chat.paused_until = None
     await session.flush()
     log.info(
-        "chat %s resumed: %d alerts folded, %d digests skipped", chat.id, len(alerts), len(digests)
+        "chat %s resumed: %d stories listed, %d digests skipped",
+        chat.id,
+        len(stories),
+        len(digests),
     )
-    return ResumeReport(True, len(alerts), len(digests))
+    return ResumeReport(True, len(stories), len(digests))
 
 
 def render_away(alerts: list[dict[str, Any]], *, tr: gettext.NullTranslations | None = None) -> str:
@@ -174,15 +188,23 @@ def render_away(alerts: list[dict[str, Any]], *, tr: gettext.NullTranslations | 
         "{away}: {count} stories matched your alerts.",
         count,
     ).format(away="<b>" + tr.gettext("While you were away") + "</b>", count=count)
-    lines = [f"👋 {head}"]
-    for number, payload in enumerate(newest[:AWAY_LISTED], start=1):
+    return render_story_list(f"👋 {head}", newest, tr=tr)
+
+
+def render_story_list(
+    heading: str, stories: list[dict[str, Any]], *, tr: gettext.NullTranslations
+) -> str:
+    """``heading``, then at most :data:`AWAY_LISTED` of ``stories`` (alert payloads: title,
+    link, source) as numbered lines, then how many more: the away list and the round-up."""
+    lines = [heading]
+    for number, payload in enumerate(stories[:AWAY_LISTED], start=1):
         title, url = _title_and_url(payload)
         line = f"{number}. " + (link(url, title) if url else escape(title))
         if payload.get("source"):
             line += f" — <i>{escape(truncate_visible(str(payload['source']), _SOURCE_CHARS))}</i>"
         lines.append(line)
-    if count > AWAY_LISTED:
-        more = count - AWAY_LISTED
+    if len(stories) > AWAY_LISTED:
+        more = len(stories) - AWAY_LISTED
         lines.append(
             tr.ngettext("…and {count} more.", "…and {count} more.", more).format(count=more)
         )

@@ -33,6 +33,7 @@ UNDETERMINED = "und"
 # own patterns for the same fields.
 _ENGLISH_DAY = "EEEE, d MMMM"
 _ENGLISH_MOMENT = "EEE d MMM, HH:mm"
+_ENGLISH_SHORT_DAY = "d MMM"
 
 
 def chat_language(tag: str | None) -> str:
@@ -121,6 +122,14 @@ def format_moment(moment: datetime, *, reader: str | None) -> str:
     # CLDR's way of joining a date and a time ("{1}, {0}" in English, "{1} {0}" elsewhere).
     joined = str(locale.datetime_formats.get("short", "{1}, {0}"))
     return joined.replace("{1}", day).replace("{0}", time)
+
+
+def format_short_day(moment: datetime, *, reader: str | None) -> str:
+    """A day and month, short, in the reader's locale (search results): "7 Dec", "7. Dez."."""
+    code = chat_language(reader)
+    if code == ENGLISH:
+        return format_datetime(moment, _ENGLISH_SHORT_DAY, tzinfo=moment.tzinfo, locale="en")
+    return format_skeleton("MMMd", moment, tzinfo=moment.tzinfo, locale=_locale(code))
 
 
 def format_number(number: float, *, reader: str | None) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import AlertRule, Article, Chat, Feed, FeedEntry, Subscription, Summary
+from store.models import AlertMode, AlertRule, Article, Chat, Feed, FeedEntry, Subscription, Summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,20 @@ async def rule_queries(session: AsyncSession, rule_ids: Sequence[int]) -> dict[i
         )
     )
     return {rule_id: query for rule_id, query in rows}
+
+
+async def daily_rules(session: AsyncSession, rule_ids: Sequence[int]) -> set[int]:
+    """Which of these rules send their matches in the daily round-up, not at once.
+
+    Read when a match is queued, not kept in the index: a mode switched a moment ago counts.
+    """
+    return set(
+        await session.scalars(
+            select(AlertRule.id).where(
+                AlertRule.id.in_(list(rule_ids)), AlertRule.mode == AlertMode.DAILY
+            )
+        )
+    )
 
 
 async def audiences(

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.database import insert_or_ignore
-from store.models import AlertRule, Chat, Feed, LanguageSource, Subscription
+from store.models import AlertMode, AlertRule, Chat, Feed, LanguageSource, Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,16 +256,23 @@ async def count_personal_sources(session: AsyncSession, chat_id: int) -> int:
 
 
 async def add_alert_rule(
-    session: AsyncSession, chat_id: int, query: str, *, written: str, now: datetime
+    session: AsyncSession,
+    chat_id: int,
+    query: str,
+    *,
+    written: str,
+    now: datetime,
+    mode: AlertMode = AlertMode.INSTANT,
 ) -> tuple[AlertRule, bool]:
     """Add the rule unless the chat has the same one; returns (rule, created).
 
     ``query`` is the canonical form (the same rule however spelled), ``written`` the user's.
+    An existing rule keeps its mode: the caller decides whether asking again changes it.
     """
     created = await insert_or_ignore(
         session,
         AlertRule,
-        {"chat_id": chat_id, "query": query, "written": written, "created_at": now},
+        {"chat_id": chat_id, "query": query, "written": written, "created_at": now, "mode": mode},
         keys=["chat_id", "query"],
     )
     rule = await session.scalar(
@@ -280,6 +287,12 @@ async def alert_rules(session: AsyncSession, chat_id: int) -> list[AlertRule]:
         await session.scalars(
             select(AlertRule).where(AlertRule.chat_id == chat_id).order_by(AlertRule.id)
         )
+    )
+
+
+async def alert_rule(session: AsyncSession, chat_id: int, rule_id: int) -> AlertRule | None:
+    return await session.scalar(
+        select(AlertRule).where(AlertRule.chat_id == chat_id, AlertRule.id == rule_id)
     )
 
 

@@ -106,6 +106,14 @@ class DeliveryKind(enum.StrEnum):
     UPDATE = "update"
 
 
+class AlertMode(enum.StrEnum):
+    """When a rule's matches reach the chat: each at once, or all in one message a day."""
+
+    INSTANT = "instant"
+    # Recorded as RoundupMatch rows, sent together at the chat's digest time.
+    DAILY = "daily"
+
+
 class DateSource(enum.StrEnum):
     """Where an article's ``published_at`` came from, best first: readers and digests order by
     it, and a feed without dates gets the fetch time, which is only when we saw it."""
@@ -345,6 +353,16 @@ class AlertRule(Base):
     written: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_matched_at: Mapped[datetime | None]
+    mode: Mapped[AlertMode] = mapped_column(
+        Enum(
+            AlertMode,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=AlertMode.INSTANT,
+        server_default=AlertMode.INSTANT.value,
+    )
 
     chat: Mapped[Chat] = relationship(back_populates="alert_rules")
 
@@ -352,6 +370,63 @@ class AlertRule(Base):
     def shown(self) -> str:
         """The query as the chat should see it."""
         return self.written or self.query
+
+
+class RoundupMatch(Base):
+    """A story a daily round-up rule matched, owed to the chat's next round-up.
+
+    One row per chat and story (the alert's item key): a second outlet's copy finds it taken.
+    The round-up message is queued and these rows deleted in one transaction.
+    """
+
+    __tablename__ = "roundup_matches"
+    __table_args__ = (UniqueConstraint("chat_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    # A removed rule takes its pending matches with it.
+    rule_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_rules.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    item_key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(1000), default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    matched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MuteRule(Base):
+    """/mute: stories matching the query are left out of the chat's digests and alerts."""
+
+    __tablename__ = "mute_rules"
+    __table_args__ = (UniqueConstraint("chat_id", "query"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    # Canonical form (as AlertRule.query), and the spelling the chat is shown.
+    query: Mapped[str] = mapped_column(String(500))
+    written: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SavedSearch(Base):
+    """A /search the chat ran, so that its paging buttons carry only this row's id."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), index=True
+    )
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Delivery(Base):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Select, cast, func, literal_column, select, text
+from sqlalchemy import Date, Select, cast, delete, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from store.models import Article
+from store.models import Article, Feed, FeedEntry, SavedSearch, Summary
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -59,6 +60,100 @@ async def search_articles(
         .limit(limit)
     )
     return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundArticle:
+    """A search hit as a result shows it: its story, outlet and summary."""
+
+    article_id: int
+    story_key: str
+    title: str
+    url: str
+    source: str
+    when: datetime
+    sentences: tuple[str, ...]
+
+
+async def search_hits(
+    session: AsyncSession, query: str, *, since: datetime, limit: int
+) -> list[FoundArticle]:
+    """Recent articles matching every word of ``query``, newest first: one hit per feed that
+    carried the article (one article may be in several feeds), each naming its outlet."""
+    words = search_words(query)
+    if not words:
+        return []
+    where, _order = _matching_ids(session, words)
+    when = func.coalesce(Article.published_at, Article.fetched_at)
+    rows = await session.execute(
+        select(
+            Article.id,
+            Article.story_key,
+            Article.title,
+            Article.canonical_url,
+            Feed.title,
+            Feed.url,
+            Article.published_at,
+            Article.fetched_at,
+            Summary.sentences,
+        )
+        .outerjoin(FeedEntry, FeedEntry.article_id == Article.id)
+        .outerjoin(Feed, Feed.id == FeedEntry.feed_id)
+        .outerjoin(Summary, Summary.article_id == Article.id)
+        .where(where, Article.fetched_at >= since)
+        .order_by(when.desc(), Article.id.desc(), FeedEntry.feed_id)
+        .limit(limit)
+    )
+    return [
+        FoundArticle(
+            article_id,
+            story or f"s{article_id}",
+            title,
+            url,
+            feed_title or feed_url or "",
+            published or fetched,
+            tuple(sentences or ()),
+        )
+        for (
+            article_id,
+            story,
+            title,
+            url,
+            feed_title,
+            feed_url,
+            published,
+            fetched,
+            sentences,
+        ) in rows
+    ]
+
+
+async def save_search(
+    session: AsyncSession, chat_id: int, query: str, *, now: datetime, keep: timedelta
+) -> int:
+    """Store the chat's search for its paging buttons; returns its id. The chat's searches
+    older than ``keep`` go at the same time, so the table holds only live ones."""
+    await session.execute(
+        delete(SavedSearch).where(
+            SavedSearch.chat_id == chat_id, SavedSearch.created_at < now - keep
+        )
+    )
+    saved = SavedSearch(chat_id=chat_id, query=query, created_at=now)
+    session.add(saved)
+    await session.flush()
+    return saved.id
+
+
+async def live_searches(
+    session: AsyncSession, chat_id: int, *, now: datetime, keep: timedelta
+) -> dict[int, str]:
+    """The chat's searches younger than ``keep``, by id: what its paging buttons may name."""
+    rows = await session.execute(
+        select(SavedSearch.id, SavedSearch.query).where(
+            SavedSearch.chat_id == chat_id, SavedSearch.created_at >= now - keep
+        )
+    )
+    return {search_id: query for search_id, query in rows}
 
 
 async def mentions_per_day(

@@ -23,6 +23,7 @@ from bot.settings import CatalogFeed, Secret, Settings
 from jobs.opml import OpmlOutline, render_opml
 from jobs.plurals import counted
 from store import articles as article_store
+from store import chats as chat_store
 from store import feeds as feed_store
 from store.models import utcnow
 
@@ -41,6 +42,7 @@ Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link,
            number, then ➕ More for its full summary, 🔇 Mute its source, ↩ Back)
   :news    publish a breaking story (watch an alert arrive)
   :update  another outlet reports the storm story (/follow 1 after /digest first: an update)
+  :digest-time  your digest's hour comes now (a daily alert's round-up follows the digest)
   :opml [FILE]  send an OPML file to the bot (without FILE: one listing the demo's sites)
   :quit    leave (or Ctrl-D)
 """
@@ -103,6 +105,13 @@ def demo_opml(content: DemoContentServer) -> bytes:
 async def refetch_now(app: BotApplication) -> None:
     """Fetch every demo feed now rather than at its next turn."""
     await app.bot_data.runtime.pipeline.ingest_everything_now()
+
+
+async def digest_time_now(app: BotApplication, chat_id: int) -> None:
+    """Make the chat's scheduled digest due now and queue it, as when its hour comes."""
+    async with app.bot_data.services.sessionmaker() as session, session.begin():
+        await chat_store.update_chat(session, chat_id, next_digest_at=utcnow())
+    await app.bot_data.runtime.pipeline.digest_tick()
 
 
 class Conversation:
@@ -307,6 +316,10 @@ async def run_demo(
                         content.release_follow_up()
                         out.write("(another outlet reported the storm story; fetching…)\n")
                         await refetch_now(app)
+                        await chat.settle(first_reply=10.0)
+                        continue
+                    if line == ":digest-time":
+                        await digest_time_now(app, you.id)
                         await chat.settle(first_reply=10.0)
                         continue
                     if line == ":opml" or line.startswith(":opml "):

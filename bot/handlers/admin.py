@@ -23,10 +23,12 @@ from bot.handlers.common import (
     reply_usage,
     user_translation,
 )
+from bot.render import local_time_label
 from bot.replies import edit_text
 from jobs.digests import next_digest_time
 from jobs.i18n import N_, translation
 from jobs.messages import escape
+from jobs.pause import PauseError, parse_pause_duration, pause_chat, resume_chat
 from jobs.plurals import counted
 from store import chats as chat_store
 from store import deliveries
@@ -161,8 +163,81 @@ async def stop_button(update: Update, context: Context) -> None:
     await edit_text(query, " ".join(parts))
 
 
+async def _pause_channel(update: Update, context: Context, action: str, words: list[str]) -> None:
+    """`/channel pause [@name] [3d]`, `/channel resume [@name]`: for a channel this chat linked.
+
+    The link is the permission: only the private chat that linked the channel manages it, so no
+    Telegram call is needed. Without a name, the one channel linked is meant.
+    """
+    owner = await ensure_chat(update, context)
+    tr = translation(owner.language)
+    names = [word for word in words if word.startswith("@")]
+    async with context.bot_data.services.sessionmaker() as session:
+        channels = await chat_store.linked_channels(session, owner.id)
+    if names:
+        wanted = names[0].lower()
+        channels = [c for c in channels if f"@{c.username or ''}".lower() == wanted]
+    if len(channels) != 1:
+        if names:
+            text = tr.gettext(
+                "You have not linked {name}: link it first with /channel {name}."
+            ).format(name=escape(names[0]))
+        elif channels:
+            text = tr.gettext("Name the channel, as in: {example}").format(
+                example=f"<code>/channel {action} @name</code>"
+            )
+        else:
+            text = tr.gettext("You have linked no channel yet: /channel @name links one.")
+        await reply(update, context, text)
+        return
+    target = channels[0]
+    shown = escape(channel_name(target))
+    now = utcnow()
+    if action == "resume":
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            report = await resume_chat(session, target.id, now=now)
+        text = (
+            tr.gettext("▶️ Digests are posted to {channel} again.")
+            if report.was_paused
+            else tr.gettext("Nothing to resume: {channel} is not paused.")
+        )
+        await reply(update, context, text.format(channel=shown))
+        return
+    try:
+        duration = parse_pause_duration(" ".join(w for w in words if not w.startswith("@")))
+    except PauseError as exc:
+        await reply(
+            update,
+            context,
+            f"{escape(str(exc))}\n"
+            + tr.gettext("Example: {example}").format(
+                example=f"<code>/channel pause {shown} 3d</code>"
+            ),
+        )
+        return
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        paused = await pause_chat(session, target.id, now=now, duration=duration)
+    until = (
+        tr.gettext("until {when} ({zone})").format(
+            when=local_time_label(paused.paused_until, paused.timezone),
+            zone=escape(paused.timezone),
+        )
+        if paused.paused_until is not None
+        else tr.gettext("until you resume it")
+    )
+    await reply(
+        update,
+        context,
+        tr.gettext(
+            "⏸ {channel} is paused {until}: its digests due meanwhile are skipped. "
+            "{resume} ends it now."
+        ).format(channel=shown, until=until, resume=f"/channel resume {shown}"),
+    )
+
+
 async def channel(update: Update, context: Context) -> None:
-    """Post digests to a channel you administer: `/channel @name`, `/channel off @name`."""
+    """Post digests to a channel you administer: `/channel @name`, `/channel off @name`;
+    `/channel pause [@name] [3d]` and `/channel resume [@name]` for one you linked."""
     words = args_text(context).split()
     user = update.effective_user
     if not words or user is None:
@@ -171,6 +246,9 @@ async def channel(update: Update, context: Context) -> None:
     tr = await chat_translation(update, context)
     if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
         await reply(update, context, tr.gettext("Send /channel to me in a private chat."))
+        return
+    if words[0].lower() in ("pause", "resume"):
+        await _pause_channel(update, context, words[0].lower(), words[1:])
         return
     turn_off = words[0].lower() == "off"
     name = words[-1]

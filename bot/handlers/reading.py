@@ -6,24 +6,27 @@ import asyncio
 import contextlib
 import gettext
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot.charts import trend_png
 from bot.context import Context
+from bot.handlers.buttons import offered_id, offered_index
 from bot.handlers.common import (
     args_text,
+    button_data,
     chat_id_of,
     chat_translation,
     ensure_chat,
     reply,
     reply_usage,
 )
-from bot.render import render_link_digest, render_search
-from bot.replies import send_all, send_html
+from bot.render import render_link_digest, render_search_page
+from bot.replies import edit_text, send_html
 from jobs.digests import DigestMessage, digest_for_chat
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
@@ -32,11 +35,12 @@ from jobs.messages import escape
 from jobs.on_demand import LinkError, summarize_link
 from jobs.plurals import counted
 from jobs.reader_language import UNDETERMINED, language_name
+from jobs.search_results import FoundStory, fold_by_story, page_count, page_of
 from jobs.user_input import quoted
 from store import deliveries
 from store.chats import chat_sources, reader_language, update_chat
 from store.models import DeliveryKind, utcnow
-from store.search import mentions_per_day, search_articles, search_words
+from store.search import live_searches, mentions_per_day, save_search, search_hits, search_words
 from summarizer import (
     EmptyTextError,
     SummarizerError,
@@ -49,6 +53,10 @@ URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 # A pasted text shorter than this is a chat message, not an article to summarize.
 MIN_PASTE_WORDS = 60
 SEARCH_WINDOW = timedelta(days=30)
+# Hits read per search before folding (copies of one story count once in the results).
+SEARCH_HITS = 200
+# How long a search's paging buttons keep working.
+SEARCH_PAGES_KEPT = timedelta(days=1)
 TREND_DAYS = 28
 
 
@@ -269,15 +277,69 @@ async def _keep_typing(context: Context, chat_id: int) -> None:
 
 
 async def search(update: Update, context: Context) -> None:
-    """Recent stored stories matching every word, with their summaries."""
+    """Recent stored stories matching every word, one result per story, in pages."""
     query = args_text(context)
     if not search_words(query):
         await reply_usage(update, context, "search")
         return
-    tr = await chat_translation(update, context)
+    chat = await ensure_chat(update, context)
+    now = utcnow()
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        stories = await _found_stories(session, query, now=now)
+        # The buttons carry this row's id, not the query, which may be longer than they hold.
+        search_id = (
+            await save_search(session, chat.id, query, now=now, keep=SEARCH_PAGES_KEPT)
+            if page_count(stories) > 1
+            else 0
+        )
+    text, markup = _search_page(query, stories, search_id, 0, language=chat.language)
+    await reply(update, context, text, markup=markup)
+
+
+async def search_page_button(update: Update, context: Context) -> None:
+    """Show another page of a search (◀ ▶): the search is read back from the database."""
+    chat_id = chat_id_of(update)
+    _, search_field, page_field = [*button_data(update).split(":", 2), "", ""][:3]
+    now = utcnow()
     async with context.bot_data.services.sessionmaker() as session:
-        found = await search_articles(session, query, since=utcnow() - SEARCH_WINDOW, limit=8)
-    await send_all(context.bot, chat_id_of(update), render_search(query, found, tr))
+        live = await live_searches(session, chat_id, now=now, keep=SEARCH_PAGES_KEPT)
+        search_id = offered_id(search_field, live)
+        stories = await _found_stories(session, live[search_id], now=now)
+    page = offered_index(page_field, page_count(stories))
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    chat = await ensure_chat(update, context)
+    text, markup = _search_page(live[search_id], stories, search_id, page, language=chat.language)
+    await edit_text(query, text, markup=markup)
+
+
+async def _found_stories(session: AsyncSession, query: str, *, now: datetime) -> list[FoundStory]:
+    hits = await search_hits(session, query, since=now - SEARCH_WINDOW, limit=SEARCH_HITS)
+    return fold_by_story(hits)
+
+
+def _search_page(
+    query: str, stories: list[FoundStory], search_id: int, page: int, *, language: str | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    pages = page_count(stories)
+    text = render_search_page(
+        query,
+        page_of(stories, page),
+        total=len(stories),
+        page=page,
+        pages=pages,
+        language=language,
+    )
+    if pages == 1:
+        return text, None
+    # The page counter is a button too (it shows this page again): Telegram wants data on each.
+    row = [InlineKeyboardButton(f"{page + 1}/{pages}", callback_data=f"sr:{search_id}:{page}")]
+    if page > 0:
+        row.insert(0, InlineKeyboardButton("◀", callback_data=f"sr:{search_id}:{page - 1}"))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton("▶", callback_data=f"sr:{search_id}:{page + 1}"))
+    return text, InlineKeyboardMarkup([row])
 
 
 async def trend(update: Update, context: Context) -> None:

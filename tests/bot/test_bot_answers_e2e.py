@@ -194,7 +194,7 @@ async def test_alerts_are_shown_as_the_user_wrote_them(harness: Harness) -> None
     assert again.text == "You already have the alert central bank -mortgage."
     listing = await harness.ask(user, "/alerts")
     assert "1. central bank -mortgage" in listing.text
-    assert [b["text"] for b in listing.buttons] == ["✖ 1. central bank -mortgage"]
+    assert [b["text"] for b in listing.buttons] == ["✖ 1. central bank -mortgage", "🗞 1. daily"]
     async with harness.services.sessionmaker() as session:
         rule = await session.scalar(select(AlertRule).where(AlertRule.chat_id == user.id))
         assert rule is not None

@@ -169,7 +169,9 @@ async def test_search_trend_and_stats(harness: Harness) -> None:
     await harness.ask(user, "/start world")
     await harness.ingest()
     found = await harness.ask(user, "/search wind farm")
-    assert "Storm cuts power cable" in found.text
+    # Two outlets' copies of the story: one result, the other outlet named.
+    assert "1 recent story" in found.text and "North Bank wind farm cut off" in found.text
+    assert "Energy Wire · also reported by Coastal Courier" in found.text
     none = await harness.ask(user, "/search zzzzqqq")
     assert "Nothing" in none.text
     chart = await harness.ask(user, "/trend wind")

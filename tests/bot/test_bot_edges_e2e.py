@@ -83,7 +83,8 @@ async def test_the_longest_list_of_alerts_the_limits_allow_fits_one_message(
     visible, _ = parse_html(listing.html)
     assert utf16_len(visible) <= 4096
     assert f"{limits.alerts_per_chat}. word{limits.alerts_per_chat - 1}x0" in visible
-    assert len(listing.buttons) == limits.alerts_per_chat
+    # A remove and a mode button per rule: 100, the most a Telegram keyboard holds.
+    assert len(listing.buttons) == 2 * limits.alerts_per_chat
 
 
 LONG_TEXT = " ".join(
@@ -161,6 +162,13 @@ async def test_forged_buttons_are_answered_as_out_of_date_and_change_nothing(
         "rm:-1",
         "al:rm:99999999999999999999999",
         f"al:rm:{others_rule}",
+        f"al:mode:{others_rule}",
+        "al:mode:x",
+        "mw:rm:99999999999999999999999",
+        "mw:rm:",
+        "sr:1",
+        "sr:x:0",
+        "sr:",
         "set:items:100000",
         "stop:maybe",
         "no-such-button",

@@ -109,6 +109,49 @@ async def test_scripted_demo_weekly_pause_resume_and_opml(tmp_path: Path) -> Non
     assert "[document," in exported and "3 sources as OPML" in exported
 
 
+ROUND_UP_AND_MUTE = """\
+/start
+!1
+/alert daily "wind farm" OR cable
+/mute ferry
+/digest
+:news
+:digest-time
+/search wind farm
+:quit
+"""
+
+
+async def test_scripted_demo_round_up_mute_and_folded_search(tmp_path: Path) -> None:
+    out = io.StringIO()
+    settings = load_settings({"NEWSDIGEST_DATA_DIR": str(tmp_path)})
+    status = await run_demo(
+        settings,
+        source=io.StringIO(ROUND_UP_AND_MUTE),
+        out=out,
+        interactive=False,
+        color=False,
+        folder=tmp_path / "demo",
+    )
+    text = out.getvalue()
+    assert status == 0
+
+    def answer(to: str) -> str:
+        return text.split(f"you> {to}", 1)[1].split("you> ", 1)[0]
+
+    assert "round-up with your digest" in answer('/alert daily "wind farm" OR cable')
+    assert "Muted" in answer("/mute ferry")
+    digest = answer("/digest")
+    assert "ferry" not in digest.lower() and "1 story hidden by your /mute words" in digest
+    assert "🔔" not in answer(":news")  # a daily rule: no alert now
+    # The outbox sends it: on a busy machine it may be printed a step later.
+    after = text.split("you> :digest-time", 1)[1]
+    assert after.count("Alert round-up") == 1
+    assert "Repair ship reaches damaged North Bank wind farm cable" in after
+    found = answer("/search wind farm")
+    assert "also reported by" in found
+
+
 async def test_taps_pictures_and_admin_commands_show_in_the_demo(tmp_path: Path) -> None:
     out = io.StringIO()
     kept = tmp_path / "kept"

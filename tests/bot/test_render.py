@@ -53,7 +53,7 @@ def test_a_full_list_of_the_longest_alerts_fits_one_message() -> None:
     rules = [AlertRule(id=n, chat_id=1, query=f"{n} {words}"[:200]) for n in range(50)]
     visible = _visible(render_alerts(rules))
     assert '1. 0 climate "carbon tax" -opinion' in visible
-    assert "50. 49 climate" in visible and visible.endswith("Tap a button to remove an alert.")
+    assert "50. 49 climate" in visible and visible.endswith("the other button to switch it.")
     astral = [AlertRule(id=n, chat_id=1, query="é😀" * 100) for n in range(50)]
     _visible(render_alerts(astral))
 

@@ -12,12 +12,14 @@ from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from bot.commands.ingest import summary_line
-from bot.render import render_search, render_settings
+from bot.render import render_search_page, render_settings
 from jobs.alert_query import AlertQueryError, check_alert_count
 from jobs.digests import DigestItem, render_header
 from jobs.ingest import TickReport
 from jobs.plurals import counted
-from store.models import Article, Chat
+from jobs.search_results import FoundStory
+from store.models import Chat
+from store.search import FoundArticle
 
 
 def test_english_counts_pick_the_form_by_babels_rule() -> None:
@@ -86,14 +88,22 @@ def test_settings_summary_length(count: int, expected: str) -> None:
 )
 def test_search_heading(count: int, expected: str) -> None:
     found = [
-        Article(
-            canonical_url=f"https://n.test/{n}",
-            title=f"Story {n}",
-            fetched_at=datetime(2026, 12, 3, tzinfo=UTC),
+        FoundStory(
+            FoundArticle(
+                n,
+                f"s{n}",
+                f"Story {n}",
+                f"https://n.test/{n}",
+                "",
+                datetime(2026, 12, 3, tzinfo=UTC),
+                (),
+            ),
+            (),
         )
         for n in range(count)
     ]
-    assert render_search("rates", found)[0].split("\n", 1)[0].endswith(expected)
+    page = render_search_page("rates", found, total=count, page=0, pages=1, language=None)
+    assert page.split("\n", 1)[0].endswith(expected)
 
 
 @pytest.mark.parametrize(("count", "expected"), [(1, "has 1 alert,"), (2, "has 2 alerts,")])

@@ -23,6 +23,9 @@ TABLES = {
     "deliveries",
     "story_bands",
     "story_follows",
+    "roundup_matches",
+    "mute_rules",
+    "saved_searches",
 }
 
 
