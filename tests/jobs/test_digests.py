@@ -339,16 +339,18 @@ async def test_each_chat_reads_its_digest_in_its_language(
         await _article(session, 2, [courier], story="ferry", hours_ago=1, title="Ferry")
         await _chat(session, 1, [wire, gazette, courier], language="de")
         await _chat(session, 2, [wire, gazette, courier], language="en")
-        await _chat(session, 3, [wire, gazette, courier], language="pt-br")  # no catalog yet
+        await _chat(session, 3, [wire, gazette, courier], language="th")  # no catalog: English
         await _chat(session, 4, [], language="de-at")
+        await _chat(session, 5, [wire, gazette, courier], language="en-GB")
     report = await queue_due_digests(sessionmaker, now=NOW, options=DigestOptions(send_empty=True))
-    # Same feeds, same settings: the items are rendered once per language, not per chat.
-    assert report.compositions == 3
+    # Same feeds, same settings: the items are rendered once per reader language, not per chat
+    # (en and en-GB share theirs; Thai readers get English text, but their own "in …" notes).
+    assert report.compositions == 4
     digests = await _digests(sessionmaker)
     [german] = digests[1]
     assert german.startswith("📰 <b>Dein Digest</b> — ")
     assert "2 Meldungen aus 3 Quellen" in german and "· auch bei Gazette" in german
-    for chat_id in (2, 3):
+    for chat_id in (2, 3, 5):
         [english] = digests[chat_id]
         assert "2 stories from 3 sources" in english and "· also reported by Gazette" in english
     [empty] = digests[4]
