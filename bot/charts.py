@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 import io
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import matplotlib
 
@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from jobs.i18n import ENGLISH, translation
+from jobs.reader_language import format_short_day
 
 
 def trend_png(
@@ -23,6 +24,7 @@ def trend_png(
     first: date,
     last: date,
     tr: gettext.NullTranslations | None = None,
+    reader: str | None = None,
 ) -> bytes:
     """A bar per day from ``first`` to ``last`` (days without mentions show as zero).
 
@@ -38,7 +40,9 @@ def trend_png(
     positions = list(range(len(days)))
     axes.bar(positions, values, color="#2f6db5", width=0.8)
     ticks = positions[::7] if len(days) > 10 else positions
-    axes.set_xticks(ticks, [f"{days[i]:%-d %b}" for i in ticks])
+    axes.set_xticks(
+        ticks, [format_short_day(datetime.combine(days[i], time()), reader=reader) for i in ticks]
+    )
     # "$" would start matplotlib's mathtext (and a stray one fails to parse): show it as typed.
     literal = words.replace("$", r"\$")
     axes.set_title(

@@ -16,6 +16,8 @@ from jobs.messages import MESSAGE_LIMIT, escape, truncate_visible, visible_lengt
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Bot API, answerCallbackQuery: a tap's answer holds 0-200 characters; more is refused.
+ANSWER_LIMIT = 200
 
 
 async def send_html(
@@ -104,3 +106,10 @@ async def edit_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup | Non
     if message is None or not hasattr(message, "edit_reply_markup"):
         return
     await _unless_unchanged(message.edit_reply_markup(reply_markup=markup))
+
+
+async def answer_tap(query: CallbackQuery, text: str, *, show_alert: bool = False) -> None:
+    """Answer a button tap with ``text`` cut to Telegram's limit: a refused answer leaves the
+    tap spinning and the handler failing after what the tap did is already stored (a mute of
+    a source with a long name, say)."""
+    await query.answer(truncate_visible(text, ANSWER_LIMIT), show_alert=show_alert)

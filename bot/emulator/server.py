@@ -79,6 +79,8 @@ _ADMIN_RIGHTS = (
 
 Handler = Callable[[Params], Awaitable[Any]]
 
+CALLBACK_ANSWER_LIMIT = 200
+
 
 class BotApiEmulator(World):
     """A Telegram Bot API server for one bot, with a simulated world of users and chats.
@@ -555,6 +557,10 @@ class BotApiEmulator(World):
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
+        # Bot API, answerCallbackQuery: text is 0-200 characters; Telegram answers a longer one
+        # "MESSAGE_TOO_LONG", and the tap stays unanswered.
+        if len(params.text("text") or "") > CALLBACK_ANSWER_LIMIT:
+            raise bad_request("MESSAGE_TOO_LONG")
         self.callback_answers[query_id] = {
             key: params.get(key) for key in ("text", "show_alert", "url", "cache_time")
         }

@@ -13,9 +13,11 @@ from telegram.error import TelegramError
 from bot.context import Context
 from bot.handlers.common import (
     chat_id_of,
+    chat_translation,
     ensure_chat,
     is_bot_admin,
     may_change_settings,
+    reader_code,
     reply,
     user_translation,
 )
@@ -24,7 +26,6 @@ from bot.render import render_help, render_language_line, welcome
 from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.plurals import counted
-from store.chats import reader_language
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,7 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     """List every command with an example, and the chat's language."""
-    async with context.bot_data.services.sessionmaker() as session:
-        language = await reader_language(session, chat_id_of(update))
-    if language is None and update.effective_user is not None:
-        language = update.effective_user.language_code  # no row yet: what it will get
+    language = await reader_code(update, context)
     text = render_help(admin=is_bot_admin(update, context), tr=translation(language))
     await reply(update, context, f"{text}\n{render_language_line(language)}")
 
@@ -95,7 +93,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     if not for_us:
         return
     command = command[:32]
-    tr = user_translation(update)
+    tr = await chat_translation(update, context)
     await reply(
         update,
         context,
@@ -111,6 +109,7 @@ async def on_error(update: object, context: Context) -> None:
     log.error("error %s while handling %r", error_id, update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
+            # The sender's language, read from no database: the error may be the database's.
             tr = user_translation(update)
             await reply(
                 update,

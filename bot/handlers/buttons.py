@@ -14,7 +14,8 @@ from typing import Any
 from telegram import Update
 
 from bot.context import Context
-from jobs.i18n import N_, translation
+from bot.handlers.common import chat_translation
+from jobs.i18n import N_
 
 STALE_BUTTON = N_("That button is out of date: send the command again for new buttons.")
 # Row ids are BIGINT: a longer number cannot be one of ours, and the database would refuse it.
@@ -66,6 +67,6 @@ def checks_buttons(callback: ButtonCallback) -> ButtonCallback:
 async def stale_button(update: Update, context: Context) -> None:
     """A tap no handler recognises: nothing changes, and the user learns why."""
     if update.callback_query is not None:
-        user = update.effective_user
-        tr = translation(user.language_code if user else None)
+        # In the chat's language (a chat may have chosen one other than the app's).
+        tr = await chat_translation(update, context)
         await update.callback_query.answer(tr.gettext(STALE_BUTTON))

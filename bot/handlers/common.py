@@ -13,7 +13,7 @@ from bot.render import usage
 from bot.replies import send_html
 from jobs.digests import next_digest_time
 from jobs.i18n import translation
-from store.chats import adopt_admin_language, get_or_create_chat
+from store.chats import adopt_admin_language, get_or_create_chat, reader_language
 from store.models import Chat, utcnow
 
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -46,14 +46,20 @@ def user_translation(update: Update) -> gettext.NullTranslations:
     return translation(user.language_code if user else None)
 
 
-async def chat_translation(update: Update, context: Context) -> gettext.NullTranslations:
-    """The chat's language, read without creating the chat (for replies that store nothing);
-    the sender's before the chat has a row."""
+async def reader_code(update: Update, context: Context) -> str | None:
+    """The chat's language code, read without creating the chat (for replies that store
+    nothing); the sender's before the chat has a row."""
     async with context.bot_data.services.sessionmaker() as session:
-        chat = await session.get(Chat, chat_id_of(update))
-    if chat is None or chat.language is None:
-        return user_translation(update)
-    return translation(chat.language)
+        language = await reader_language(session, chat_id_of(update))
+    if language is None:
+        user = update.effective_user
+        return user.language_code if user else None
+    return language
+
+
+async def chat_translation(update: Update, context: Context) -> gettext.NullTranslations:
+    """:func:`reader_code`'s translations."""
+    return translation(await reader_code(update, context))
 
 
 async def reply_usage(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatMemberStatus, ChatType
+import logging
 
+from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from bot.command_menu import command_menu
 from bot.context import Context
 from bot.handlers.buttons import offered_choice
 from bot.handlers.common import (
@@ -21,6 +25,8 @@ from jobs.i18n import translation
 from jobs.messages import escape
 from jobs.reader_language import SHIPPED_LANGUAGES, chat_language, offered_language, own_name
 from store import chats as chat_store
+
+log = logging.getLogger(__name__)
 
 # A bot in neither state is not in the chat (removed, or never added).
 _OUTSIDE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
@@ -119,3 +125,10 @@ async def joined_group(update: Update, context: Context) -> None:
 async def _choose(context: Context, chat_id: int, code: str) -> None:
     async with context.bot_data.services.sessionmaker() as session, session.begin():
         await chat_store.choose_language(session, chat_id, code)
+    # The command menu follows the choice in this chat (the menus registered at start-up
+    # follow each reader's app language). The choice is stored either way: a menu Telegram
+    # refused stays in the app's language, which a restart does not change.
+    try:
+        await context.bot.set_my_commands(command_menu(code), scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("chat %s: the command menu stays as it was: %s", chat_id, exc)

@@ -22,6 +22,7 @@ from bot.handlers.common import (
     chat_id_of,
     chat_translation,
     ensure_chat,
+    reader_code,
     reply,
     reply_usage,
 )
@@ -38,7 +39,7 @@ from jobs.reader_language import UNDETERMINED, language_name
 from jobs.search_results import FoundStory, fold_by_story, page_count, page_of
 from jobs.user_input import quoted
 from store import deliveries
-from store.chats import chat_sources, reader_language, update_chat
+from store.chats import chat_sources, update_chat
 from store.models import DeliveryKind, utcnow
 from store.search import live_searches, mentions_per_day, save_search, search_hits, search_words
 from summarizer import (
@@ -170,7 +171,8 @@ async def plain_message(update: Update, context: Context) -> None:
 async def _summarize(update: Update, context: Context, target: str) -> None:
     user = update.effective_user
     runtime = context.bot_data.runtime
-    tr = await chat_translation(update, context)
+    reader = await reader_code(update, context)
+    tr = translation(reader)
     if user is not None:
         wait = runtime.summaries.try_acquire(user.id)
         if wait is not None:
@@ -186,10 +188,6 @@ async def _summarize(update: Update, context: Context, target: str) -> None:
             )
             return
     chat_id = chat_id_of(update)
-    async with context.bot_data.services.sessionmaker() as session:
-        reader = await reader_language(session, chat_id)
-    if reader is None and user is not None:
-        reader = user.language_code  # a chat that has not run a command yet
     # The first "typing…" is awaited: a summary quicker than a task's first step would cancel it
     # before it was sent. The task only repeats it while a slow summary runs.
     await _show_typing(context, chat_id)
@@ -353,9 +351,12 @@ async def trend(update: Update, context: Context) -> None:
     async with context.bot_data.services.sessionmaker() as session:
         counts = await mentions_per_day(session, query, since=now - timedelta(days=TREND_DAYS))
     chat_id = chat_id_of(update)
-    tr = await chat_translation(update, context)
+    reader = await reader_code(update, context)
+    tr = translation(reader)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    png = await asyncio.to_thread(trend_png, query, counts, first=first, last=now.date(), tr=tr)
+    png = await asyncio.to_thread(
+        trend_png, query, counts, first=first, last=now.date(), tr=tr, reader=reader
+    )
     total = sum(count for _, count in counts)
     await context.bot.send_photo(
         chat_id,

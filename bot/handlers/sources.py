@@ -22,7 +22,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.stories import set_source_muted, unmuted_note
 from bot.render import render_sources
-from bot.replies import edit_keyboard, edit_text
+from bot.replies import answer_tap, edit_keyboard, edit_text
 from bot.settings import CatalogFeed
 from jobs.feeds import FeedError
 from jobs.fetch import FetchError, reader_reason
@@ -147,7 +147,10 @@ async def catalog_button(update: Update, context: Context) -> None:
                 note = tr.gettext("Unsubscribed from {source}").format(source=item.title)
     else:
         tr = await chat_translation(update, context)
-    await query.answer(note)
+    if note is None:
+        await query.answer()  # a page turn: the keyboard changing says it
+    else:
+        await answer_tap(query, note)
     await edit_keyboard(query, await catalog_keyboard(context, chat_id, page, tr))
 
 
@@ -162,7 +165,7 @@ async def topic_button(update: Update, context: Context) -> None:
     tr = translation((await ensure_chat(update, context)).language)
     added = await subscribe_topic(update, context, topic)
     new = counted(added, "new source", "new sources", translations=tr)
-    await query.answer(f"{topic.title()}: {new}")
+    await answer_tap(query, f"{topic.title()}: {new}")
     subscribed = tr.gettext("subscribed to {sources}.").format(
         sources=counted(added, "source", "sources", translations=tr)
     )
@@ -303,7 +306,7 @@ async def unmute_button(update: Update, context: Context) -> None:
     await set_source_muted(context, chat_id, feed_id, mute=False)
     language = chat.language if chat else None
     tr = translation(language)
-    await query.answer(unmuted_note(tr, muted[feed_id].title))
+    await answer_tap(query, unmuted_note(tr, muted[feed_id].title))
     async with context.bot_data.services.sessionmaker() as session:
         found = await chat_store.chat_sources(session, chat_id)
     await edit_text(query, render_sources(found, tr), markup=unmute_keyboard(found, language))

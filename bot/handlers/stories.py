@@ -22,7 +22,7 @@ from bot.context import Context
 from bot.handlers.buttons import StaleButton, offered_choice, offered_id
 from bot.handlers.common import button_data, chat_id_of, permitted_button
 from bot.render import render_link_digest
-from bot.replies import edit_keyboard, send_html
+from bot.replies import answer_tap, edit_keyboard, send_html
 from jobs import muting
 from jobs.full_summary import full_summary
 from jobs.i18n import translation
@@ -136,7 +136,13 @@ async def more_button(update: Update, context: Context) -> None:
     await send_html(
         context.bot,
         chat_id_of(update),
-        render_link_digest(found.title, found.url, found.digest),
+        render_link_digest(
+            found.title,
+            found.url,
+            found.digest,
+            _tr(chat),
+            reader=chat.language if chat else None,
+        ),
         reply_to=query.message.message_id,
     )
 
@@ -165,7 +171,7 @@ async def mute_button(update: Update, context: Context) -> None:
         ).format(source=story.source)
     else:
         note = unmuted_note(tr, story.source)
-    await query.answer(note, show_alert=mute)
+    await answer_tap(query, note, show_alert=mute)
     await _show_actions(context, query, story, chat, muted=mute)
 
 

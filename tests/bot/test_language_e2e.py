@@ -61,6 +61,8 @@ async def test_language_shows_a_keyboard_and_a_tap_changes_it(harness: Harness) 
     assert answer is not None and answer["text"] == translation("de").gettext("Saved")
     assert panel.html == render_language("de")
     assert "✅ Deutsch" in [button["text"] for button in panel.buttons]
+    # The command menu of this chat follows the choice, whatever the app's language.
+    assert harness.emulator.command_menu(user) == [c.to_dict() for c in command_menu("de")]
     settings = await harness.ask(user, "/settings")
     shown = translation("de").gettext("Language: {language} (/language)")
     assert shown.format(language="Deutsch") in settings.text

@@ -15,6 +15,7 @@ from bot.emulator import SentMessage, User
 from bot.handlers.buttons import STALE_BUTTON, checks_buttons
 from bot.handlers.stories import offered_story
 from jobs.digests import DigestOptions, queue_due_digests
+from jobs.i18n import translation
 from store.models import Chat, Delivery, DeliveryKind, Subscription, Summary, utcnow
 from tests.bot.harness import Harness
 from tests.feedserver import Route, story_text
@@ -40,7 +41,7 @@ def _route(harness: Harness, path: str, title: str, items: list[tuple[str, int]]
 async def _add(harness: Harness, user: User, url: str) -> None:
     """Subscribe to the feed and store what it has (the backlog, which /digest shows)."""
     added = await harness.ask(user, f"/add {url}", timeout=20)
-    assert "Added" in added.text
+    assert added.text.startswith("✅"), added.text  # "Added …", in the reader's language
     await harness.ingest()
 
 
@@ -358,3 +359,40 @@ async def test_the_follow_buttons_data_is_checked_by_offered_story(harness: Harn
         assert await _forged(harness, user, digest, theirs) == STALE_BUTTON
     finally:
         harness.app.remove_handler(handler)
+
+
+async def test_a_german_reader_gets_more_in_german_and_a_long_source_name_still_mutes(
+    harness: Harness,
+) -> None:
+    tr = translation("de")
+    user = harness.user("Lange", language_code="de")
+    source = (
+        "Hafenkurier – Nachrichten aus dem Hafen, der Altstadt und dem ganzen Umland, "
+        "jeden Tag aktuell, gründlich recherchiert und unabhängig"
+    )
+    url = _route(harness, "/sb/long.xml", source, [("Langer Bericht", 301)])
+    await _add(harness, user, url)
+    asked = user.send_command("/digest")
+    digest = await harness.emulator.wait_for_message(
+        user.id, lambda m: tr.gettext("Your digest") in m.text, timeout=20
+    )
+    await harness.handled_message(user.id, asked)
+    await _tap(harness, user, digest, _numbers(digest)["1"])
+    actions = _numbers(digest)
+    [more] = [data for data in actions.values() if data.startswith("mo:")]
+    await _tap(harness, user, digest, more)
+    reply = await harness.emulator.wait_for_message(
+        user.id, lambda m: m.reply_to_message_id == digest.message_id
+    )
+    reads = [
+        tr.ngettext("{count} min read", "{count} min read", n).format(count=n) for n in (1, 2, 3)
+    ]
+    assert any(f"⏱ {read}" in reply.text for read in reads), reply.text
+    # The story is English, the reader German: the footer says so, in German.
+    assert tr.gettext("in {language}").format(language="Englisch") in reply.text
+    [mute] = [data for data in actions.values() if data.startswith("mu:")]
+    # Telegram refuses a tap's answer over 200 characters: the name is cut, the mute is told.
+    answer = await _tap(harness, user, digest, mute)
+    assert len(str(answer["text"])) <= 200 and str(answer["text"]).startswith("🔇")
+    assert any(label.startswith("🔊") for label in _numbers(digest))
+    assert len(await _muted(harness, user.id)) == 1
