@@ -12,6 +12,7 @@ story without a new copy for ``quiet_after`` is ended with one notice, queued th
 
 from __future__ import annotations
 
+import gettext
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from jobs.story_news import render_update, snapshot, story_news
 from jobs.user_input import UserInputError
 from store import deliveries
 from store import follows as follow_store
+from store.chats import hold_chat, muted_feeds
 from store.follows import FollowToCheck, StoryCopy
 from store.models import Article, DeliveryKind, StoryFollow
 
@@ -82,7 +84,12 @@ async def follow_article(
     per_chat: int,
     language: str | None = None,
 ) -> Followed:
-    """Follow the article's story; the reader is taken to know every copy stored so far."""
+    """Follow the article's story; the reader is taken to know every copy stored so far.
+
+    Call first in its transaction: it holds the chat's row, so a double tap (updates are
+    handled concurrently) follows once and the cap counts every follow.
+    """
+    await hold_chat(session, chat_id)
     key = follow_store.story_key_of(article)
     existing = await follow_store.follow_of(session, chat_id, key)
     copies = (await follow_store.story_copies(session, [key])).get(key, [])
@@ -123,7 +130,7 @@ async def unfollow(
     return follow
 
 
-def unfollow_markup(follow_id: int, tr: Any) -> dict[str, Any]:
+def unfollow_markup(follow_id: int, tr: gettext.NullTranslations) -> dict[str, Any]:
     """The Unfollow button under an update, as the outbox stores a keyboard."""
     return {
         "inline_keyboard": [
@@ -156,10 +163,13 @@ async def send_story_updates(
             copies = await follow_store.story_copies(
                 session, sorted({row.follow.story_key for row in batch})
             )
+            muted = await muted_feeds(session, sorted({row.follow.chat_id for row in batch}))
             for row in batch:
-                await _check(
-                    session, row, copies.get(row.follow.story_key, []), now, options, report
-                )
+                story = copies.get(row.follow.story_key, [])
+                # A source the chat muted tells it nothing: its copies are no news, and no
+                # update links them; the story's quiet end still counts every copy.
+                heard = [c for c in story if c.feed_id not in muted.get(row.follow.chat_id, ())]
+                await _check(session, row, heard, story, now, options, report)
             after_id = batch[-1].follow.id
         if len(batch) < options.batch:
             break
@@ -172,6 +182,7 @@ async def _check(
     session: AsyncSession,
     row: FollowToCheck,
     copies: list[StoryCopy],
+    story: list[StoryCopy],
     now: datetime,
     options: FollowOptions,
     report: FollowReport,
@@ -213,7 +224,7 @@ async def _check(
         return
     # Nothing new: looked at again only when the story has news or may have gone quiet.
     follow.news_since = now - SETTLE
-    latest = max((copy.seen_at for copy in copies), default=follow.started_at)
+    latest = max((copy.seen_at for copy in story), default=follow.started_at)
     if max(latest, follow.started_at) <= now - options.quiet_after:
         await follow_store.end_follow(session, follow, reason=QUIET, now=now)
         title = escape(truncate_visible(follow.title, _TITLE_CHARS))

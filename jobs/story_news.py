@@ -41,7 +41,11 @@ class StoryNews:
 
 
 def _measure(figure: dict[str, Any]) -> str:
+    """What a figure measures; one that does not say is a measure of its own value, so that
+    two unrelated bare numbers are never told as one changing."""
     about = " ".join(str(figure.get("about") or "").casefold().split())
+    if not about:
+        about = f"={figure.get('value')}"
     return f"{figure.get('kind') or ''}|{figure.get('unit') or ''}|{about}"
 
 
@@ -116,7 +120,8 @@ def story_news(known: dict[str, list[Any]], copies: Sequence[StoryCopy]) -> Stor
 def _listed(items: Sequence[str], shown: int, tr: gettext.NullTranslations) -> str:
     text = ", ".join(escape(item) for item in items[:shown])
     if len(items) > shown:
-        text += " " + tr.gettext("and {count} more").format(count=len(items) - shown)
+        more = len(items) - shown
+        text += " " + tr.ngettext("and {count} more", "and {count} more", more).format(count=more)
     return text
 
 

@@ -301,3 +301,25 @@ async def remove_alert_rule(session: AsyncSession, chat_id: int, rule_id: int) -
         delete(AlertRule).where(AlertRule.chat_id == chat_id, AlertRule.id == rule_id)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def hold_chat(session: AsyncSession, chat_id: int) -> None:
+    """Take the chat's row for writing, as the first statement of a read-then-write (one
+    follow per story, at most N follows): a second such transaction waits for this one and
+    then reads what it wrote, instead of both inserting. A no-op UPDATE does it on both
+    databases: PostgreSQL locks the row, SQLite takes its write lock at once (a deferred
+    transaction that read first could not write after another's commit)."""
+    await session.execute(update(Chat).where(Chat.id == chat_id).values(active=Chat.active))
+
+
+async def muted_feeds(session: AsyncSession, chat_ids: list[int]) -> dict[int, set[int]]:
+    """Per chat, the feeds it muted (🔇 Mute source): their copies tell it nothing."""
+    rows = await session.execute(
+        select(Subscription.chat_id, Subscription.feed_id).where(
+            Subscription.chat_id.in_(chat_ids), Subscription.muted_at.is_not(None)
+        )
+    )
+    muted: dict[int, set[int]] = {}
+    for chat_id, feed_id in rows:
+        muted.setdefault(chat_id, set()).add(feed_id)
+    return muted

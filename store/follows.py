@@ -257,13 +257,14 @@ async def was_offered(session: AsyncSession, chat_id: int, article: Article) -> 
     )
     if alerted:
         return True
-    payloads = await session.scalars(
-        select(Delivery.payload)
+    # Only the payloads' item lists, not the digests' texts.
+    items = await session.scalars(
+        select(Delivery.payload["articles"])
         .where(Delivery.chat_id == chat_id, Delivery.kind == DeliveryKind.DIGEST)
         .order_by(Delivery.created_at.desc(), Delivery.id.desc())
         .limit(OFFERED_DIGEST_MESSAGES)
     )
-    return any(article.id in (payload or {}).get("articles", ()) for payload in payloads)
+    return any(article.id in (ids or ()) for ids in items)
 
 
 async def reaches_chat(session: AsyncSession, chat_id: int, article_id: int) -> bool:

@@ -188,9 +188,16 @@ class Conversation:
         answers = tuple(repr(self.emulator.callback_answers.get(q)) for q in self._taps)
         return messages, answers
 
-    async def settle(self, *, first_reply: float = FIRST_REPLY_SECONDS) -> None:
-        """Wait for the bot's answer, then until it has been quiet for a moment, and print."""
-        before = self._activity()
+    def mark(self) -> tuple[object, ...]:
+        """What the chat shows now, for :meth:`settle` to wait for a change from."""
+        return self._activity()
+
+    async def settle(
+        self, *, first_reply: float = FIRST_REPLY_SECONDS, since: tuple[object, ...] | None = None
+    ) -> None:
+        """Wait for the bot's answer (a change from ``since``, by default from now), then until
+        it has been quiet for a moment, and print."""
+        before = self._activity() if since is None else since
         try:
             await self.emulator.wait_until(lambda: self._activity() != before, timeout=first_reply)
         except TimeoutError:
@@ -306,17 +313,18 @@ async def run_demo(
                         out.write(f"\nyou> {line}\n")
                     if line in (":quit", ":q", ":exit"):
                         break
-                    if line == ":news":
-                        content.release_breaking_news()
-                        out.write("(a breaking story was published; fetching…)\n")
+                    if line in (":news", ":update"):
+                        if line == ":news":
+                            content.release_breaking_news()
+                            out.write("(a breaking story was published; fetching…)\n")
+                        else:
+                            content.release_follow_up()
+                            out.write("(another outlet reported the storm story; fetching…)\n")
+                        # From before the fetch: the sender may send the alert (or update)
+                        # while the fetch is still finishing its work.
+                        mark = chat.mark()
                         await refetch_now(app)
-                        await chat.settle(first_reply=10.0)
-                        continue
-                    if line == ":update":
-                        content.release_follow_up()
-                        out.write("(another outlet reported the storm story; fetching…)\n")
-                        await refetch_now(app)
-                        await chat.settle(first_reply=10.0)
+                        await chat.settle(first_reply=10.0, since=mark)
                         continue
                     if line == ":digest-time":
                         await digest_time_now(app, you.id)

@@ -18,6 +18,7 @@ from bot.handlers.common import (
     reply_usage,
 )
 from bot.handlers.reading import URL
+from bot.handlers.stories import offered_story
 from bot.render import local_time_label
 from bot.replies import edit_keyboard, edit_text
 from bot.services import follow_options
@@ -39,13 +40,13 @@ _BUTTON_TITLE_CHARS = 40
 
 async def follow_button(update: Update, context: Context) -> None:
     """🔔 Follow under a digest item or an alert: data ``fo:<article id>``."""
-    chat_id = chat_id_of(update)
     field = button_data(update).removeprefix(FOLLOW_PREFIX)
+    # Checked against the stories of the very message tapped, as More and Mute are.
+    story = await offered_story(update, context, field)
     async with context.bot_data.services.sessionmaker() as session:
-        article = await session.get(Article, int(field)) if _plausible_id(field) else None
-        offered = article is not None and await follow_store.was_offered(session, chat_id, article)
-    offered_id(field, {article.id} if article is not None and offered else set())
-    assert article is not None
+        article = await session.get(Article, story.article_id)
+    if article is None:
+        raise StaleButton(field)  # deleted since (retention)
     tapped = await permitted_button(update, context)
     if tapped is None:
         return
@@ -179,7 +180,7 @@ async def _following_list(
             tr.gettext("{number}. {story} — since {since}, {outlets} so far").format(
                 number=number,
                 story=link(url, title) if url else escape(title),
-                since=local_time_label(item.started_at, timezone),
+                since=local_time_label(item.started_at, timezone, reader=language),
                 outlets=counted(outlets, "outlet", "outlets", translations=tr),
             )
         )
@@ -234,9 +235,3 @@ async def _article_at(session: AsyncSession, link: str) -> Article | None:
         return await article_by_url(session, canonicalize_url(link))
     except ValueError:  # not a URL after all ("http://[::1")
         return None
-
-
-def _plausible_id(field: str) -> bool:
-    """Whether ``field`` can be an article id at all: read before the row is (articles.id is
-    a 32-bit INTEGER, which PostgreSQL refuses to compare with a larger number)."""
-    return field.isascii() and field.isdecimal() and len(field) <= 10 and int(field) < 2**31

@@ -385,3 +385,30 @@ async def test_help_lists_following(harness: Harness) -> None:
     assert "/follow " in reply.text and "/following" in reply.text
     usage = await harness.ask(harness.user("Curious"), "/follow")
     assert "/follow N | LINK" in usage.text
+
+
+async def test_in_a_group_only_admins_follow_and_unfollow(harness: Harness) -> None:
+    owner, member = harness.user("FollowOwner"), harness.user("FollowMember")
+    group = harness.emulator.create_group("Followers", members=[owner, member], admins=[owner])
+    outlets = Outlets(harness, "followers", ["Courier Wells"])
+    owner.send_command(f"/add {outlets.url('Courier Wells')}", chat=group)
+    await harness.emulator.wait_for_message(group.id, lambda m: "Added" in m.text, timeout=30)
+    await news(harness)
+    outlets.publish("Courier Wells", "40")
+    await news(harness)
+    owner.send_command("/digest", chat=group)
+    await harness.emulator.wait_for_message(group.id, lambda m: "Your digest" in m.text)
+
+    member.send_command("/follow 1", chat=group)
+    refused = await harness.emulator.wait_for_message(group.id)
+    assert "Only this group's admins" in refused.text
+    assert await follows_of(harness, group.id) == []
+    owner.send_command("/follow 1", chat=group)
+    followed = await harness.emulator.wait_for_message(group.id)
+    assert "Following" in followed.text
+    member.send_command("/following", chat=group)
+    listing = await harness.emulator.wait_for_message(group.id)
+    assert "Voltan to cut jobs in Leeds" in listing.text  # anyone may look
+    await harness.press(member, listing, "Unfollow")
+    [follow] = await follows_of(harness, group.id)
+    assert follow.ended_at is None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import gettext
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.alerts import retime_held_alerts
@@ -15,7 +16,7 @@ from jobs.follows import FollowOptions, FollowRefused, follow_article, send_stor
 from jobs.pause import pause_chat, resume_chat
 from jobs.story_news import render_update, snapshot, story_news
 from store import deliveries
-from store.follows import StoryCopy
+from store.follows import StoryCopy, was_offered
 from store.models import (
     Article,
     Chat,
@@ -24,6 +25,7 @@ from store.models import (
     Feed,
     FeedEntry,
     StoryFollow,
+    Subscription,
     Summary,
 )
 
@@ -84,6 +86,11 @@ def test_a_figure_back_at_what_the_reader_knows_is_no_news() -> None:
     again = _copy(1, "Courier", [_figure("1,900", 1900)], [])
     news = story_news(known, [first, up, again])
     assert [(f.shown, f.was) for f in news.figures] == [("1,900 jobs", "1,200")]
+    # Bare numbers (nothing said of what they measure) are new, never a change of another.
+    bare = _copy(1, "Courier", [_figure("12", 12, about="")], [])
+    other = _copy(1, "Courier", [_figure("30", 30, about="")], [])
+    news = story_news(snapshot([bare]), [bare, other])
+    assert [(f.shown, f.was) for f in news.figures] == [("30", None)]
 
 
 async def _world(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[list[int], int]:
@@ -190,6 +197,33 @@ async def test_one_update_per_window_and_what_comes_inside_it_folds_into_the_nex
     assert "Gazette" not in second  # told already
 
 
+async def test_a_muted_source_tells_a_follower_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds, first = await _world(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        session.add_all(
+            [
+                Subscription(chat_id=1, feed_id=feeds[0]),
+                Subscription(chat_id=1, feed_id=feeds[1], muted_at=NOW),  # 🔇 Gazette
+                Subscription(chat_id=1, feed_id=feeds[2]),
+            ]
+        )
+    await _follow(sessionmaker, first, NOW)
+    at = NOW + timedelta(minutes=5)
+    await _add_copy(sessionmaker, feeds[1], 2, "1,800", 1800, ["Ken Ito"], at)
+    quiet = await send_story_updates(sessionmaker, now=NOW + timedelta(hours=1), options=OPTIONS)
+    assert quiet.updates == 0 and await _updates(sessionmaker) == []
+    await _add_copy(sessionmaker, feeds[2], 3, "1,900", 1900, [], NOW + timedelta(hours=2))
+    told = await send_story_updates(sessionmaker, now=NOW + timedelta(hours=3), options=OPTIONS)
+    assert told.updates == 1
+    [update] = await _updates(sessionmaker)
+    text = update.payload["text"]
+    assert "1 new outlet: Wire" in text and "New figure: 1,900 jobs, was 1,200" in text
+    assert "Gazette" not in text and "Ken Ito" not in text
+    assert update.payload["source"] == "Wire"
+
+
 async def test_a_paused_chat_gets_the_news_once_it_resumes_and_quiet_hours_hold_it(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -263,6 +297,24 @@ async def test_following_again_restarts_and_the_cap_refuses_clearly(
             await follow_article(session, 1, article, now=NOW, per_chat=1)
 
 
+async def test_a_double_tap_follows_once(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Two taps on 🔔 Follow handled at once (the bot handles updates concurrently): one
+    follow, the other tap told it is followed already, and no unique-key error."""
+    _, first = await _world(sessionmaker)
+    async with sessionmaker() as session:
+        article = await session.get(Article, first)
+    assert article is not None
+
+    async def tap() -> bool:
+        async with sessionmaker() as session, session.begin():
+            followed = await follow_article(session, 1, article, now=NOW, per_chat=20)
+            return followed.started
+
+    assert sorted(await asyncio.gather(tap(), tap())) == [False, True]
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(StoryFollow)) == 1
+
+
 async def test_a_group_that_became_a_supergroup_keeps_its_follows(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -275,3 +327,37 @@ async def test_a_group_that_became_a_supergroup_keeps_its_follows(
     async with sessionmaker() as session:
         follow = await session.get(StoryFollow, follow_id)
     assert follow is not None and follow.chat_id == -100
+
+
+async def test_a_follow_button_may_name_what_the_chat_was_sent_and_nothing_else(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    feeds, first = await _world(sessionmaker)
+    alerted = await _add_copy(sessionmaker, feeds[1], 2, "5", 5, [], NOW)
+    in_old_digest = await _add_copy(sessionmaker, feeds[1], 3, "6", 6, [], NOW)
+    in_latest = await _add_copy(sessionmaker, feeds[1], 4, "7", 7, [], NOW)
+    never = await _add_copy(sessionmaker, feeds[2], 5, "8", 8, [], NOW)
+    async with sessionmaker() as session, session.begin():
+        for article_id, key in (
+            (alerted, "a"),
+            (in_old_digest, "b"),
+            (in_latest, "c"),
+            (never, "d"),
+        ):
+            article = await session.get(Article, article_id)
+            assert article is not None
+            article.story_key = f"s-{key}"
+        await deliveries.enqueue(session, chat_id=1, kind=DeliveryKind.ALERT, item_key="story:s-a",
+                                 payload={"text": "alert"}, now=NOW)  # fmt: skip
+        for part, articles in enumerate(([in_old_digest, first], [first])):
+            await deliveries.enqueue(session, chat_id=1, kind=DeliveryKind.DIGEST,
+                                     item_key=f"digest:{part}", now=NOW + timedelta(hours=part),
+                                     payload={"text": "digest", "articles": articles})  # fmt: skip
+        chat = await session.get(Chat, 1)
+        assert chat is not None
+        chat.last_digest_articles = [in_latest]
+    async with sessionmaker() as session:
+        articles = await session.scalars(select(Article).order_by(Article.id))
+        offered = {article.id for article in articles if await was_offered(session, 1, article)}
+    assert offered == {first, alerted, in_old_digest, in_latest}
+    assert never not in offered
