@@ -109,7 +109,8 @@ async def test_scripted_demo_weekly_pause_resume_and_opml(tmp_path: Path) -> Non
     assert "[document," in exported and "3 sources as OPML" in exported
     # Saved where the terminal says, to be opened: the OPML of the chat's three sources.
     saved = Path(exported.split("saved as ", 1)[1].split("]", 1)[0])
-    assert saved.suffix == ".opml" and saved.read_bytes().count(b"<outline") >= 3
+    opml = await asyncio.to_thread(saved.read_bytes)
+    assert saved.suffix == ".opml" and opml.count(b"<outline") >= 3
 
 
 ROUND_UP_AND_MUTE = """\
