@@ -6,6 +6,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -98,9 +99,15 @@ def source_url(text: str) -> str:
     url = text.strip()
     scheme = _SCHEME.match(url)
     if scheme is None:
-        return "https://" + url
-    if scheme[1].lower() not in ("http", "https"):
+        url = "https://" + url
+    elif scheme[1].lower() not in ("http", "https"):
         raise SourceError(N_("I can only add http and https addresses"))
+    # A site's name has a dot ("example.com"), an address is a number, "localhost" is the one
+    # name without: anything else ("/add news", a typo) is no address, rather than a site that
+    # could not be reached.
+    host = urlsplit(url).hostname or ""
+    if "." not in host and ":" not in host and host != "localhost":
+        raise SourceError(N_("That is not a web address: send a link such as example.com/feed"))
     return url
 
 

@@ -345,6 +345,15 @@ async def test_add_refuses_schemes_other_than_http(harness: Harness, address: st
     assert answer.text == "I can only add http and https addresses."
 
 
+@pytest.mark.parametrize("address", ["notaurl", "http://news", "https://"])
+async def test_add_of_something_that_is_no_web_address_says_so(
+    harness: Harness, address: str
+) -> None:
+    user = harness.user("Typist")
+    answer = await harness.ask(user, f"/add {address}")
+    assert answer.text == "That is not a web address: send a link such as example.com/feed."
+
+
 async def test_add_of_a_private_address_does_not_mention_server_settings(
     harness: Harness,
 ) -> None:
