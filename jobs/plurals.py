@@ -12,6 +12,7 @@ from __future__ import annotations
 import gettext
 
 from babel import Locale
+from babel.numbers import format_decimal
 
 _ENGLISH = Locale("en")
 
@@ -28,4 +29,7 @@ def counted(
         noun = translations.ngettext(singular, plural, count)
     else:
         noun = singular if _ENGLISH.plural_form(count) == "one" else plural
-    return f"{count} {noun}"
+    # The digits as the reader's locale groups them ("1,234", "1.234", "1 234"): a catalog
+    # names its language in its header; English has no catalog.
+    language = (translations.info().get("language") if translations is not None else None) or "en"
+    return f"{format_decimal(count, locale=language)} {noun}"

@@ -15,6 +15,7 @@ from bot.commands.ingest import summary_line
 from bot.render import render_search_page, render_settings
 from jobs.alert_query import AlertQueryError, check_alert_count
 from jobs.digests import DigestItem, render_header
+from jobs.i18n import translation
 from jobs.ingest import TickReport
 from jobs.plurals import counted
 from jobs.search_results import FoundStory
@@ -42,6 +43,17 @@ def test_a_catalog_with_its_own_plural_rules_plugs_in() -> None:
         "5 историй",
         "21 история",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "12,345 stories"), ("de", "12.345 Meldungen"), ("fr", "12\u202f345 infos")],
+)
+def test_counts_are_grouped_as_the_readers_locale_writes_numbers(
+    language: str, expected: str
+) -> None:
+    tr = None if language == "en" else translation(language)
+    assert counted(12345, "story", "stories", translations=tr) == expected
 
 
 def _item(n: int, source: str) -> DigestItem:
