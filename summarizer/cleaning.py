@@ -118,6 +118,19 @@ _PHOTO_CREDIT = re.compile(
     r"[^.\n/:]{0,80}/\s*[A-Z][\w&-]*(?: (?:Images|Photos|Pictures|Features|Press|Shutterstock))?"
     r"|(?:Getty Images|Reuters|AFP|EPA|AP|PA|Alamy|Shutterstock|Rex Features)\b)"
 )
+# Daily Mail's page header, which runs into the story when a page is flattened to one paragraph:
+# "By . Daily Mail Reporter . PUBLISHED: . 07:41 EST, 10 January 2014 . | . UPDATED: . 09:06
+# EST, 10 January 2014 ." (the dots stand where the page had line breaks; a page read as text has
+# none), or "By . Sam Webb . Last updated at 5:33 PM on 11th November 2011 .". Lead-3 and the
+# scorer alike would take it for the first sentence. A byline goes only with a time stamp.
+_TIME_STAMP = (
+    r"(?:PUBLISHED|UPDATED|Last updated)\s*:?\s*\.?\s*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[A-Z]{2,3}\b)?"
+    r",?\s*(?:on\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s*\.?\s*(?:\|\s*\.?\s*)?"
+)
+_PAGE_HEADER = re.compile(
+    r"^(?:By\s*\.?\s+(?:(?:and\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}\s*\.?\s*){1,3})?"
+    rf"(?:{_TIME_STAMP})+"
+)
 # "BEIJING, May 9 (Xinhua) --", "LONDON (Reuters) -", "(CNN)", "WASHINGTON —".
 _DATELINE = re.compile(
     r"""^(?:
@@ -170,7 +183,7 @@ def clean_paragraphs(text: str) -> list[str]:
         if not paragraph or _is_heading(paragraph) or _is_furniture(paragraph):
             continue
         if not kept:
-            paragraph = _DATELINE.sub("", paragraph, count=1)
+            paragraph = _DATELINE.sub("", _PAGE_HEADER.sub("", paragraph, count=1), count=1)
         elif len(kept) == 1 and _is_title_like(kept[0]):
             # The dateline opens the first story paragraph, which follows the headline.
             paragraph = _DATELINE.sub("", paragraph, count=1)

@@ -297,7 +297,7 @@ def rank_news(features: SentenceFeatures, scorer: NewsScorer) -> list[int]:
     """Rank sentences by the learned score, best first, leaving out near-repeats altogether.
 
     A shorter digest beats one that says a thing twice, so a sentence too similar to a better
-    one is dropped rather than moved down. Fragments and merged runs (sentences.is_readable)
+    one is dropped rather than moved down. Fragments, merged runs and captions (features.readable)
     are left out too, unless nothing else is left. In a feature (see nut_graf) the scene-setting
     opening comes after everything from the central paragraph on.
     """

@@ -74,7 +74,10 @@ class SentenceFeatures:
     similarity: NDArray[np.float64]  # LexRank's idf-modified cosine of every pair
     words: NDArray[np.float64]  # words as a reader counts them (whitespace-separated)
     chars: tuple[int, ...]
-    readable: tuple[bool, ...]  # see sentences.is_readable
+    # sentences.is_readable, and no caption: on cnn_train the oracle picks a caption-like sentence
+    # (a label and colon, "pictured", "Scroll down") at 0.36 times the chance rate, less often
+    # than the merged runs is_readable already leaves out (0.51), and Daily Mail pages have many.
+    readable: tuple[bool, ...]
     title_size: int = 0  # the headline's distinct content words; 0 without a headline
 
 
@@ -167,6 +170,6 @@ def sentence_features(
         similarity=similarity,
         words=words,
         chars=tuple(len(s) for s in sentences),
-        readable=tuple(is_readable(s) for s in sentences),
+        readable=tuple(is_readable(s) and not is_caption(s) for s in sentences),
         title_size=len(title),
     )

@@ -94,3 +94,18 @@ def test_picture_credits_are_cut_from_the_sentence_they_run_into() -> None:
         "The council voted to close the road.",
         "The photo: a field of sunflowers that became famous online.",
     ]
+
+
+def test_a_daily_mail_page_header_run_into_the_story_is_removed() -> None:
+    story = "A council has closed the old bridge after engineers found a crack in its main arch."
+    headers = [
+        "By . Daily Mail Reporter . PUBLISHED: . 07:41 EST, 10 January 2014 . | . UPDATED: . "
+        "09:06 EST, 10 January 2014 . ",
+        "By . Sam Webb . and Alex Gore . Last updated at 5:33 PM on 11th November 2011 . ",
+        "By Jane Doe PUBLISHED: 07:41 EST, 10 January 2014 | UPDATED: 09:06 EST, 10 January 2014 ",
+    ]
+    for header in headers:
+        assert clean_paragraphs(header + story) == [story]
+    # A byline without a time stamp is no page header: the sentence it opens stays whole.
+    kept = "By Monday the council had closed the old bridge after engineers found a crack."
+    assert clean_paragraphs(kept) == [kept]

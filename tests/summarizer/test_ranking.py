@@ -163,6 +163,24 @@ def test_news_leaves_out_merged_runs_and_fragments() -> None:
         "O'Sullivan needs one more frame against Stevens to reach the quarter-finals.",
     ]
     article = build_article(paragraphs)
-    assert len(article.sentences) == 5
+    # The story's sentence is cut off the two captions run together before it (a caption ending
+    # in a name, "at the Crucible The referee"); the captions stay one merged run.
+    assert len(article.sentences) == 6
+    assert article.sentences[1].startswith("The referee approached O'Sullivan")
     chosen = select_sentences(article, method="news", max_sentences=3, max_chars=None)
-    assert chosen == [2, 3, 4]
+    assert 0 not in chosen and 2 not in chosen  # the captions and the fragment
+    assert len(chosen) == 3
+
+
+def test_news_leaves_out_captions_while_story_sentences_remain() -> None:
+    paragraphs = [
+        "Flying high: Half of the kite took to the sky over the festival in Chongqing on Saturday.",
+        "A team from Weifang brought a kite of 6,000 metres to the festival to set a record.",
+        "Organisers grounded it after an hour because it could endanger passing aircraft.",
+        "Skilful: The kite weighs 200 kilograms and needs twenty people to launch it safely.",
+        "The team says it will try again at a coastal festival next spring, away from airports.",
+    ]
+    article = build_article(paragraphs)
+    features = news_features(article)
+    assert features.readable == (False, True, True, False, True)
+    assert select_sentences(article, method="news", max_sentences=3, max_chars=None) == [1, 2, 4]

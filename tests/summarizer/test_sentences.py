@@ -101,10 +101,23 @@ def test_a_caption_run_into_the_next_sentence_is_split_off_and_unreadable() -> N
     caption, lead, *rest = split_sentences(text)
     assert caption == "Accused: Dr John Smith, 38, has denied four counts of assault"
     assert lead == "A senior doctor is accused of groping a nurse."
-    # A capital before the opener (a name, a dateline) or a short tail is not a caption's end.
+    # A short tail is not a caption's end; a caption ending in a name is.
     assert rest == [
         "The clinic treats hepatitis A each year.",
-        "He spoke at the Crucible The referee then came over to the table.",
+        "He spoke at the Crucible",
+        "The referee then came over to the table.",
     ]
     assert not is_readable(caption)  # no closing punctuation: a caption, not a sentence
     assert is_readable(lead)
+
+
+def test_a_name_or_title_before_an_opener_stays_in_its_sentence() -> None:
+    whole = [
+        "Washington The vote was delayed again by the committee on Monday.",  # a dateline
+        "He won two Serie A titles and the FA Cup with his old club.",
+        "She starred in the Channel 4 show Faking It and in two films.",
+        "The Game's song How We do reached number four in the charts.",
+        "Shoua Her said quietly that the past few years had been hard.",
+    ]
+    for sentence in whole:
+        assert split_sentences(sentence) == [sentence]
