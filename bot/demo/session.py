@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import tempfile
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -19,7 +20,9 @@ from bot.demo.content_server import DemoContentServer
 from bot.demo.stories import OUTLETS
 from bot.demo.terminal import show_message
 from bot.emulator import DEFAULT_TOKEN, BotApiEmulator, SentMessage, User
+from bot.services import digest_options
 from bot.settings import CatalogFeed, Secret, Settings
+from jobs.digests import queue_due_digests
 from jobs.opml import OpmlOutline, render_opml
 from jobs.plurals import counted
 from store import articles as article_store
@@ -39,7 +42,7 @@ newsdigest demo: an emulated Telegram, three invented news sites on 127.0.0.1, t
 Type as you would in Telegram: /start, /help, /digest, /alert wind farm, a link, or a long text
 (a paste of several lines is one message). You are the bot's admin here, so /stats works too.
   !N       press button N of the last message with buttons (under a digest: a story's
-           number, then ➕ More for its full summary, 🔇 Mute its source, ↩ Back)
+           number, then ➕ More for its full summary, 🔔 Follow, 🔇 Mute its source, ↩ Back)
   :news    publish a breaking story (watch an alert arrive)
   :update  another outlet reports the storm story (/follow 1 after /digest first: an update)
   :digest-time  your digest's hour comes now (a daily alert's round-up follows the digest)
@@ -108,10 +111,19 @@ async def refetch_now(app: BotApplication) -> None:
 
 
 async def digest_time_now(app: BotApplication, chat_id: int) -> None:
-    """Make the chat's scheduled digest due now and queue it, as when its hour comes."""
-    async with app.bot_data.services.sessionmaker() as session, session.begin():
+    """Make the chat's scheduled digest due now and queue it, as when its hour comes.
+
+    The demo's clock jumps to the digest's hour, so what was fetched a moment ago counts as
+    settled (a real digest leaves out the last two minutes, for commits still landing).
+    """
+    services = app.bot_data.services
+    async with services.sessionmaker() as session, session.begin():
         await chat_store.update_chat(session, chat_id, next_digest_at=utcnow())
-    await app.bot_data.runtime.pipeline.digest_tick()
+    pipeline = app.bot_data.runtime.pipeline
+    options = dataclasses.replace(digest_options(services.settings), settle=timedelta(0))
+    await queue_due_digests(
+        services.sessionmaker, options=options, on_enqueued=pipeline.wake_sender
+    )
 
 
 class Conversation:
@@ -153,7 +165,12 @@ class Conversation:
         for answer in self._answers():
             self.out.write(f"\n({answer})\n")
         for message in messages:
-            shown = show_message(message, color=self.color, photo_path=self._save_photo(message))
+            shown = show_message(
+                message,
+                color=self.color,
+                photo_path=self._save_photo(message),
+                document_path=self._save_document(message),
+            )
             # Shown before: an edit, of its text or only of its keyboard.
             marker = "bot (edited)" if message.message_id in self._printed else "bot"
             self._printed.add(message.message_id)
@@ -177,9 +194,20 @@ class Conversation:
     def _save_photo(self, message: SentMessage) -> Path | None:
         if message.photo is None:
             return None
-        path = self.folder / f"photo-{message.message_id}.png"
+        return self._save(message.photo, f"photo-{message.message_id}.png")
+
+    def _save_document(self, message: SentMessage) -> Path | None:
+        """A file the bot sent (/export's OPML), saved to be opened: a terminal cannot show it."""
+        if message.document is None:
+            return None
+        kind = ".opml" if b"<opml" in message.document[:500] else ".bin"
+        return self._save(message.document, f"document-{message.message_id}{kind}")
+
+    def _save(self, content: bytes, name: str) -> Path:
+        path = self.folder / name
         if not path.exists():
-            path.write_bytes(message.photo)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
         return path
 
     def _activity(self) -> tuple[object, ...]:

@@ -58,14 +58,21 @@ def style_text(text: str, entities: Sequence[dict[str, Any]], *, color: bool) ->
     return "".join(pieces)
 
 
-def show_message(message: SentMessage, *, color: bool, photo_path: Path | None = None) -> Shown:
-    """The message as terminal text; a photo is named by ``photo_path`` where it was saved."""
+def show_message(
+    message: SentMessage,
+    *,
+    color: bool,
+    photo_path: Path | None = None,
+    document_path: Path | None = None,
+) -> Shown:
+    """The message as terminal text; a photo or file is named by where it was saved."""
     lines = []
     if message.photo is not None:
         saved = f", saved as {photo_path}" if photo_path is not None else ""
         lines.append(f"[photo, {len(message.photo):,} bytes{saved}]")
     if message.document is not None:
-        lines.append(f"[document, {len(message.document):,} bytes]")
+        saved = f", saved as {document_path}" if document_path is not None else ""
+        lines.append(f"[document, {len(message.document):,} bytes{saved}]")
     if message.text:
         lines.append(style_text(message.text, message.entities, color=color))
     data: list[str] = []

@@ -55,8 +55,9 @@ def _keyboard(rules: list[AlertRule], tr: gettext.NullTranslations) -> InlineKey
 
 
 def _mode_and_query(text: str) -> tuple[AlertMode, str]:
+    """The mode and the query; ``/alert daily`` alone has no query (its usage is shown)."""
     first, _, rest = text.partition(" ")
-    if first.lower() == ROUNDUP_WORD and rest.strip():
+    if first.lower() == ROUNDUP_WORD:
         return AlertMode.DAILY, rest.strip()
     return AlertMode.INSTANT, text
 

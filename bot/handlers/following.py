@@ -174,7 +174,9 @@ async def _following_list(
     for number, item in enumerate(follows, start=1):
         story = copies.get(item.story_key, [])
         outlets = len({copy.feed_id for copy in story})
-        url = story[-1].url if story else ""
+        # The link goes with the title it shows: the followed copy's, while it is stored.
+        followed = [copy for copy in story if copy.article_id == item.article_id]
+        url = followed[0].url if followed else (story[-1].url if story else "")
         title = truncate_visible(item.title, _TITLE_CHARS)
         lines.append(
             tr.gettext("{number}. {story} — since {since}, {outlets} so far").format(

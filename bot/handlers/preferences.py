@@ -92,8 +92,7 @@ def settings_keyboard(chat: Chat, tr: gettext.NullTranslations) -> InlineKeyboar
                 InlineKeyboardButton(
                     mark(
                         chat.summary_sentences == n,
-                        # TRANSLATORS: a /settings button: summary length in sentences; keep it as short.
-                        tr.ngettext("{count} sent.", "{count} sent.", n).format(count=n),
+                        counted(n, "sentence", "sentences", translations=tr),
                     ),
                     callback_data=f"set:sent:{n}",
                 )

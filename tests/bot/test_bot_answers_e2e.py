@@ -235,9 +235,9 @@ async def test_counted_replies_with_one_and_two(harness: Harness) -> None:
     two = await harness.ask(user, "/alert harbour")
     assert two.text.endswith("It watches your 2 sources.")
     panel = await harness.ask(user, "/settings")
-    await harness.press(user, panel, "1 sent.")
+    await harness.press(user, panel, "1 sentence")
     await harness.emulator.wait_until(lambda: "Summary: 1 sentence\n" in panel.text)
-    await harness.press(user, panel, "2 sent.")
+    await harness.press(user, panel, "2 sentences")
     await harness.emulator.wait_until(lambda: "Summary: 2 sentences\n" in panel.text)
 
 

@@ -107,6 +107,10 @@ async def test_scripted_demo_weekly_pause_resume_and_opml(tmp_path: Path) -> Non
     assert "OPML import: 2 added, 1 already there, 0 refused" in answer(":opml")
     exported = answer("/export")
     assert "[document," in exported and "3 sources as OPML" in exported
+    # Saved where the terminal says, to be opened: the OPML of the chat's three sources.
+    saved = Path(exported.split("saved as ", 1)[1].split("]", 1)[0])
+    opml = await asyncio.to_thread(saved.read_bytes)
+    assert saved.suffix == ".opml" and opml.count(b"<outline") >= 3
 
 
 ROUND_UP_AND_MUTE = """\
@@ -146,6 +150,8 @@ async def test_scripted_demo_round_up_mute_and_folded_search(tmp_path: Path) -> 
     assert "🔔" not in answer(":news")  # a daily rule: no alert now
     # The outbox sends it: on a busy machine it may be printed a step later.
     after = text.split("you> :digest-time", 1)[1]
+    # The digest whose hour came (with the story :news published), then its round-up.
+    assert "Your digest" in after and after.index("Your digest") < after.index("Alert round-up")
     assert after.count("Alert round-up") == 1
     assert "Repair ship reaches damaged North Bank wind farm cable" in after
     found = answer("/search wind farm")

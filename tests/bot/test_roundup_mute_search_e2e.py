@@ -100,6 +100,8 @@ async def test_a_daily_rule_gathers_its_matches_into_one_round_up_at_digest_time
     assert "Added" in (await harness.ask(user, f"/add {url}")).text
     await _fetch_all(harness)  # a new source's first entries are its backlog: never alerted
 
+    bare = await harness.ask(user, "/alert daily")  # no words: how to ask, not an alert
+    assert bare.text.startswith("Usage: /alert [daily] QUERY"), bare.text
     added = await harness.ask(user, '/alert daily "ferry strike"')
     assert "Alert added" in added.text and "one round-up with your digest (next:" in added.text
     listing = await harness.ask(user, "/alerts")
