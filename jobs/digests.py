@@ -36,9 +36,9 @@ from store.models import Chat, DeliveryKind, utcnow
 
 log = logging.getLogger(__name__)
 
-# What one composition of digest items is shared by: feeds, window start, style, hidden stories
-# (and, when some are, the language of the footer counting them).
-_Composition = tuple[tuple[int, ...], datetime, "DigestStyle", frozenset[str], str | None]
+# What one composition of digest items is shared by: feeds, window start, style (the reader's
+# language included, which the footer counting hidden stories is worded in), hidden stories.
+_Composition = tuple[tuple[int, ...], datetime, "DigestStyle", frozenset[str]]
 
 # Freshness halves every this many hours; a story carried by more outlets ranks higher.
 FRESHNESS_HALF_LIFE_HOURS = 12.0
@@ -485,7 +485,7 @@ async def _queue_batch(
                 texts = await muting.article_texts(session, [c.article_id for c in found])
                 hidden_in[(feed_key, since)] = hidden_articles(mute_index, texts)
             hidden = muted_stories(found, hidden_in[(feed_key, since)].get(chat.id, set()))
-        key = (feed_key, since, style, hidden, chat.language if hidden else None)
+        key = (feed_key, since, style, hidden)
         if key not in items_for:
             shown = [c for c in found if c.story_key not in hidden]
             items_for[key] = pick_stories(shown, limit=style.items, now=now)
@@ -493,7 +493,7 @@ async def _queue_batch(
                 render_item(n, item, style) for n, item in enumerate(items_for[key], start=1)
             ]
             if hidden:
-                bodies[key].append(render_muted_footer(len(hidden), language=chat.language))
+                bodies[key].append(render_muted_footer(len(hidden), language=style.language))
             report.compositions += 1
         items = items_for[key]
         if items or options.send_empty:
