@@ -113,9 +113,11 @@ class DigestMessage:
 
     text: str
     stories: tuple[StoryRef, ...]
+    # Every item of the digest in order, in every part: what /follow N and 🔔 Follow read.
+    articles: tuple[int, ...] = ()
 
     def payload(self) -> dict[str, Any]:
-        return digest_payload(self.text, self.stories)
+        return {**digest_payload(self.text, self.stories), "articles": list(self.articles)}
 
 
 @dataclass(slots=True)
@@ -301,6 +303,7 @@ def digest_messages(
     if bodies is None:
         bodies = [render_item(n, item, style) for n, item in enumerate(items, start=1)]
     header = render_header(items, local_now=local_now, reader=style.language)
+    articles = tuple(item.article_id for item in items)
     return [
         DigestMessage(
             text,
@@ -311,6 +314,7 @@ def digest_messages(
             )
             if buttons
             else (),
+            articles,
         )
         for text, held in pack_message(header, [*bodies, *footer])
     ]
@@ -517,13 +521,7 @@ async def _queue_batch(
             # Each message's keyboard goes into the outbox with it, so a crash between queueing
             # and sending loses no button, and a tap is checked against the stored stories.
             outbox.extend(
-                (
-                    chat.id,
-                    DeliveryKind.DIGEST,
-                    f"digest:{slot}:{part}",
-                    # Every part names the digest's items in order: /follow N reads them.
-                    {**message.payload(), "articles": articles},
-                )
+                (chat.id, DeliveryKind.DIGEST, f"digest:{slot}:{part}", message.payload())
                 for part, message in enumerate(messages)
             )
             report.sent += 1

@@ -75,7 +75,7 @@ async def digest(update: Update, context: Context) -> None:
         # Its items are what "/follow 2" names from now on: stored before the reader sees them.
         async with context.bot_data.services.sessionmaker() as session, session.begin():
             await update_chat(session, chat.id, last_digest_articles=articles)
-        await _send_digest(context, chat.id, messages, articles)
+        await _send_digest(context, chat.id, messages)
     elif sources:
         await reply(
             update,
@@ -94,13 +94,11 @@ async def digest(update: Update, context: Context) -> None:
         )
 
 
-async def _send_digest(
-    context: Context, chat_id: int, messages: list[DigestMessage], articles: list[int]
-) -> None:
-    """Send the digest's messages, each recorded as sent with its stories (and, as a
-    scheduled digest's, the items' articles), so the buttons under it are checked alike."""
+async def _send_digest(context: Context, chat_id: int, messages: list[DigestMessage]) -> None:
+    """Send the digest's messages, each recorded as sent with its stories and articles, as a
+    scheduled digest's are, so the buttons under it are checked alike."""
     for message in messages:
-        payload = {**message.payload(), "articles": articles}
+        payload = message.payload()
         keyboard = payload.get("reply_markup")
         sent = await send_html(
             context.bot,
