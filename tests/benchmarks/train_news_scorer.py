@@ -9,8 +9,9 @@ ROUGE-1 + ROUGE-2 F1 against the human highlights, at most three), as extractive
 since SummaRuNNer label theirs. Our own sentence splitter makes the candidates, so the labels
 match the sentences the summarizer will see. Model: logistic regression on standardised
 features, and beside it gradient-boosted trees (scikit-learn's HistGradientBoosting, settings
-in TREE_SETTINGS) whose sentence ranks are added to the linear model's. Half the stories (seeded) are shown flattened into one paragraph and without their
-headline, the shape of CNN/DM and most feed items, so the weights do not lean on paragraph
+in TREE_SETTINGS) whose sentence ranks are added to the linear model's. Half the stories
+(seeded) are shown flattened into one paragraph and without their headline, the shape of
+CNN/DM and most feed items, so the weights do not lean on paragraph
 breaks and headlines that are often missing. The regularisation, the redundancy threshold and
 the word budget are chosen on a validation part of the training split (a quarter,
 drawn by each story's id), by the one-standard-error rule (``choose_knobs``), then the model is
@@ -165,7 +166,7 @@ def fit(stories: list[Story], c: float) -> tuple[NDArray[np.float64], ...]:
 
 
 def fit_trees(stories: list[Story]) -> BoostedTrees:
-    """Boosted trees on every sentence of ``stories``, rounded as the file stores them."""
+    """Boosted trees on every sentence of ``stories`` (see TREE_SETTINGS)."""
     x, y = _sentences(stories)
     return trees_of(HistGradientBoostingClassifier(**TREE_SETTINGS).fit(x, y))
 

@@ -79,9 +79,9 @@ def test_the_shipped_weights_are_what_the_training_script_makes(
     assert training.to_json(training.train(training_rows)) == training.OUTPUT.read_text("utf-8")
 
 
-def test_the_shipped_trees_score_as_scikit_learn_does() -> None:
-    # The file's trees are evaluated by numpy alone; they must add up to what scikit-learn's
-    # own predictor says.
+def test_trees_taken_from_scikit_learn_score_as_its_predictor_does() -> None:
+    # The shipped trees are evaluated by numpy alone; taken from a fitted model, they must add
+    # up to what scikit-learn's own predictor says.
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     rng = np.random.default_rng(3)
