@@ -15,7 +15,7 @@ import pytest
 
 from summarizer.news_scorer import news_scorer
 from tests.benchmarks import train_news_scorer as training
-from tests.benchmarks.eval_data import TRAIN_FILE, load_eval, shared_dir, train_split
+from tests.benchmarks.eval_data import TRAIN_FILE, mail_split, shared_dir, training_rows
 
 needs_data = pytest.mark.skipif(
     not (shared_dir() / "eval" / TRAIN_FILE).is_file(),
@@ -46,6 +46,16 @@ def test_a_clearly_better_setting_is_kept_even_if_further_from_lead() -> None:
     assert training.choose_knobs(results) == _knobs(70)
 
 
+def test_a_smaller_outlet_is_weighted_up_by_the_root_of_how_much_smaller() -> None:
+    rows = [{"id": f"cnncorpus-{n}"} for n in range(12)] + [
+        {"id": "dmstyle-1-1"},
+        {"id": "dmstyle-2-9"},
+        {"id": "dmstyle-4-40"},
+    ]
+    assert training.BALANCE == 0.5
+    assert training.outlet_weights(rows) == {"cnncorpus": 1.0, "dmstyle": 2.0}
+
+
 def test_oracle_ties_go_to_the_earlier_sentence() -> None:
     repeated = "The council closed the bridge on Monday after a crack was found."
     labels = training.oracle_labels([repeated, repeated, "Traffic was diverted."], repeated)
@@ -56,7 +66,7 @@ def test_oracle_ties_go_to_the_earlier_sentence() -> None:
 # scikit-learn 1.x hands scipy's L-BFGS-B the `iprint` option scipy 1.16 deprecates; not ours.
 @pytest.mark.filterwarnings("ignore:scipy.optimize.*iprint:DeprecationWarning")
 def test_a_fit_is_the_same_file_whatever_the_order_of_its_stories() -> None:
-    rows = train_split(load_eval(TRAIN_FILE))[0][:30]
+    rows = [*training_rows()[:24], *mail_split()[0][:8]]  # both outlets, weighted apart
     first = training.to_json(training.train(rows))
     shuffled = rows[:]
     random.Random(1).shuffle(shuffled)
@@ -75,8 +85,8 @@ def test_the_shipped_weights_are_what_the_training_script_makes(
     # A full fit takes minutes on the shared machine: run it with ``pytest -m benchmark``.
     if "benchmark" not in str(request.config.getoption("markexpr")):
         pytest.skip("a full fit; run with -m benchmark")
-    training_rows = train_split(load_eval(TRAIN_FILE))[0]
-    assert training.to_json(training.train(training_rows)) == training.OUTPUT.read_text("utf-8")
+    text = training.to_json(training.train(training_rows()))
+    assert text == training.OUTPUT.read_text("utf-8")
 
 
 def test_trees_taken_from_scikit_learn_score_as_its_predictor_does() -> None:
