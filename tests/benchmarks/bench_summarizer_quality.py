@@ -23,7 +23,14 @@ from numpy.typing import NDArray
 from rouge_score import rouge_scorer
 
 from summarizer import METHODS, SummarizerError, summarize
-from tests.benchmarks.eval_data import TRAIN_FILE, load_eval, mail_split, read_jsonl, train_split
+from tests.benchmarks.eval_data import (
+    TRAIN_FILE,
+    load_eval,
+    mail_split,
+    mail_unseen,
+    read_jsonl,
+    train_split,
+)
 
 SENTENCES = 3
 SCORES = ("rouge1", "rouge2", "rougeLsum")
@@ -36,6 +43,7 @@ BOOTSTRAP_SEED = 2026
 DEFAULT_SETS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "CNN held-out": lambda: train_split(load_eval(TRAIN_FILE))[1],
     "Mail-style held-out": lambda: mail_split()[1],
+    "Mail-style unseen": mail_unseen,
     "CNN/DM": lambda: load_eval("cnndm_dev.jsonl"),
     "BBC": lambda: load_eval("bbc_dev.jsonl"),
 }

@@ -15,7 +15,15 @@ import pytest
 
 from summarizer.news_scorer import news_scorer
 from tests.benchmarks import train_news_scorer as training
-from tests.benchmarks.eval_data import TRAIN_FILE, mail_split, shared_dir, training_rows
+from tests.benchmarks.eval_data import (
+    TRAIN_FILE,
+    load_eval,
+    mail_split,
+    mail_unseen,
+    shared_dir,
+    train_split,
+    training_rows,
+)
 
 needs_data = pytest.mark.skipif(
     not (shared_dir() / "eval" / TRAIN_FILE).is_file(),
@@ -74,6 +82,23 @@ def test_a_fit_is_the_same_file_whatever_the_order_of_its_stories() -> None:
     data = json.loads(first)
     assert data["features"] == list(news_scorer().to_dict()["features"])
     assert all(round(v, training.DECIMALS) == v for v in data["weights"])
+
+
+@needs_data
+def test_no_story_a_figure_is_reported_on_is_trained_on() -> None:
+    trained = {row["id"] for row in training_rows()}
+    reported = [*train_split(load_eval(TRAIN_FILE))[1], *mail_split()[1], *mail_unseen()]
+    assert len(reported) == 200 + 64 + 320
+    assert not trained & {row["id"] for row in reported}
+
+
+def test_every_team_written_story_has_a_headline_paragraphs_and_two_to_five_highlights() -> None:
+    stories = [*mail_split()[0], *mail_split()[1], *mail_unseen()]
+    assert len({row["id"] for row in stories}) == len(stories) == 640
+    for row in stories:
+        assert set(row) == {"id", "title", "article", "reference"}, row["id"]
+        assert row["title"].strip() and row["article"].count("\n\n") >= 12, row["id"]
+        assert 2 <= len(row["reference"].splitlines()) <= 5, row["id"]
 
 
 @needs_data
