@@ -26,6 +26,8 @@ from summarizer import METHODS, SummarizerError, summarize
 from tests.benchmarks.eval_data import (
     TRAIN_FILE,
     load_eval,
+    mail_long_split,
+    mail_long_unseen,
     mail_split,
     mail_unseen,
     read_jsonl,
@@ -44,6 +46,8 @@ DEFAULT_SETS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "CNN held-out": lambda: train_split(load_eval(TRAIN_FILE))[1],
     "Mail-style held-out": lambda: mail_split()[1],
     "Mail-style unseen": mail_unseen,
+    "Mail-style long held-out": lambda: mail_long_split()[1],
+    "Mail-style long unseen": mail_long_unseen,
     "CNN/DM": lambda: load_eval("cnndm_dev.jsonl"),
     "BBC": lambda: load_eval("bbc_dev.jsonl"),
 }

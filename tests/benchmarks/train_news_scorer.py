@@ -2,9 +2,9 @@
 
 Run from the repository root: ``python -m tests.benchmarks.train_news_scorer`` (needs the test
 extra, which brings scikit-learn). It learns only from the training parts of the seeded splits in
-tests/benchmarks/eval_data.py, of cnn_train and of the team's Mail-style stories, each story of
-the smaller outlet weighted up (BALANCE); the held-out stories of both, CNN/DM dev and BBC dev
-are never read.
+tests/benchmarks/eval_data.py, of cnn_train and of the team's Mail-style stories (short and
+long pages), each story of the smaller outlet weighted up (BALANCE); the held-out and unseen
+stories, CNN/DM dev and BBC dev are never read.
 
 Labels: for each story the greedy oracle (the sentences that, added one at a time, most raise
 ROUGE-1 + ROUGE-2 F1 against the human highlights, at most three), as extractive news systems

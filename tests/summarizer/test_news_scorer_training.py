@@ -18,6 +18,8 @@ from tests.benchmarks import train_news_scorer as training
 from tests.benchmarks.eval_data import (
     TRAIN_FILE,
     load_eval,
+    mail_long_split,
+    mail_long_unseen,
     mail_split,
     mail_unseen,
     shared_dir,
@@ -87,14 +89,27 @@ def test_a_fit_is_the_same_file_whatever_the_order_of_its_stories() -> None:
 @needs_data
 def test_no_story_a_figure_is_reported_on_is_trained_on() -> None:
     trained = {row["id"] for row in training_rows()}
-    reported = [*train_split(load_eval(TRAIN_FILE))[1], *mail_split()[1], *mail_unseen()]
-    assert len(reported) == 200 + 64 + 320
+    reported = [
+        *train_split(load_eval(TRAIN_FILE))[1],
+        *mail_split()[1],
+        *mail_unseen(),
+        *mail_long_split()[1],
+        *mail_long_unseen(),
+    ]
+    assert len(reported) == 200 + 64 + 320 + 32 + 160
     assert not trained & {row["id"] for row in reported}
 
 
 def test_every_team_written_story_has_a_headline_paragraphs_and_two_to_five_highlights() -> None:
-    stories = [*mail_split()[0], *mail_split()[1], *mail_unseen()]
-    assert len({row["id"] for row in stories}) == len(stories) == 640
+    stories = [
+        *mail_split()[0],
+        *mail_split()[1],
+        *mail_unseen(),
+        *mail_long_split()[0],
+        *mail_long_split()[1],
+        *mail_long_unseen(),
+    ]
+    assert len({row["id"] for row in stories}) == len(stories) == 960
     for row in stories:
         assert set(row) == {"id", "title", "article", "reference"}, row["id"]
         assert row["title"].strip() and row["article"].count("\n\n") >= 12, row["id"]
