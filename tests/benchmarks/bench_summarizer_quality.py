@@ -1,9 +1,9 @@
 """ROUGE of 3-sentence summaries: the news method beside Lead-3 and every sumy method, one table.
 
 Run from the repository root: ``python -m tests.benchmarks.bench_summarizer_quality``. It scores
-the news scorer's held-out parts of cnn_train and of the team's mail-style stories
-(tests/benchmarks/eval_data.py draws the seeded splits; the scorer never trained on them), CNN/DM
-dev and BBC dev; ``--sets`` picks among them. ``--data FILE`` scores any JSON
+the news scorer's held-out parts of cnn_train and of the team's Mail-style stories, short and
+long, and the Mail-style stories it was never fitted on (tests/benchmarks/eval_data.py says
+which is which), CNN/DM dev and BBC dev; ``--sets`` picks among them. ``--data FILE`` scores any JSON
 Lines file of the same format instead (``article``, ``reference`` one sentence a line, optional
 ``title``), and may be given more than once. Beside every method's mean, the paired 95 %
 bootstrap interval of (news − Lead-3) per score says whether a difference is more than noise.
@@ -40,8 +40,8 @@ BOOTSTRAP_SAMPLES = 10_000
 BOOTSTRAP_SEED = 2026
 
 
-# The sets scored by default, each read only when asked for: the two held-out splits the news
-# scorer never trained on, CNN/DM dev and BBC dev.
+# The sets scored by default, each read only when asked for: the held-out splits and unseen
+# stories the news scorer never trained on, CNN/DM dev and BBC dev.
 DEFAULT_SETS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "CNN held-out": lambda: train_split(load_eval(TRAIN_FILE))[1],
     "Mail-style held-out": lambda: mail_split()[1],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -86,34 +87,51 @@ def test_a_fit_is_the_same_file_whatever_the_order_of_its_stories() -> None:
     assert all(round(v, training.DECIMALS) == v for v in data["weights"])
 
 
+def _mail_reported() -> list[dict[str, Any]]:
+    return [*mail_split()[1], *mail_unseen(), *mail_long_split()[1], *mail_long_unseen()]
+
+
+def _mail_trained() -> list[dict[str, Any]]:
+    return [*mail_split()[0], *mail_long_split()[0]]
+
+
+def test_no_mail_style_story_a_figure_is_reported_on_is_trained_on_under_any_id() -> None:
+    reported = _mail_reported()
+    assert len(reported) == 64 + 320 + 32 + 160
+    trained = _mail_trained()
+    assert not {row["id"] for row in trained} & {row["id"] for row in reported}
+    # The same story again under another id would leak as surely.
+    assert not {" ".join(row["article"].split()) for row in trained} & {
+        " ".join(row["article"].split()) for row in reported
+    }
+
+
 @needs_data
-def test_no_story_a_figure_is_reported_on_is_trained_on() -> None:
-    trained = {row["id"] for row in training_rows()}
-    reported = [
-        *train_split(load_eval(TRAIN_FILE))[1],
-        *mail_split()[1],
-        *mail_unseen(),
-        *mail_long_split()[1],
-        *mail_long_unseen(),
-    ]
-    assert len(reported) == 200 + 64 + 320 + 32 + 160
-    assert not trained & {row["id"] for row in reported}
+def test_the_scorer_learns_from_cnn_and_both_mail_style_training_parts_as_one_outlet() -> None:
+    rows = training_rows()
+    cnn_held_out = {row["id"] for row in train_split(load_eval(TRAIN_FILE))[1]}
+    assert not cnn_held_out & {row["id"] for row in rows}
+    assert {row["id"] for row in _mail_trained()} <= {row["id"] for row in rows}
+    # Short and long Mail-style pages weigh as one outlet: (800 CNN / 384 Mail-style) ** BALANCE.
+    weights = training.outlet_weights(rows)
+    assert weights == {"cnncorpus": 1.0, "dmstyle": (800 / 384) ** training.BALANCE}
 
 
 def test_every_team_written_story_has_a_headline_paragraphs_and_two_to_five_highlights() -> None:
-    stories = [
-        *mail_split()[0],
-        *mail_split()[1],
-        *mail_unseen(),
-        *mail_long_split()[0],
-        *mail_long_split()[1],
-        *mail_long_unseen(),
-    ]
+    stories = [*_mail_trained(), *_mail_reported()]
     assert len({row["id"] for row in stories}) == len(stories) == 960
     for row in stories:
         assert set(row) == {"id", "title", "article", "reference"}, row["id"]
-        assert row["title"].strip() and row["article"].count("\n\n") >= 12, row["id"]
-        assert 2 <= len(row["reference"].splitlines()) <= 5, row["id"]
+        assert len(row["title"].split()) >= 8, row["id"]
+        assert row["article"].count("\n\n") >= 12, row["id"]
+        highlights = row["reference"].split("\n")
+        assert 2 <= len(highlights) <= 5 and all(h.strip() for h in highlights), row["id"]
+
+
+def test_long_mail_style_pages_are_a_full_page_long() -> None:
+    for row in [*mail_long_split()[0], *mail_long_split()[1], *mail_long_unseen()]:
+        assert 700 <= len(row["article"].split()) <= 950, row["id"]
+        assert row["article"].count("\n\n") >= 25, row["id"]
 
 
 @needs_data
