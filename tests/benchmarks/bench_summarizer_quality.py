@@ -3,9 +3,9 @@
 Run from the repository root: ``python -m tests.benchmarks.bench_summarizer_quality``. It scores
 the news scorer's held-out parts of cnn_train and of the team's Mail-style stories, short and
 long, and the Mail-style stories it was never fitted on (tests/benchmarks/eval_data.py says
-which is which), CNN/DM dev and BBC dev; ``--sets`` picks among them. ``--data FILE`` scores any JSON
-Lines file of the same format instead (``article``, ``reference`` one sentence a line, optional
-``title``), and may be given more than once. Beside every method's mean, the paired 95 %
+which is which), CNN/DM dev and BBC dev; ``--sets`` picks among them. ``--data FILE`` scores
+any JSON Lines file of the same format instead (``article``, ``reference`` one sentence a line,
+optional ``title``), and may be given more than once. Beside every method's mean, the paired 95 %
 bootstrap interval of (news − Lead-3) per score says whether a difference is more than noise.
 """
 

@@ -85,6 +85,11 @@ def mail_long_unseen() -> list[dict[str, Any]]:
     return read_jsonl(MAIL_LONG_UNSEEN_FILE)
 
 
+def mail_training_rows() -> list[dict[str, Any]]:
+    """The Mail-style stories the news scorer learns from: both files' training parts."""
+    return [*mail_split()[0], *mail_long_split()[0]]
+
+
 def training_rows() -> list[dict[str, Any]]:
     """Every story the news scorer learns from: the three training parts, no held-out story."""
-    return [*train_split(load_eval(TRAIN_FILE))[0], *mail_split()[0], *mail_long_split()[0]]
+    return [*train_split(load_eval(TRAIN_FILE))[0], *mail_training_rows()]
