@@ -152,7 +152,10 @@ _ENDING_KIND = (
     | dict.fromkeys(
         ("gallery", "museum", "hospital", "school", "college", "library", "club", "police",
          "service", "office", "court", "association", "foundation", "society", "trust", "league",
-         "charity", "network", "channel", "studios", "records"),
+         "charity", "network", "channel", "studios", "records",
+         # Football clubs' own endings ("Leeds United", "Blackburn Rovers"); not "City", which
+         # ends Mexico City as often as Manchester City.
+         "united", "rovers", "athletic", "wanderers", "albion", "hotspur", "rangers", "fc"),
         "organisation",
     )
     | dict.fromkeys(
@@ -162,6 +165,12 @@ _ENDING_KIND = (
         "place",
     )
 )  # fmt: skip
+# The endings that make a recurring phrase a name say its kind as well ("Venice Film Festival",
+# "Cornwall Council"); but "West Bank" is a place, so "bank" says nothing here. (A name runs on
+# over _ENDING_KIND's words only: "the Pellham Fund" is not "Pellham" run on.)
+_KIND_OF_ENDING = _ENDING_KIND | {
+    ending: kind for ending, kind in _NAME_ENDINGS.items() if ending != "bank"
+}
 _EVENT_PREFIX = re.compile(r"(?:Storm|Hurricane|Typhoon|Cyclone|Tropical Storm|Operation)\s")
 # "St Aldric's" tagged alone before "Hospital": the name runs on to its last word.
 _NAME_RUNS_ON = re.compile(r"\s+(?P<word>[A-Z][a-z]+)\b")
@@ -177,13 +186,40 @@ _PERSON_APPOSITION = re.compile(
     r"|spokesperson|minister|secretary|commissioner|president|leader|captain|manager|coach"
     r"|wife|husband|son|daughter|mother|father|brother|sister|owner|lawyer|chief),\s+$"
 )
+# The same roles after the name, in an apposition: "N Chandrasekaran, Tata's chairman", "Okafor,
+# the city's mayor"; the role must end the phrase ("Smith, the firm's lawyer" is no firm).
+_PERSON_ROLE_AFTER = re.compile(
+    r",\s+(?:the|a|an|[A-Z][\w'’-]*['’]s)\s+(?:[\w'’-]+\s+){0,2}(?:chair|chairman|chairwoman"
+    r"|chief\s+executive|director|founder|co-founder|spokesman|spokeswoman|spokesperson|minister"
+    r"|secretary|commissioner|president|leader|captain|manager|coach|owner|lawyer|mayor|author"
+    r"|novelist|writer|actor|actress|singer|striker|midfielder|goalkeeper|defender|professor"
+    r"|researcher|scientist|economist|analyst|governor|senator|judge|head)\b(?!['’-])"
+)
+# "Finanstilsynet, the financial regulator", "Foxconn, Apple's supplier": a company apposition.
+_ORG_APPOSITION = re.compile(
+    rf",\s+(?:the|a|an|[A-Z][\w'’-]*['’]s)\s+(?:[\w-]+\s+){{0,3}}(?:{_COMPANY_NOUN}|regulator"
+    r"|watchdog|charity|club|publisher|bank|broadcaster|agency|union|party)\b(?!['’-])"
+)
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:district|city|town|village|region|province"
     r"|state|county|capital|hub|area|port|island|suburb|neighbourhood|neighborhood)\b"
 )
 _PLACE_NOUN_BEFORE = re.compile(
     r"\b(?:city|town|village|district|region|province|county|capital|island|port)\s+(?:of\s+)?$"
+    # What only a place has: residents, a mayor, a diocese, an MP ("residents of Eastbrook").
+    r"|\b(?i:residents|people|mayor|diocese|bishop|outskirts|suburbs|streets|MPs?)\s+(?:of|for)\s+$"
 )
+# The same after the name: "Dunmore's city centre", "Cornwall Council", "the Dunmore Chamber of
+# Commerce" (a council or a chamber is named for its place).
+_PLACE_BOUND = (
+    r"\s+(?:(?:City|County|Borough|Town|District|Parish)\s+)?Council|\s+Chamber\s+of\s+Commerce"
+)
+_PLACE_AFTER = re.compile(
+    r"['’]s\s+(?:(?:city|town)\s+cent(?:re|er)|residents|mayor|streets|suburbs|outskirts)\b"
+    rf"|(?:{_PLACE_BOUND})\b"
+)
+# "Cornwall Council" found as a name of its own still says that Cornwall is a place.
+_PLACE_BOUND_NAME = re.compile(rf"(?P<place>.+?)(?:{_PLACE_BOUND})")
 # A company noun right before the name is a company whoever the model thought it ("the
 # accountancy firm Grant Thornton", "the supermarket chain Morrisons").
 _ORG_NOUN_BEFORE = re.compile(
@@ -591,17 +627,22 @@ def _count_in_text(
             or _TEAM_BEFORE.search(before)
         ):
             counts.company_cues[key] += 1
-        if _ORG_NOUN_BEFORE.search(before):
+        if _ORG_NOUN_BEFORE.search(before) or _ORG_APPOSITION.match(after):
             counts.firm_cues[key] += 1
         if (
             _PERSON_BEFORE.search(before)
             or _PERSON_AFTER.match(after)
             or _PERSON_APPOSITION.search(before)
+            or _PERSON_ROLE_AFTER.match(after)
         ):
             counts.person_cues[key] += 1
         if _WORK_BEFORE.search(before):
             counts.work_cues[key] += 1
-        elif _PLACE_APPOSITION.match(after) or _PLACE_NOUN_BEFORE.search(before):
+        elif (
+            _PLACE_APPOSITION.match(after)
+            or _PLACE_NOUN_BEFORE.search(before)
+            or _PLACE_AFTER.match(after)
+        ):
             counts.place_cues[key] += 2
         elif _PLACE_BEFORE.search(before) and not modifies and " " not in form:
             # One word only: "teams from Cumbria Fire and Rescue Service" is no place.
@@ -615,6 +656,11 @@ def _count_in_text(
         run.append(key)
         run_end = match.end()
     _close_list(run, joined, counts.listed)
+    for form in owner:
+        bound = _PLACE_BOUND_NAME.fullmatch(form)
+        # Not the council's own short name ("Tarn Valley" of "Tarn Valley Council").
+        if bound and owner.get(bound.group("place"), owner[form]) != owner[form]:
+            counts.place_cues[owner[bound.group("place")]] += 2
     return counts
 
 
@@ -642,8 +688,9 @@ def _decided_kind(cluster: _Cluster, counts: _TextCounts, key: str) -> str:
     votes["person"] = votes.get("person", 0.0) + CUE_VOTES * person_cues
     for form, n in cluster.forms.items():
         ending = "storm" if _EVENT_PREFIX.match(form) else form.split()[-1].lower()
-        if " " in form and ending in _ENDING_KIND:
-            votes[_ENDING_KIND[ending]] = votes.get(_ENDING_KIND[ending], 0.0) + CUE_VOTES * n
+        if " " in form and ending in _KIND_OF_ENDING:
+            kind = _KIND_OF_ENDING[ending]
+            votes[kind] = votes.get(kind, 0.0) + CUE_VOTES * n
     if counts.work_cues[key]:
         votes["work"] = votes.get("work", 0.0) + CUE_VOTES * counts.work_cues[key]
     if counts.place_cues[key]:

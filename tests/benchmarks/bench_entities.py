@@ -4,7 +4,9 @@ Run from the repository root: ``python -m tests.benchmarks.bench_entities [--sho
 The baseline is ``summarizer/entities.py`` as it was where this branch left main (``git
 merge-base HEAD main``), fed the same spaCy spans, text, title and summary as ours.
 ``entities_dev.jsonl`` is the part the fixes were tuned on (``--show`` prints its misses);
-``entities_holdout.jsonl`` was written with it, before any fix, and is only ever scored. The
+``entities_holdout.jsonl`` was written with it, before any fix, and scored blind until 1.10.1,
+whose cues were read off its misses; ``entities_fresh.jsonl`` (24 stories by two writers who saw
+no output of ours, 2026-12-07) is the blind part now: score it, do not read its misses. The
 seed story is read from ``../shared/seeds`` when present and scored against names listed here.
 
 Scoring, per story: a listed entity matches a label when its text is the label's name or one of
@@ -37,7 +39,7 @@ from tests.benchmarks.eval_data import shared_dir
 from tests.benchmarks.git_baseline import load_from_merge_base
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-PARTS = ("entities_dev.jsonl", "entities_holdout.jsonl")
+PARTS = ("entities_dev.jsonl", "entities_holdout.jsonl", "entities_fresh.jsonl")
 TUNING_PART = PARTS[0]
 TOP = 5
 SEED = "000_36baa20e2a7028b4.txt"

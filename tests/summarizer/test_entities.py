@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from summarizer import summarize
 from summarizer.entities import Mention, normalise, rank_entities
+from tests.benchmarks.bench_entities import FIXTURES, PARTS, TOP
 from tests.summarizer.articles import MAKER_STORY
 
 
@@ -408,3 +411,82 @@ def test_two_names_joined_by_and_are_no_title_of_a_work() -> None:
     text = "The regulator is also looking at Facebook and Google. The film Gone With the Wind ran."
     tagged = [("Facebook and Google", "WORK_OF_ART"), ("Gone With the Wind", "WORK_OF_ART")]
     assert kinds(text, tagged) == {"Gone With the Wind": "work"}
+
+
+def test_a_role_in_an_apposition_after_a_name_says_its_kind() -> None:
+    # The role must end the apposition: "the firm's lawyer" is a person, not a firm.
+    text = (
+        "Ravi Kothandam, Selmar's chairman, spoke. Halvorsen, the financial regulator, agreed. "
+        "Okwe, the firm's lawyer, left. Brunsvik, the Oslo carmaker, grew."
+    )
+    tagged = [
+        ("Ravi Kothandam", "ORG"),
+        ("Selmar", "ORG"),
+        ("Halvorsen", "PERSON"),
+        ("Okwe", "ORG"),
+        ("Brunsvik", "PERSON"),
+        ("Oslo", "GPE"),
+    ]
+    found = kinds(text, tagged)
+    assert {n: found[n] for n in ("Ravi Kothandam", "Halvorsen", "Okwe", "Brunsvik")} == {
+        "Ravi Kothandam": "person",
+        "Halvorsen": "organisation",
+        "Okwe": "person",
+        "Brunsvik": "organisation",
+    }
+
+
+def test_what_only_a_place_has_makes_a_name_a_place() -> None:
+    text = (
+        "Residents of Eastholm objected. Dunmarsh's city centre will get trams. "
+        "Kellow Council closed schools. The Kellow Council leader spoke. Harrowby Council met."
+    )
+    tagged = [
+        ("Eastholm", "PERSON"),
+        ("Dunmarsh", "PERSON"),
+        ("Kellow Council", "ORG"),
+        ("Kellow", "PERSON"),
+        ("Harrowby", "PERSON"),
+    ]
+    found = kinds(text, tagged)
+    assert {n: found[n] for n in ("Eastholm", "Dunmarsh", "Harrowby")} == {
+        "Eastholm": "place",
+        "Dunmarsh": "place",
+        "Harrowby": "place",
+    }
+    assert found["Kellow Council"] == "organisation"
+
+
+def test_a_place_named_in_a_council_of_its_own_name_is_a_place() -> None:
+    # "Cornwall Council" is found as a name of its own, so "Cornwall" never meets " Council".
+    text = "Storm winds hit Penmarrow. Penmarrow Council closed roads."
+    tagged = [("Penmarrow", "PERSON"), ("Penmarrow Council", "ORG")]
+    assert kinds(text, tagged) == {"Penmarrow": "place", "Penmarrow Council": "organisation"}
+
+
+def test_endings_of_events_councils_and_clubs_say_the_kind() -> None:
+    text = (
+        "The Venice Film Festival opened. Tarn Valley Council voted. Holmfirth United won. "
+        "The West Bank is tense."
+    )
+    tagged = [
+        ("Venice Film Festival", "ORG"),
+        ("Tarn Valley Council", "PERSON"),
+        ("Holmfirth United", "PERSON"),
+    ]
+    assert kinds(text, tagged) == {
+        "Venice Film Festival": "event",
+        "Tarn Valley Council": "organisation",
+        "Holmfirth United": "organisation",
+    }
+
+
+def test_the_labelled_stories_are_scored_on_known_kinds_and_a_few_key_names() -> None:
+    """A label of another kind could never be right, and top-5 recall needs at most 5 keys."""
+    kinds_known = {"person", "organisation", "place", "event", "work", "product", "group"}
+    for part in PARTS:
+        rows = [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
+        assert len({row["id"] for row in rows}) == len(rows), part
+        for row in rows:
+            assert 1 <= sum(e["key"] for e in row["entities"]) <= TOP, row["id"]
+            assert {e["kind"] for e in row["entities"]} <= kinds_known, row["id"]
