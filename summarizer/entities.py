@@ -186,6 +186,9 @@ _PERSON_APPOSITION = re.compile(
     r"|spokesperson|minister|secretary|commissioner|president|leader|captain|manager|coach"
     r"|wife|husband|son|daughter|mother|father|brother|sister|owner|lawyer|chief),\s+$"
 )
+# Where an apposition's head noun ends: punctuation, or a word that cannot go on the noun phrase
+# ("the party leader" is headed by "leader", "the party, which" by "party").
+_APPOSITION_END = r"(?=\s*(?:[,.;:)]|$)|\s+(?:of|at|for|in|and|who|which|that|said|says)\b)"
 # The same roles after the name, in an apposition: "N Chandrasekaran, Tata's chairman", "Okafor,
 # the city's mayor"; the role must end the phrase ("Smith, the firm's lawyer" is no firm).
 _PERSON_ROLE_AFTER = re.compile(
@@ -193,12 +196,12 @@ _PERSON_ROLE_AFTER = re.compile(
     r"|chief\s+executive|director|founder|co-founder|spokesman|spokeswoman|spokesperson|minister"
     r"|secretary|commissioner|president|leader|captain|manager|coach|owner|lawyer|mayor|author"
     r"|novelist|writer|actor|actress|singer|striker|midfielder|goalkeeper|defender|professor"
-    r"|researcher|scientist|economist|analyst|governor|senator|judge|head)\b(?!['’-])"
+    rf"|researcher|scientist|economist|analyst|governor|senator|judge|head){_APPOSITION_END}"
 )
 # "Finanstilsynet, the financial regulator", "Foxconn, Apple's supplier": a company apposition.
 _ORG_APPOSITION = re.compile(
     rf",\s+(?:the|a|an|[A-Z][\w'’-]*['’]s)\s+(?:[\w-]+\s+){{0,3}}(?:{_COMPANY_NOUN}|regulator"
-    r"|watchdog|charity|club|publisher|bank|broadcaster|agency|union|party)\b(?!['’-])"
+    rf"|watchdog|charity|club|publisher|bank|broadcaster|agency|union|party){_APPOSITION_END}"
 )
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:district|city|town|village|region|province"

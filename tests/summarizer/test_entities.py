@@ -417,7 +417,8 @@ def test_a_role_in_an_apposition_after_a_name_says_its_kind() -> None:
     # The role must end the apposition: "the firm's lawyer" is a person, not a firm.
     text = (
         "Ravi Kothandam, Selmar's chairman, spoke. Halvorsen, the financial regulator, agreed. "
-        "Okwe, the firm's lawyer, left. Brunsvik, the Oslo carmaker, grew."
+        "Okwe, the firm's lawyer, left. Brunsvik, the Oslo carmaker, grew. "
+        "Tamsin Greaves, the party leader, resigned."
     )
     tagged = [
         ("Ravi Kothandam", "ORG"),
@@ -426,13 +427,16 @@ def test_a_role_in_an_apposition_after_a_name_says_its_kind() -> None:
         ("Okwe", "ORG"),
         ("Brunsvik", "PERSON"),
         ("Oslo", "GPE"),
+        ("Tamsin Greaves", "ORG"),
     ]
     found = kinds(text, tagged)
-    assert {n: found[n] for n in ("Ravi Kothandam", "Halvorsen", "Okwe", "Brunsvik")} == {
+    names = ("Ravi Kothandam", "Halvorsen", "Okwe", "Brunsvik", "Tamsin Greaves")
+    assert {n: found[n] for n in names} == {
         "Ravi Kothandam": "person",
         "Halvorsen": "organisation",
         "Okwe": "person",
         "Brunsvik": "organisation",
+        "Tamsin Greaves": "person",
     }
 
 
