@@ -152,10 +152,7 @@ _ENDING_KIND = (
     | dict.fromkeys(
         ("gallery", "museum", "hospital", "school", "college", "library", "club", "police",
          "service", "office", "court", "association", "foundation", "society", "trust", "league",
-         "charity", "network", "channel", "studios", "records",
-         # Football clubs' own endings ("Leeds United", "Blackburn Rovers"); not "City", which
-         # ends Mexico City as often as Manchester City.
-         "united", "rovers", "athletic", "wanderers", "albion", "hotspur", "rangers", "fc"),
+         "charity", "network", "channel", "studios", "records"),
         "organisation",
     )
     | dict.fromkeys(
@@ -165,12 +162,19 @@ _ENDING_KIND = (
         "place",
     )
 )  # fmt: skip
-# The endings that make a recurring phrase a name say its kind as well ("Venice Film Festival",
-# "Cornwall Council"); but "West Bank" is a place, so "bank" says nothing here. (A name runs on
-# over _ENDING_KIND's words only: "the Pellham Fund" is not "Pellham" run on.)
-_KIND_OF_ENDING = _ENDING_KIND | {
-    ending: kind for ending, kind in _NAME_ENDINGS.items() if ending != "bank"
-}
+# More endings vote for a kind but do not make a name run on (_run_on): "Venice Film Festival",
+# "G7 Summit", "Cornwall Council", and football clubs' ("Leeds United", "Blackburn Rovers"; not
+# "City", which ends Mexico City as often as Manchester City). Most endings of recurring names
+# (_NAME_ENDINGS) are not here: "Epic Games", "World Food Programme", "Honda Accord" and "Soviet
+# Union" are no events or companies by their last word.
+_KIND_OF_ENDING = (
+    _ENDING_KIND
+    | {"festival": "event", "summit": "event", "council": "organisation"}
+    | dict.fromkeys(
+        ("united", "rovers", "athletic", "wanderers", "albion", "hotspur", "rangers", "fc"),
+        "organisation",
+    )
+)
 _EVENT_PREFIX = re.compile(r"(?:Storm|Hurricane|Typhoon|Cyclone|Tropical Storm|Operation)\s")
 # "St Aldric's" tagged alone before "Hospital": the name runs on to its last word.
 _NAME_RUNS_ON = re.compile(r"\s+(?P<word>[A-Z][a-z]+)\b")
@@ -186,22 +190,30 @@ _PERSON_APPOSITION = re.compile(
     r"|spokesperson|minister|secretary|commissioner|president|leader|captain|manager|coach"
     r"|wife|husband|son|daughter|mother|father|brother|sister|owner|lawyer|chief),\s+$"
 )
-# Where an apposition's head noun ends: punctuation, or a word that cannot go on the noun phrase
-# ("the party leader" is headed by "leader", "the party, which" by "party").
-_APPOSITION_END = r"(?=\s*(?:[,.;:)]|$)|\s+(?:of|at|for|in|and|who|which|that|said|says)\b)"
-# The same roles after the name, in an apposition: "N Chandrasekaran, Tata's chairman", "Okafor,
-# the city's mayor"; the role must end the phrase ("Smith, the firm's lawyer" is no firm).
+# An apposition closed by a comma on both sides: "N Chandrasekaran, Tata's chairman, said",
+# "Finanstilsynet, the financial regulator, agreed". Between the article (or possessive) and the
+# role only modifiers, no "of", "at" or "the": in "a worker at the firm," and "the owner of
+# Dove," the firm and the owner do not describe the name; "In New York, the company said" and
+# "Schroders, the fund manager," have no closing comma after the role, or an ambiguous role, and
+# a name after a preposition ("In Los Angeles, the mayor, Karen Bass,") opens no apposition.
+_APPOSITION_OPEN = r",\s+(?:the|a|an|[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)?['’]s?)\s+"
+_MODIFIERS = r"(?:(?!(?:of|at|for|in|on|to|by|with|the|a|an|and|or)\s)[\w'’-]+\s+){0,2}"
 _PERSON_ROLE_AFTER = re.compile(
-    r",\s+(?:the|a|an|[A-Z][\w'’-]*['’]s)\s+(?:[\w'’-]+\s+){0,2}(?:chair|chairman|chairwoman"
-    r"|chief\s+executive|director|founder|co-founder|spokesman|spokeswoman|spokesperson|minister"
-    r"|secretary|commissioner|president|leader|captain|manager|coach|owner|lawyer|mayor|author"
-    r"|novelist|writer|actor|actress|singer|striker|midfielder|goalkeeper|defender|professor"
-    rf"|researcher|scientist|economist|analyst|governor|senator|judge|head){_APPOSITION_END}"
+    _APPOSITION_OPEN
+    + _MODIFIERS
+    + r"(?i:chair|chairman|chairwoman|chief\s+executive|CEO|chief\s+\w+\s+officer|director"
+    r"|founder|co-founder|spokesman|spokeswoman|spokesperson|minister|secretary|commissioner"
+    r"|president|captain|coach|lawyer|mayor|novelist|actor|actress|singer|striker|midfielder"
+    r"|goalkeeper|defender|professor|researcher|scientist|economist|governor|senator|judge),"
 )
-# "Finanstilsynet, the financial regulator", "Foxconn, Apple's supplier": a company apposition.
 _ORG_APPOSITION = re.compile(
-    rf",\s+(?:the|a|an|[A-Z][\w'’-]*['’]s)\s+(?:[\w-]+\s+){{0,3}}(?:{_COMPANY_NOUN}|regulator"
-    rf"|watchdog|charity|club|publisher|bank|broadcaster|agency|union|party){_APPOSITION_END}"
+    _APPOSITION_OPEN
+    + _MODIFIERS
+    + rf"(?i:{_COMPANY_NOUN}|regulator|watchdog|charity|publisher|broadcaster|agency),"
+)
+# A preposition right before a name: what follows the comma is then no apposition of it.
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?i:in|at|by|to|from|for|with|after|before|of|on|near|outside)\s+(?:the\s+)?$"
 )
 _PLACE_APPOSITION = re.compile(
     r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:district|city|town|village|region|province"
@@ -209,18 +221,20 @@ _PLACE_APPOSITION = re.compile(
 )
 _PLACE_NOUN_BEFORE = re.compile(
     r"\b(?:city|town|village|district|region|province|county|capital|island|port)\s+(?:of\s+)?$"
-    # What only a place has: residents, a mayor, a diocese, an MP ("residents of Eastbrook").
-    r"|\b(?i:residents|people|mayor|diocese|bishop|outskirts|suburbs|streets|MPs?)\s+(?:of|for)\s+$"
+    # What only a place has: residents, a mayor, a diocese ("residents of Eastbrook").
+    r"|\b(?i:residents|mayor|diocese|bishop|outskirts|suburbs|streets)\s+of\s+$"
 )
-# The same after the name: "Dunmore's city centre", "Cornwall Council", "the Dunmore Chamber of
-# Commerce" (a council or a chamber is named for its place).
+# The same after the name: "Dunmore's city centre", "Eastholm's residents" (a party has a mayor
+# too), and "Cornwall Council", "the Dunmore Chamber of Commerce": a council or a chamber is
+# named for its place, unless the name is a body's ("the EU Chamber of Commerce") or a club's
+# ("Leicester City Council"; see _names_place).
+_PLACE_AFTER = re.compile(
+    r"['’]s\s+(?:(?:city|town)\s+cent(?:re|er)|residents|streets|suburbs|outskirts)\b"
+)
 _PLACE_BOUND = (
     r"\s+(?:(?:City|County|Borough|Town|District|Parish)\s+)?Council|\s+Chamber\s+of\s+Commerce"
 )
-_PLACE_AFTER = re.compile(
-    r"['’]s\s+(?:(?:city|town)\s+cent(?:re|er)|residents|mayor|streets|suburbs|outskirts)\b"
-    rf"|(?:{_PLACE_BOUND})\b"
-)
+_PLACE_BOUND_AFTER = re.compile(rf"(?:{_PLACE_BOUND})\b")
 # "Cornwall Council" found as a name of its own still says that Cornwall is a place.
 _PLACE_BOUND_NAME = re.compile(rf"(?P<place>.+?)(?:{_PLACE_BOUND})")
 # A company noun right before the name is a company whoever the model thought it ("the
@@ -630,13 +644,14 @@ def _count_in_text(
             or _TEAM_BEFORE.search(before)
         ):
             counts.company_cues[key] += 1
-        if _ORG_NOUN_BEFORE.search(before) or _ORG_APPOSITION.match(after):
+        apposed = not _AFTER_PREPOSITION.search(before)
+        if _ORG_NOUN_BEFORE.search(before) or (apposed and _ORG_APPOSITION.match(after)):
             counts.firm_cues[key] += 1
         if (
             _PERSON_BEFORE.search(before)
             or _PERSON_AFTER.match(after)
             or _PERSON_APPOSITION.search(before)
-            or _PERSON_ROLE_AFTER.match(after)
+            or (apposed and _PERSON_ROLE_AFTER.match(after))
         ):
             counts.person_cues[key] += 1
         if _WORK_BEFORE.search(before):
@@ -645,6 +660,7 @@ def _count_in_text(
             _PLACE_APPOSITION.match(after)
             or _PLACE_NOUN_BEFORE.search(before)
             or _PLACE_AFTER.match(after)
+            or (_PLACE_BOUND_AFTER.match(after) and _names_place(form))
         ):
             counts.place_cues[key] += 2
         elif _PLACE_BEFORE.search(before) and not modifies and " " not in form:
@@ -662,9 +678,17 @@ def _count_in_text(
     for form in owner:
         bound = _PLACE_BOUND_NAME.fullmatch(form)
         # Not the council's own short name ("Tarn Valley" of "Tarn Valley Council").
-        if bound and owner.get(bound.group("place"), owner[form]) != owner[form]:
+        place = bound.group("place") if bound else ""
+        if bound and _names_place(place) and owner.get(place, owner[form]) != owner[form]:
             counts.place_cues[owner[bound.group("place")]] += 2
     return counts
+
+
+def _names_place(form: str) -> bool:
+    """Whether a council or chamber named ``form`` says ``form`` is a place: not an acronym
+    ("EU"), not a club's or a body's name ("Leicester City", "Arts Council")."""
+    last = form.split()[-1]
+    return not form.isupper() and last != "City" and last.lower() not in _KIND_OF_ENDING
 
 
 def _close_list(run: Sequence[str], joined: bool, listed: Counter[str]) -> None:

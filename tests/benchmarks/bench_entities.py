@@ -2,7 +2,8 @@
 
 Run from the repository root: ``python -m tests.benchmarks.bench_entities [--show]``.
 The baseline is ``summarizer/entities.py`` as it was where this branch left main (``git
-merge-base HEAD main``), fed the same spaCy spans, text, title and summary as ours.
+merge-base HEAD main``), or at ``--baseline REV`` (on main, to compare with a release before),
+fed the same spaCy spans, text, title and summary as ours.
 ``entities_dev.jsonl`` is the part the fixes were tuned on (``--show`` prints its misses);
 ``entities_holdout.jsonl`` was written with it, before any fix, and scored blind until 1.10.1,
 whose cues were read off its misses; ``entities_fresh.jsonl`` (24 stories by two writers who saw
@@ -179,11 +180,15 @@ def seed_rows() -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print the misses of ours on dev")
+    parser.add_argument(
+        "--baseline", metavar="REV", help="git revision to compare with (default: the merge base)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         baseline = load_from_merge_base(
-            "summarizer/entities.py", "baseline_entities", Path(scratch)
+            "summarizer/entities.py", "baseline_entities", Path(scratch), args.baseline
         )
+    base_name = f"baseline ({args.baseline or 'main'})"
     parts: dict[str, list[dict[str, Any]]] = {
         part: [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
         for part in PARTS
@@ -198,7 +203,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for part, rows in parts.items():
         labels = sum(len(r["entities"]) for r in rows)
-        for name, module in (("baseline (main)", baseline), ("ours", ours)):
+        for name, module in ((base_name, baseline), ("ours", ours)):
             total = Score()
             show = args.show and module is ours and part == TUNING_PART
             for row in rows:

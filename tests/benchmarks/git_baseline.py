@@ -22,10 +22,13 @@ def _git(*args: str) -> str:
     ).stdout
 
 
-def load_from_merge_base(path: str, name: str, scratch: Path) -> types.ModuleType:
-    """Return ``path`` (e.g. "summarizer/entities.py") at ``git merge-base HEAD main`` as
-    module ``name``; it imports the rest of the package as it is now."""
-    base = _git("merge-base", "HEAD", "main").strip()
+def load_from_merge_base(
+    path: str, name: str, scratch: Path, revision: str | None = None
+) -> types.ModuleType:
+    """Return ``path`` (e.g. "summarizer/entities.py") at ``git merge-base HEAD main``, or at
+    ``revision`` (on main itself the merge base is HEAD), as module ``name``; it imports the
+    rest of the package as it is now."""
+    base = revision or _git("merge-base", "HEAD", "main").strip()
     file = scratch / f"{name}.py"
     file.write_text(_git("show", f"{base}:{path}"))
     spec = importlib.util.spec_from_file_location(name, file)
