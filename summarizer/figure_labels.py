@@ -24,8 +24,16 @@ MAX_LABEL_WORDS = 5
 _CLIMB_LIMIT = 5
 
 
-def label_from_parse(doc: Any, start: int, end: int) -> str | None:
-    """Name what the figure at characters [start, end) of the parsed sentence ``doc`` measures."""
+# What a sum is spent on, set aside for or put in: "spend £850m on a new terminal", "set aside
+# £1.4bn for loans", "€50m in emergency aid" (the preposition right after the sum).
+_PURPOSES = frozenset({"on", "for", "in"})
+
+
+def label_from_parse(doc: Any, start: int, end: int, *, money: bool = False) -> str | None:
+    """Name what the figure at characters [start, end) of the parsed sentence ``doc`` measures.
+
+    ``money``: a sum, which can be named by what it is spent on.
+    """
     tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
     if not tokens:
         return None
@@ -36,6 +44,8 @@ def label_from_parse(doc: Any, start: int, end: int) -> str | None:
     owned = _of_phrase(root, inside)
     if owned is not None:
         return owned  # "25 percent of their costs", "12,000 hectares of forest"
+    if money and (purpose := _spent_on(doc, inside)) is not None:
+        return purpose
     token = root
     for _ in range(_CLIMB_LIMIT):
         head = token.head
@@ -46,8 +56,9 @@ def label_from_parse(doc: Any, start: int, end: int) -> str | None:
         if head.pos_ in _VERBS:
             if token.dep_ in _SUBJECTS:
                 return None  # the figure is the subject; what it measures is inside it
-            if token.dep_ == "prep" and token.lower_ == "by":
-                # "raises their output by 5 percent": what grew is the object, not the subject.
+            if token.dep_ == "prep" and token.lower_ in ("by", "to"):
+                # "raises their output by 5 percent", "raised hourly pay to £12.45": what
+                # changed is the object, not the subject.
                 changed = next((c for c in head.children if c.dep_ == "dobj"), None)
                 if changed is not None and changed.pos_ in _NOUNS:
                     return _phrase(changed, inside)
@@ -92,6 +103,18 @@ def _of_phrase(token: Any, inside: set[int]) -> str | None:
     return None
 
 
+def _spent_on(doc: Any, inside: set[int]) -> str | None:
+    """The common noun after "on", "for" or "in" right after a sum: what it pays for."""
+    after = max(inside) + 1
+    if after >= len(doc) or doc[after].lower_ not in _PURPOSES or doc[after].dep_ != "prep":
+        return None
+    thing = next((c for c in doc[after].children if c.dep_ == "pobj"), None)
+    # Not a name or a time ("in London", "in March", "in the first half") nor "in total".
+    if thing is None or thing.pos_ != "NOUN" or thing.lower_ in _NOT_LABELS | _VESSELS:
+        return None
+    return _phrase(thing, inside)
+
+
 def _phrase(noun: Any, inside: set[int]) -> str | None:
     """The noun with its compounds, adjectives and possessors; pronouns, numbers and the figure
     itself ("up to 30 percent tariffs") left out."""
@@ -99,7 +122,9 @@ def _phrase(noun: Any, inside: set[int]) -> str | None:
         owned = _of_phrase(noun, inside)
         if owned is not None:
             return owned
-    if noun.lower_ in _NOT_LABELS or noun.like_num:
+    # "time" alone is no label, "journey time" is.
+    named = any(child.dep_ == "compound" for child in noun.lefts)
+    if (noun.lower_ in _NOT_LABELS and not named) or noun.like_num:
         return None
     words: list[Any] = []
     for child in noun.lefts:

@@ -16,17 +16,22 @@ _PER_WORDS = (
     "hour", "year", "month", "week", "day", "night", "minute", "second", "share", "barrel",
     "litre", "liter", "gallon", "tonne", "ton", "kilogram", "kg", "passenger", "runner",
     "person", "head", "pupil", "household", "game", "season", "kilometre", "kilometer", "mile",
+    "megawatt hour", "megawatt-hour", "kilowatt hour", "kilowatt-hour", "MWh", "kWh",
 )  # fmt: skip
 _PER_SYMBOLS = {"h": "hour", "hr": "hour", "yr": "year", "d": "day"}
 _PER = "|".join(_PER_WORDS)
+# After "a" only the words above make a rate ("£3m a company spokesman said" is none); after
+# "per" any noun does ("$1,900 per container", "€58 per passenger"), but not "per cent".
+_PER_ANY = r"(?!(?:cent|centum|the|a|an|his|her|its|their|our|this|that)\b)[a-z]+(?:[ -]hour)?"
 # Not "15 percent a year earlier": that is a time, not a rate.
 RATE_AFTER = re.compile(
-    rf"\s*(?:(?:an?|per|each|every)\s+({_PER})|/\s*({_PER}|h|hr|yr|d))\b"
+    rf"\s*(?:(?:an?|each|every)\s+({_PER})|per\s+({_PER}|{_PER_ANY})|/\s*({_PER}|h|hr|yr|d))\b"
     r"(?!\s+(?:earlier|ago|later|before|after)\b)",
     re.IGNORECASE,
 )
 RATE_INSIDE = re.compile(
-    rf"(?:\s(?:an?|per|each|every)\s+({_PER})|/\s*({_PER}|h|hr|yr|d))$", re.IGNORECASE
+    rf"(?:\s(?:an?|each|every)\s+({_PER})|\sper\s+({_PER}|{_PER_ANY})|/\s*({_PER}|h|hr|yr|d))$",
+    re.IGNORECASE,
 )
 _SPEEDS = {
     "km": "km/h", "kilometre": "km/h", "kilometer": "km/h", "kph": "km/h",
@@ -49,8 +54,9 @@ def per_of(written: str) -> str | None:
     match = RATE_INSIDE.search(written)
     if match is None:
         return None
-    word = (match.group(1) or match.group(2)).lower()
-    return _PER_SYMBOLS.get(word, word)
+    word = next(group for group in match.groups() if group)
+    # "MWh" keeps its capitals; "Share" at a line's start does not.
+    return _PER_SYMBOLS.get(word.lower(), word if word[1:] != word[1:].lower() else word.lower())
 
 
 def compound_unit(base: str | None, per: str | None) -> str | None:

@@ -101,7 +101,17 @@ _SUBUNIT_AFTER = re.compile(r"\s*(?:cents?|pence)\b", re.IGNORECASE)
 _SIGN = r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])"
 _CURRENCY_BEFORE_ANY = re.compile(_SIGN)
 _SIGNED_MONEY = re.compile(_SIGN + r"\d[\d,]*(?:\.\d+)?(?:bn|mn|m|k|tn)?\b")
-_DURATION = re.compile(r"(?:about |some |more than )?\d[\d,]*(?:\.\d+)? (?:seconds|minutes|hours)")
+_DURATION_PART = r"\d[\d,]*(?:\.\d+)? (?:seconds|minutes|hours)"
+# "81 minutes to 49 minutes": the model tags a change in time as one TIME span.
+_DURATION = re.compile(
+    rf"(?:about |some |more than )?{_DURATION_PART}(?: (?:to|and) {_DURATION_PART})?"
+)
+# A count, its plural noun and a time it is counted per: "1.5 million containers a year".
+_COUNTED_RATE = re.compile(
+    r"\s+(?!times\b)[a-z]+s(?=\s+(?:an?|per|each|every)\s+(?:year|month|week|day|hour)\b)"
+    r"\s+(?:an?|per|each|every)\s+(?:year|month|week|day|hour)\b"
+    r"(?!\s+(?:earlier|ago|later|before|after)\b)"
+)
 # Unit words the model leaves out of a number's span: "4.2 billion gigabytes", "50 gigawatts".
 _UNIT_WORD_AFTER = re.compile(
     r"\s+(?:(?:giga|mega|tera|kilo)(?:bytes|watts)|hectares|acres|tonnes|litres|barrels"
@@ -246,7 +256,10 @@ def rank_figures(
         about = ""
         if index is not None:
             first = sentence_spans[index][0]
-            about = label_from_parse(docs[index], start - first, end - first) or ""
+            about = (
+                label_from_parse(docs[index], start - first, end - first, money=kind == "money")
+                or ""
+            )
         salience = (
             _KIND_WEIGHT[kind]
             + (SUMMARY_WEIGHT if index in in_summary else 0.0)
@@ -330,6 +343,9 @@ def _widen(kind: str, text: str, start: int, end: int) -> tuple[str, int, int]:
     rate = RATE_AFTER.match(text, end)  # "140 kilometres an hour", "$91.40 a barrel"
     if rate and kind != "count":
         end = rate.end()
+    elif kind == "count" and (counted := _COUNTED_RATE.match(text, end)):
+        # "1.5 million containers a year" is a rate of containers, as "barrels a day" is.
+        kind, end = "quantity", counted.end()
     return kind, start, end
 
 

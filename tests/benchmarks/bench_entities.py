@@ -1,9 +1,9 @@
 """Key entities against the team's labelled stories: top-5 precision and recall, kind accuracy.
 
 Run from the repository root: ``python -m tests.benchmarks.bench_entities [--show]``.
-The baseline is ``summarizer/entities.py`` as it was where this branch left main (``git
-merge-base HEAD main``), or at ``--baseline REV`` (on main, to compare with a release before),
-fed the same spaCy spans, text, title and summary as ours.
+The baseline is the whole ``summarizer`` package as it was where this branch left main (``git
+merge-base HEAD main``) or at ``--baseline REV`` (on main, to compare with a release before),
+run in a child process on the same stories (tests/benchmarks/git_baseline.py).
 ``entities_dev.jsonl`` is the part the fixes were tuned on (``--show`` prints its misses);
 ``entities_holdout.jsonl`` was written with it, before any fix, and scored blind until 1.10.1,
 whose cues were read off its misses; ``entities_fresh.jsonl`` (24 stories by two writers who saw
@@ -23,9 +23,7 @@ product).
 
 from __future__ import annotations
 
-import argparse
 import json
-import tempfile
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +35,7 @@ from summarizer.cleaning import clean_paragraphs
 from summarizer.digest import MAX_ENTITIES, _named_spans
 from summarizer.ranking import build_article, select_sentences
 from tests.benchmarks.eval_data import shared_dir
-from tests.benchmarks.git_baseline import load_from_merge_base
+from tests.benchmarks.git_baseline import scores_beside_baseline
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PARTS = ("entities_dev.jsonl", "entities_holdout.jsonl", "entities_fresh.jsonl")
@@ -177,39 +175,47 @@ def seed_rows() -> list[dict[str, Any]]:
              "entities": entities}]  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", action="store_true", help="print the misses of ours on dev")
-    parser.add_argument(
-        "--baseline", metavar="REV", help="git revision to compare with (default: the merge base)"
-    )
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        baseline = load_from_merge_base(
-            "summarizer/entities.py", "baseline_entities", Path(scratch), args.baseline
-        )
-    base_name = f"baseline ({args.baseline or 'main'})"
+def labelled_parts() -> dict[str, list[dict[str, Any]]]:
     parts: dict[str, list[dict[str, Any]]] = {
         part: [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
         for part in PARTS
     }
     if seed := seed_rows():
         parts["seed story"] = seed
+    return parts
+
+
+def part_scores(show: bool) -> dict[str, list[str]]:
+    """Each part's cells for the summarizer this process imports."""
+    scores = {}
+    for part, rows in labelled_parts().items():
+        total = Score()
+        for row in rows:
+            score_story(row, run_entities(ours, row), total, show=show and part == TUNING_PART)
+        scores[part] = total.cells()
+    return scores
+
+
+def main() -> None:
+    compared = scores_beside_baseline(
+        __doc__.splitlines()[0], "print the misses of ours on dev", __spec__.name, part_scores
+    )
+    if compared is None:
+        return  # the baseline's child process has printed its scores
+    revision, baseline, ourselves = compared
     print(f"top {TOP} and all {MAX_ENTITIES} listed entities against the labels")
     print(
         "| part | stories | labels | run | top-5 precision | top-5 recall of key | "
         "all precision | all recall | kind accuracy |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for part, rows in parts.items():
+    for part, rows in labelled_parts().items():
         labels = sum(len(r["entities"]) for r in rows)
-        for name, module in ((base_name, baseline), ("ours", ours)):
-            total = Score()
-            show = args.show and module is ours and part == TUNING_PART
-            for row in rows:
-                score_story(row, run_entities(module, row), total, show=show)
-            cells = " | ".join(total.cells())
-            print(f"| {part} | {len(rows)} | {labels} | {name} | {cells} |")
+        for name, cells in (
+            (f"baseline ({revision})", baseline[part]),
+            ("ours", ourselves[part]),
+        ):
+            print(f"| {part} | {len(rows)} | {labels} | {name} | {' | '.join(cells)} |")
 
 
 if __name__ == "__main__":

@@ -1,23 +1,21 @@
 """Figures against the team's labelled set: precision and recall of value, unit and label.
 
 Run from the repository root: ``python -m tests.benchmarks.bench_figures [--show]``.
-The baseline is ``summarizer/figures.py`` as it was where this branch left main (``git
-merge-base HEAD main``), loaded from git into a module of its own and fed the same spaCy spans,
-sentences and summary picks as ours. ``figures_dev.jsonl`` is the part the fixes were tuned on.
-``figures_holdout.jsonl`` was written with it; its misses were seen while tuning the third round
-of fixes, so it is no longer blind. ``figures_holdout_fresh.jsonl`` was written after the last
-fix and only ever scored; ``--show`` prints the misses of the dev part alone, to keep it so.
+The baseline is the whole ``summarizer`` package as it was where this branch left main (``git
+merge-base HEAD main``) or at ``--baseline REV``, run in a child process on the same stories
+(tests/benchmarks/git_baseline.py): its own spans, sentences and summary picks.
+``figures_dev.jsonl`` is the part the fixes were tuned on. ``figures_holdout.jsonl`` was written
+with it; its misses were seen while tuning the third round of fixes, so it is no longer blind.
+``figures_holdout_fresh.jsonl`` was written after that round and scored blind until 1.10.2,
+whose fixes were read off its misses; ``figures_unseen.jsonl`` (2026-12-07, two writers who saw
+no output of ours) is the blind part now. ``--show`` prints the misses of the dev part alone.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
+import inspect
 import json
 import re
-import subprocess
-import sys
-import tempfile
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,9 +27,15 @@ from summarizer.cleaning import clean_paragraphs
 from summarizer.digest import _named_spans
 from summarizer.entities import Mention
 from summarizer.ranking import build_article, select_sentences
+from tests.benchmarks.git_baseline import scores_beside_baseline
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-PARTS = ("figures_dev.jsonl", "figures_holdout.jsonl", "figures_holdout_fresh.jsonl")
+PARTS = (
+    "figures_dev.jsonl",
+    "figures_holdout.jsonl",
+    "figures_holdout_fresh.jsonl",
+    "figures_unseen.jsonl",
+)
 TUNING_PART = PARTS[0]
 # Every figure an implementation finds is scored, not only the few a digest shows.
 LIMIT = 100
@@ -72,31 +76,6 @@ class Score:
 Extractor = Callable[[dict[str, Any]], list[Found]]
 
 
-def load_baseline(scratch: Path) -> types.ModuleType:
-    """Main's figures.py at the fork point, as a module beside ours."""
-    root = Path(__file__).resolve().parents[2]
-
-    def git(*args: str) -> str:
-        # git from PATH with fixed arguments: this is a developer's benchmark, not a service.
-        return subprocess.run(  # noqa: S603
-            ["git", *args],  # noqa: S607
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-
-    base = git("merge-base", "HEAD", "main").strip()
-    path = scratch / "baseline_figures.py"
-    path.write_text(git("show", f"{base}:summarizer/figures.py"))
-    spec = importlib.util.spec_from_file_location("baseline_figures", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 def prepared(row: dict[str, Any]) -> tuple[str, list[Mention], Any, list[int]]:
     """The body, spans, sentences and summary picks that ``summarize`` would hand to figures."""
     paragraphs = clean_paragraphs(row["text"])
@@ -107,6 +86,9 @@ def prepared(row: dict[str, Any]) -> tuple[str, list[Mention], Any, list[int]]:
 
 
 def extractor(module: types.ModuleType) -> Extractor:
+    # An older rank_figures takes no title; ours ranks the title's figures first.
+    takes_title = "title" in inspect.signature(module.rank_figures).parameters
+
     def run(row: dict[str, Any]) -> list[Found]:
         body, mentions, article, chosen = prepared(row)
         figures = module.rank_figures(
@@ -115,8 +97,7 @@ def extractor(module: types.ModuleType) -> Extractor:
             sentence_spans=article.spans,
             summary_indices=chosen,
             limit=LIMIT,
-            # Main's rank_figures takes no title; ours ranks the title's figures first.
-            **({"title": row["title"]} if module is ours else {}),
+            **({"title": row["title"]} if takes_title else {}),
         )
         return [Found(f.value, f.unit, f.about or None) for f in figures]
 
@@ -189,22 +170,32 @@ def _same_value(found: float, expected: float) -> bool:
     return abs(found - expected) <= 1e-6 * max(1.0, abs(expected))
 
 
+def part_scores(show: bool) -> dict[str, list[str]]:
+    """Each part's cells for the summarizer this process imports."""
+    scores = {}
+    for part in PARTS:
+        rows = [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
+        scores[part] = score(rows, extractor(ours), show=show and part == TUNING_PART).cells()
+    return scores
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", action="store_true", help="print each miss of ours on dev")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        baseline = load_baseline(Path(scratch))
+    compared = scores_beside_baseline(
+        __doc__.splitlines()[0], "print each miss of ours on dev", __spec__.name, part_scores
+    )
+    if compared is None:
+        return  # the baseline's child process has printed its scores
+    revision, baseline, ourselves = compared
     print("precision / recall, figures matched by value within each article")
     print("| part | figures | run | value | unit | label |")
     print("|---|---|---|---|---|---|")
     for part in PARTS:
-        rows = [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
-        count = sum(len(r["figures"]) for r in rows)
-        for name, module in (("baseline (main)", baseline), ("ours", ours)):
-            show = args.show and module is ours and part == TUNING_PART
-            result = score(rows, extractor(module), show=show)
-            print(f"| {part} | {count} | {name} | " + " | ".join(result.cells()) + " |")
+        count = sum(len(json.loads(line)["figures"]) for line in (FIXTURES / part).open())
+        for name, cells in (
+            (f"baseline ({revision})", baseline[part]),
+            ("ours", ourselves[part]),
+        ):
+            print(f"| {part} | {count} | {name} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from summarizer import summarize
@@ -9,6 +11,7 @@ from summarizer.digest import MAX_FIGURES, _named_spans
 from summarizer.entities import Mention
 from summarizer.figures import RankedFigure, parse_value, rank_figures
 from summarizer.ranking import build_article
+from tests.benchmarks.bench_figures import FIXTURES, PARTS
 
 
 @pytest.mark.parametrize(
@@ -205,6 +208,32 @@ def test_rates_are_compound_units_not_distances_or_sums() -> None:
     }
 
 
+def test_a_rate_per_anything_and_a_count_per_year() -> None:
+    text = (
+        "Freight rates rose to $2,300 per container. Power traded at €95 a megawatt hour. "
+        "The terminal handles 2.4 million containers a year. Savers earn 4 per cent. "
+        "The deal is worth £3m a company spokesman said."
+    )
+    got = {(f.value, f.unit) for f in figures_in(text)}
+    assert got == {
+        (2300.0, "USD/container"),
+        (95.0, "EUR/megawatt hour"),
+        (2.4e6, "containers/year"),
+        (4.0, "%"),
+        (3e6, "GBP"),  # "a company" is no rate
+    }
+
+
+def test_a_change_in_time_is_a_figure() -> None:
+    (found,) = figures_in("The journey will be cut from 81 minutes to 49 minutes.")
+    assert (found.text, found.value, found.unit, found.direction) == (
+        "from 81 minutes to 49 minutes",
+        49.0,
+        "minutes",
+        "down",
+    )
+
+
 def test_a_range_is_one_figure_from_its_low_end() -> None:
     text = "Economists expect margins of between 5 and 7 percent, and damage of between €150m and €200m."
     figures = figures_in(text)
@@ -266,6 +295,16 @@ def test_the_words_before_a_figure_say_which_way_it_moved() -> None:
          "2.6 percent", "Prices"),
         ("Buyers need £17,800 more, rather than less.", "£17,800", "Buyers"),
         ("It announced $204m on Tuesday.", "$204m", None),
+        # What a sum is spent on, set aside for or put in; not a place or a time.
+        ("The operator will spend £640m on a new signalling system.", "£640m",
+         "new signalling system"),
+        ("The lender set aside £2.2bn for bad debts.", "£2.2bn", "bad debts"),
+        ("The island asked for €30m in food aid.", "€30m", "food aid"),
+        ("It spent $40m in Ohio in the first half.", "$40m", None),
+        # What a verb changed to a figure: the object, not who changed it.
+        ("The chain raised its minimum wage to £11.90 an hour.", "£11.90", "minimum wage"),
+        # "time" alone names nothing, "waiting time" does.
+        ("Waiting times fell from 95 minutes to 40 minutes.", "95 minutes", "Waiting times"),
     ],
 )  # fmt: skip
 def test_what_a_figure_measures_is_a_short_noun_phrase_or_nothing(
@@ -314,3 +353,15 @@ def test_sums_with_a_sign_the_model_missed_and_unit_words_it_left_out() -> None:
     )
     got = {(f.value, f.unit) for f in figures_in(text)}
     assert got >= {(67e9, "GBP"), (12e9, "USD"), (4.2e9, "gigabytes"), (15.0, "%")}
+
+
+def test_every_labelled_figure_is_written_in_its_story() -> None:
+    """A labelled figure the story does not hold could never be found: recall would drop."""
+    for part in PARTS:
+        for line in (FIXTURES / part).read_text().splitlines():
+            row = json.loads(line)
+            story = f"{row['title']}\n{row['text']}"
+            for figure in row["figures"]:
+                assert figure["text"] in story, (part, row["id"], figure["text"])
+                numbers = [figure["value"], figure.get("high", 0), figure.get("from", 0)]
+                assert all(isinstance(n, int | float) for n in numbers), (row["id"], figure)
