@@ -20,13 +20,24 @@ _NOT_LABELS = frozenset((
     "percent", "cent", "%", "year", "years", "month", "months", "week", "weeks", "day", "days",
     "hour", "hours", "time", "times", "one", "lot", "half", "quarter",
 ))  # fmt: skip
+# Verbs whose "in" says where the money goes: "invest $12bn in two battery plants" (by their
+# start: the pipeline runs without its lemmatizer).
+_PUT_IN = ("invest", "pour", "plough", "sink", "sank", "sunk", "inject")
 MAX_LABEL_WORDS = 5
 _CLIMB_LIMIT = 5
 
 
-# What a sum is spent on, set aside for or put in: "spend £850m on a new terminal", "set aside
-# £1.4bn for loans", "€50m in emergency aid" (the preposition right after the sum).
-_PURPOSES = frozenset({"on", "for", "in"})
+# What a sum is spent on or set aside for: "spend £850m on a new terminal", "set aside £1.4bn
+# for loans" (the preposition right after the sum). After "in" only what money is counted in
+# ("$3bn in sales", "€50m in emergency aid"): "£5m in cash", "£20m in the summer", "£2m in the
+# bank" say how, when or where.
+_PURPOSES = frozenset({"on", "for"})
+_COUNTED_IN = frozenset((
+    "sales", "revenue", "revenues", "profit", "profits", "earnings", "fees", "fines", "damages",
+    "aid", "funding", "costs", "claims", "compensation", "investment", "loans", "grants",
+    "subsidies", "bonuses", "payments", "taxes", "savings", "spending", "donations", "debt",
+    "debts", "bills", "rent", "wages", "benefits", "losses", "refunds", "contracts", "orders",
+))  # fmt: skip
 
 
 def label_from_parse(doc: Any, start: int, end: int, *, money: bool = False) -> str | None:
@@ -44,8 +55,6 @@ def label_from_parse(doc: Any, start: int, end: int, *, money: bool = False) -> 
     owned = _of_phrase(root, inside)
     if owned is not None:
         return owned  # "25 percent of their costs", "12,000 hectares of forest"
-    if money and (purpose := _spent_on(doc, inside)) is not None:
-        return purpose
     token = root
     for _ in range(_CLIMB_LIMIT):
         head = token.head
@@ -62,6 +71,8 @@ def label_from_parse(doc: Any, start: int, end: int, *, money: bool = False) -> 
                 changed = next((c for c in head.children if c.dep_ == "dobj"), None)
                 if changed is not None and changed.pos_ in _NOUNS:
                     return _phrase(changed, inside)
+            if money and (purpose := _spent_on(doc, inside, head)) is not None:
+                return purpose
             return _subject_of(head, inside)  # "profit rose to $204m", "prices rose 2.6 percent"
         if head.pos_ in _NOUNS and token.dep_ != "pobj":
             if head.lower_ in _VESSELS and _of_phrase(head, inside) is None:
@@ -103,14 +114,19 @@ def _of_phrase(token: Any, inside: set[int]) -> str | None:
     return None
 
 
-def _spent_on(doc: Any, inside: set[int]) -> str | None:
-    """The common noun after "on", "for" or "in" right after a sum: what it pays for."""
+def _spent_on(doc: Any, inside: set[int], verb: Any) -> str | None:
+    """The common noun after "on" or "for" right after a sum, or after "in" what money is counted
+    in: what the sum pays for or is made of."""
     after = max(inside) + 1
-    if after >= len(doc) or doc[after].lower_ not in _PURPOSES or doc[after].dep_ != "prep":
+    if after >= len(doc) or doc[after].dep_ != "prep":
         return None
+    preposition = doc[after].lower_
     thing = next((c for c in doc[after].children if c.dep_ == "pobj"), None)
-    # Not a name or a time ("in London", "in March", "in the first half") nor "in total".
+    # Not a name or a time ("on Tuesday", "for the first time") nor "in total".
     if thing is None or thing.pos_ != "NOUN" or thing.lower_ in _NOT_LABELS | _VESSELS:
+        return None
+    counted_in = thing.lower_ in _COUNTED_IN or verb.lower_.startswith(_PUT_IN)
+    if preposition not in _PURPOSES and not (preposition == "in" and counted_in):
         return None
     return _phrase(thing, inside)
 

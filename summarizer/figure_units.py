@@ -16,21 +16,35 @@ _PER_WORDS = (
     "hour", "year", "month", "week", "day", "night", "minute", "second", "share", "barrel",
     "litre", "liter", "gallon", "tonne", "ton", "kilogram", "kg", "passenger", "runner",
     "person", "head", "pupil", "household", "game", "season", "kilometre", "kilometer", "mile",
-    "megawatt hour", "megawatt-hour", "kilowatt hour", "kilowatt-hour", "MWh", "kWh",
+    "megawatt hour", "megawatt-hour", "kilowatt hour", "kilowatt-hour", "MWh", "kWh", "annum",
+    "square metre", "square meter", "square foot",
 )  # fmt: skip
-_PER_SYMBOLS = {"h": "hour", "hr": "hour", "yr": "year", "d": "day"}
+_PER_SYMBOLS = {"h": "hour", "hr": "hour", "yr": "year", "d": "day", "annum": "year"}
 _PER = "|".join(_PER_WORDS)
 # After "a" only the words above make a rate ("£3m a company spokesman said" is none); after
-# "per" any noun does ("$1,900 per container", "€58 per passenger"), but not "per cent".
-_PER_ANY = r"(?!(?:cent|centum|the|a|an|his|her|its|their|our|this|that)\b)[a-z]+(?:[ -]hour)?"
+# "per" a singular noun that ends the phrase does too ("$1,900 per container", "12 cents per
+# diluted share"), but not "per cent", "per se", "per annum" (a year, above as "annum"), a name
+# or a plural ("$2bn per SEC filings", "4% per analysts at Barclays": "according to").
+_PER_MODIFIER = r"(?:(?:diluted|basic|adjusted|square|cubic|full-time|calendar|adult)\s+)?"
+_PER_NOUN = (
+    r"(?-i:(?!(?:cent|centum|se|capita|the|a|an|his|her|its|their|our|this|that)\b)"
+    r"[a-z]+(?:ss|us|is|[^s\W]))"
+)
+_PHRASE_ENDS = (
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|or|but|for|in|on|at|to|from|with|by|per|over|than|last"
+    r"|this|next|was|were|is|are|has|had|have|will|would|could|may|after|before|since|up|down"
+    r"|rose|fell|compared)\b)"
+)
 # Not "15 percent a year earlier": that is a time, not a rate.
 RATE_AFTER = re.compile(
-    rf"\s*(?:(?:an?|each|every)\s+({_PER})|per\s+({_PER}|{_PER_ANY})|/\s*({_PER}|h|hr|yr|d))\b"
+    rf"\s*(?:(?:an?|each|every)\s+({_PER})|per\s+(?:({_PER})\b|{_PER_MODIFIER}({_PER_NOUN})"
+    rf"{_PHRASE_ENDS})|/\s*({_PER}|h|hr|yr|d))\b"
     r"(?!\s+(?:earlier|ago|later|before|after)\b)",
     re.IGNORECASE,
 )
 RATE_INSIDE = re.compile(
-    rf"(?:\s(?:an?|each|every)\s+({_PER})|\sper\s+({_PER}|{_PER_ANY})|/\s*({_PER}|h|hr|yr|d))$",
+    rf"(?:\s(?:an?|each|every)\s+({_PER})|\sper\s+(?:({_PER})|{_PER_MODIFIER}({_PER_NOUN}))"
+    rf"|/\s*({_PER}|h|hr|yr|d))$",
     re.IGNORECASE,
 )
 _SPEEDS = {

@@ -101,16 +101,12 @@ _SUBUNIT_AFTER = re.compile(r"\s*(?:cents?|pence)\b", re.IGNORECASE)
 _SIGN = r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])"
 _CURRENCY_BEFORE_ANY = re.compile(_SIGN)
 _SIGNED_MONEY = re.compile(_SIGN + r"\d[\d,]*(?:\.\d+)?(?:bn|mn|m|k|tn)?\b")
-_DURATION_PART = r"\d[\d,]*(?:\.\d+)? (?:seconds|minutes|hours)"
-# "81 minutes to 49 minutes": the model tags a change in time as one TIME span.
+# "81 minutes to 49 minutes": the model tags a change in time as one TIME span. Only in one
+# unit: "from 3 hours to 50 minutes" would read as a rise, and "2 hours and 30 minutes" is one
+# length of time, not a range.
 _DURATION = re.compile(
-    rf"(?:about |some |more than )?{_DURATION_PART}(?: (?:to|and) {_DURATION_PART})?"
-)
-# A count, its plural noun and a time it is counted per: "1.5 million containers a year".
-_COUNTED_RATE = re.compile(
-    r"\s+(?!times\b)[a-z]+s(?=\s+(?:an?|per|each|every)\s+(?:year|month|week|day|hour)\b)"
-    r"\s+(?:an?|per|each|every)\s+(?:year|month|week|day|hour)\b"
-    r"(?!\s+(?:earlier|ago|later|before|after)\b)"
+    r"(?:about |some |more than )?\d[\d,]*(?:\.\d+)? (seconds|minutes|hours)"
+    r"(?: to \d[\d,]*(?:\.\d+)? \1)?"
 )
 # Unit words the model leaves out of a number's span: "4.2 billion gigabytes", "50 gigawatts".
 _UNIT_WORD_AFTER = re.compile(
@@ -343,9 +339,6 @@ def _widen(kind: str, text: str, start: int, end: int) -> tuple[str, int, int]:
     rate = RATE_AFTER.match(text, end)  # "140 kilometres an hour", "$91.40 a barrel"
     if rate and kind != "count":
         end = rate.end()
-    elif kind == "count" and (counted := _COUNTED_RATE.match(text, end)):
-        # "1.5 million containers a year" is a rate of containers, as "barrels a day" is.
-        kind, end = "quantity", counted.end()
     return kind, start, end
 
 

@@ -33,8 +33,10 @@ def _git(*args: str) -> bytes:
 
 
 def baseline_revision(revision: str | None) -> str:
-    """``revision``, or where this branch left main (on main itself that is HEAD)."""
-    return revision or _git("merge-base", "HEAD", "main").decode().strip()
+    """The commit ``revision`` names ("HEAD~1" too), or where this branch left main (on main
+    itself that is HEAD), abbreviated."""
+    named = revision or _git("merge-base", "HEAD", "main").decode().strip()
+    return _git("rev-parse", "--short", named).decode().strip()
 
 
 def run_at_revision(revision: str, module: str, *args: str) -> str:
@@ -82,4 +84,4 @@ def scores_beside_baseline(
         return None
     revision = baseline_revision(args.baseline)
     baseline = json.loads(run_at_revision(revision, module, "--scores"))
-    return revision[:7], baseline, part_scores(args.show)
+    return revision, baseline, part_scores(args.show)

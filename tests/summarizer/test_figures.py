@@ -208,23 +208,27 @@ def test_rates_are_compound_units_not_distances_or_sums() -> None:
     }
 
 
-def test_a_rate_per_anything_and_a_count_per_year() -> None:
+def test_a_rate_per_a_noun_that_ends_the_phrase() -> None:
     text = (
         "Freight rates rose to $2,300 per container. Power traded at €95 a megawatt hour. "
-        "The terminal handles 2.4 million containers a year. Savers earn 4 per cent. "
-        "The deal is worth £3m a company spokesman said."
+        "The bank paid 12 cents per diluted share. Savers earn 4 per cent. "
+        "Bonds pay 3.5% per annum. The deal is worth £3m a company spokesman said. "
+        "It raised $2bn per SEC filings. Sales rose 6% per analysts at Barclays."
     )
     got = {(f.value, f.unit) for f in figures_in(text)}
     assert got == {
         (2300.0, "USD/container"),
         (95.0, "EUR/megawatt hour"),
-        (2.4e6, "containers/year"),
+        (0.12, "USD/share"),
         (4.0, "%"),
+        (3.5, "%/year"),
         (3e6, "GBP"),  # "a company" is no rate
+        (2e9, "USD"),  # "per" as "according to"
+        (6.0, "%"),
     }
 
 
-def test_a_change_in_time_is_a_figure() -> None:
+def test_a_change_in_time_is_a_figure_in_one_unit() -> None:
     (found,) = figures_in("The journey will be cut from 81 minutes to 49 minutes.")
     assert (found.text, found.value, found.unit, found.direction) == (
         "from 81 minutes to 49 minutes",
@@ -232,6 +236,9 @@ def test_a_change_in_time_is_a_figure() -> None:
         "minutes",
         "down",
     )
+    # A length in two units is no range, and hours to minutes would read as a rise.
+    assert figures_in("The final lasted 2 hours and 30 minutes.") == []
+    assert figures_in("Waiting times fell from 3 hours to 50 minutes.") == []
 
 
 def test_a_range_is_one_figure_from_its_low_end() -> None:
@@ -301,6 +308,15 @@ def test_the_words_before_a_figure_say_which_way_it_moved() -> None:
         ("The lender set aside £2.2bn for bad debts.", "£2.2bn", "bad debts"),
         ("The island asked for €30m in food aid.", "€30m", "food aid"),
         ("It spent $40m in Ohio in the first half.", "$40m", None),
+        ("The retailer made $3bn in sales.", "$3bn", "sales"),
+        ("It will invest $12bn in two battery plants.", "$12bn", "battery plants"),
+        # How, when or where a sum was paid is not what it measures.
+        ("The club paid £5m in cash for the striker.", "£5m", "club"),
+        ("The club spent £20m in the summer.", "£20m", "club"),
+        # Only sums are named so: a share price rises "in early trading".
+        ("Shares rose 5% in early trading.", "5%", "Shares"),
+        # The object of "raised ... to" comes before what a sum is for.
+        ("The council raised council tax to £2,100 for a band D home.", "£2,100", "council tax"),
         # What a verb changed to a figure: the object, not who changed it.
         ("The chain raised its minimum wage to £11.90 an hour.", "£11.90", "minimum wage"),
         # "time" alone names nothing, "waiting time" does.
