@@ -73,7 +73,7 @@ _CURRENCY_WORDS = (
     (re.compile(r"\br[ou]bles?\b"), "RUB"),
     (re.compile(r"\bswiss\s+francs?\b"), "CHF"),
     (re.compile(r"\bcents?\b"), "USD"),
-    (re.compile(r"\bpence\b"), "GBP"),
+    (re.compile(r"\bpence\b|\dp\b"), "GBP"),
     # Inside a money span "won" is Korea's currency, not the verb.
     (re.compile(r"\bwon\b"), "KRW"),
 )
@@ -95,7 +95,12 @@ _GLUED_UNIT = re.compile(r"\d(" + _UNIT_AFTER.pattern + ")$")
 _CLOCK = re.compile(r"\d:\d\d|\d\.\d\d\s*[ap]\.?m\.?(?!\w)")
 _CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.?m\.?(?!\w)|(?:GMT|BST|UTC|CET|CEST|[ECMP][SD]T|hrs)\b)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|\bper\s?cent\b|\bpercent\b)", re.IGNORECASE)
-_SUBUNIT = re.compile(r"\b(?:cents?|pence)\b", re.IGNORECASE)
+_SUBUNIT = re.compile(r"\b(?:cents?|pence)\b|\dp\b", re.IGNORECASE)
+# Pence written against the number ("45p a share", "210p"), which the model reads as a count or
+# misses; not a video's lines ("1080p").
+_PENCE = re.compile(
+    r"(?<![\w.,£$€])(?!(?:144|240|360|480|720|1080|1440|2160|4320)p\b)\d+(?:\.\d+)?p\b"
+)
 _SUBUNIT_AFTER = re.compile(r"\s*(?:cents?|pence)\b", re.IGNORECASE)
 # One currency sign; the sums written with one are money whatever the model calls them.
 _SIGN = r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])"
@@ -287,10 +292,12 @@ def _kind_of(mention: Mention) -> str | None:
 
 def _with_missed_money(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """Add the sums with a currency sign the model did not tag ("£67bn" as an ordinal, or not
-    at all): a sign before digits is money whatever the model says."""
+    at all) and pence written against the number ("3p a litre"): they are money whatever the
+    model says."""
+    signed = [*_SIGNED_MONEY.finditer(text), *_PENCE.finditer(text)]
     missed = [
         _widen("money", text, m.start(), m.end())
-        for m in _SIGNED_MONEY.finditer(text)
+        for m in signed
         if not any(start < m.end() and m.start() < end for _, start, end in spans)
     ]
     return sorted(spans + missed, key=lambda span: span[1])
@@ -335,6 +342,8 @@ def _title_values(title: str) -> list[float]:
 def _widen(kind: str, text: str, start: int, end: int) -> tuple[str, int, int]:
     """Take in a sign, scale, unit or rate the model left outside the span, and say what it is."""
     end = clip_at_sentence_end(text, start, end)
+    if kind in ("count", "quantity") and _PENCE.fullmatch(text, start, end):
+        kind = "money"
     kind, start, end = _widen_unit(kind, text, start, end)
     rate = RATE_AFTER.match(text, end)  # "140 kilometres an hour", "$91.40 a barrel"
     if rate and kind != "count":

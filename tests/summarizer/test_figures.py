@@ -228,6 +228,19 @@ def test_a_rate_per_a_noun_that_ends_the_phrase() -> None:
     }
 
 
+def test_pence_written_against_the_number_are_pounds() -> None:
+    text = (
+        "The board raised its dividend to 45p per share. Petrol rose by 3p a litre. "
+        "Shares closed at 210p. The phone films in 1080p."
+    )
+    got = {(f.text, round(f.value, 4), f.unit) for f in figures_in(text)}
+    assert got == {
+        ("45p per share", 0.45, "GBP/share"),
+        ("3p a litre", 0.03, "GBP/litre"),  # the model tags no figure here
+        ("210p", 2.1, "GBP"),
+    }
+
+
 def test_a_change_in_time_is_a_figure_in_one_unit() -> None:
     (found,) = figures_in("The journey will be cut from 81 minutes to 49 minutes.")
     assert (found.text, found.value, found.unit, found.direction) == (
