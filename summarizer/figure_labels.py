@@ -37,7 +37,11 @@ _COUNTED_IN = frozenset((
     "aid", "funding", "costs", "claims", "compensation", "investment", "loans", "grants",
     "subsidies", "bonuses", "payments", "taxes", "savings", "spending", "donations", "debt",
     "debts", "bills", "rent", "wages", "benefits", "losses", "refunds", "contracts", "orders",
+    "money",
 ))  # fmt: skip
+# Times of day and the like, which "on" and "for" also take: "traded at $84.10 on Wednesday
+# morning", "for the weekend".
+_WHEN = frozenset(("morning", "afternoon", "evening", "night", "weekend", "basis", "occasion"))
 
 
 def label_from_parse(doc: Any, start: int, end: int, *, money: bool = False) -> str | None:
@@ -65,8 +69,11 @@ def label_from_parse(doc: Any, start: int, end: int, *, money: bool = False) -> 
         if head.pos_ in _VERBS:
             if token.dep_ in _SUBJECTS:
                 return None  # the figure is the subject; what it measures is inside it
-            if token.dep_ == "prep" and token.lower_ in ("by", "to"):
-                # "raises their output by 5 percent", "raised hourly pay to £12.45": what
+            if (token.dep_ == "prep" and token.lower_ in ("by", "to", "at")) or (
+                token.lower_ in ("up", "down")
+            ):
+                # "raises their output by 5 percent", "raised hourly pay to £12.45", "put the
+                # fatality rate at 3.6 per cent", "reported a profit of £412m, up 14%": what
                 # changed is the object, not the subject.
                 changed = next((c for c in head.children if c.dep_ == "dobj"), None)
                 if changed is not None and changed.pos_ in _NOUNS:
@@ -123,7 +130,7 @@ def _spent_on(doc: Any, inside: set[int], verb: Any) -> str | None:
     preposition = doc[after].lower_
     thing = next((c for c in doc[after].children if c.dep_ == "pobj"), None)
     # Not a name or a time ("on Tuesday", "for the first time") nor "in total".
-    if thing is None or thing.pos_ != "NOUN" or thing.lower_ in _NOT_LABELS | _VESSELS:
+    if thing is None or thing.pos_ != "NOUN" or thing.lower_ in _NOT_LABELS | _VESSELS | _WHEN:
         return None
     counted_in = thing.lower_ in _COUNTED_IN or verb.lower_.startswith(_PUT_IN)
     if preposition not in _PURPOSES and not (preposition == "in" and counted_in):

@@ -134,7 +134,7 @@ _DIRECTION_BEFORE = re.compile(
 
 
 # The words between the two figures of a range or a change.
-_PART_JOIN = re.compile(r"\s(?:to|and)\s")
+_PART_JOIN = re.compile(r"\s(?:to|and)\s|(?<=\d)\s?[-–]\s?(?=\d)")
 
 
 def direction_before(text: str, start: int) -> str | None:

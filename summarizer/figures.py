@@ -54,8 +54,9 @@ _WORD_NUMBERS = {word: float(value) for value, word in enumerate(_SMALL_NUMBERS)
     "eighty": 80.0, "ninety": 90.0, "hundred": 100.0, "dozen": 12.0, "a": 1.0,
 }  # fmt: skip
 _CURRENCY_SYMBOLS = (
-    ("US$", "USD"), ("HK$", "HKD"), ("A$", "AUD"), ("C$", "CAD"), ("$", "USD"),
-    ("£", "GBP"), ("€", "EUR"), ("¥", "JPY"), ("₹", "INR"), ("₽", "RUB"),
+    ("US$", "USD"), ("HK$", "HKD"), ("NZ$", "NZD"), ("A$", "AUD"), ("C$", "CAD"),
+    ("S$", "SGD"), ("$", "USD"), ("£", "GBP"), ("€", "EUR"), ("¥", "JPY"), ("₹", "INR"),
+    ("₽", "RUB"), ("₦", "NGN"),
 )  # fmt: skip
 _CURRENCY_WORDS = (
     # The named dollars first: "3.1bn Australian dollars" is not USD.
@@ -74,6 +75,9 @@ _CURRENCY_WORDS = (
     (re.compile(r"\bswiss\s+francs?\b"), "CHF"),
     (re.compile(r"\bcents?\b"), "USD"),
     (re.compile(r"\bpence\b|\dp\b"), "GBP"),
+    (re.compile(r"\b(?:naira|kobo)\b"), "NGN"),
+    (re.compile(r"\brand\b"), "ZAR"),
+    (re.compile(r"(?<![a-z])rs\.?\s?(?=\d)"), "INR"),
     # Inside a money span "won" is Korea's currency, not the verb.
     (re.compile(r"\bwon\b"), "KRW"),
 )
@@ -81,29 +85,37 @@ _CURRENCY_WORDS = (
 # "13 per cent", "£2,100", and the scale letters of "$960m" (it tags only "960").
 _CURRENCY_AFTER = re.compile(
     r"(?:m|bn|mn)?\s*(?:(?:U\.S\.|US|American)\s+)?"
-    r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|r[ou]bles?)\b",
+    r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|r[ou]bles?|naira|rand)\b",
     re.IGNORECASE,
 )
 # "$960m (£499m)", "3.1bn Australian dollars, or A$2.6bn": the same sum in another currency.
 _CONVERSION = re.compile(r"\s*(?:\(|/|,?\s*or\s+)")
 _WON_AFTER = re.compile(r"\s*won\b")
-_SCALE_AFTER = re.compile(r"(?:bn|mn|m|k|tn)\b")
+# Also spelled out: the model may end a span before it ("$118 billion to" then "$126 billion").
+_SCALE_AFTER = re.compile(r"(?:bn|mn|m|k|tn)\b|\s+(?:thousand|million|billion|trillion)\b")
 # Units written against the number ("100m", "6.6km", "40kg"), case-sensitive so "5G" stays out.
-_UNIT_AFTER = re.compile(r"(?:km|cm|mm|m|kg|mg|g|t|ft|mph|kph|mw|MW|GW|kW|kWh|GB|MB|TB|ha)\b")
+_UNIT_AFTER = re.compile(
+    r"(?:km|cm|mm|m|kg|mg|g|t|ft|mph|kph|mw|MW|GW|kW|kWh|MWh|GWh|GB|MB|TB|ha)\b|°[CF]\b"
+)
 _GLUED_UNIT = re.compile(r"\d(" + _UNIT_AFTER.pattern + ")$")
 # "31:41", "10.30am", "1200 GMT": clock times and race times, not figures.
 _CLOCK = re.compile(r"\d:\d\d|\d\.\d\d\s*[ap]\.?m\.?(?!\w)")
 _CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.?m\.?(?!\w)|(?:GMT|BST|UTC|CET|CEST|[ECMP][SD]T|hrs)\b)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|\bper\s?cent\b|\bpercent\b)", re.IGNORECASE)
-_SUBUNIT = re.compile(r"\b(?:cents?|pence)\b|\dp\b", re.IGNORECASE)
+_DASHED_HIGH = re.compile(r"\s?[-–]\s?\d[\d,]*(?:\.\d+)?")
+# "Between 45 and 55 per cent", which the model tags as a date.
+_PERCENT_RANGE = re.compile(
+    r"(?i:between|from)\s+\d[\d.,]*\s+(?:and|to)\s+\d[\d.,]*\s*(?:%|per\s?cent|percent)"
+)
+_SUBUNIT = re.compile(r"\b(?:cents?|pence|kobo)\b|\dp\b", re.IGNORECASE)
 # Pence written against the number ("45p a share", "210p"), which the model reads as a count or
 # misses; not a video's lines ("1080p").
 _PENCE = re.compile(
     r"(?<![\w.,£$€])(?!(?:144|240|360|480|720|1080|1440|2160|4320)p\b)\d+(?:\.\d+)?p\b"
 )
-_SUBUNIT_AFTER = re.compile(r"\s*(?:cents?|pence)\b", re.IGNORECASE)
+_SUBUNIT_AFTER = re.compile(r"\s*(?:cents?|pence|kobo)\b", re.IGNORECASE)
 # One currency sign; the sums written with one are money whatever the model calls them.
-_SIGN = r"(?:US\$|HK\$|A\$|C\$|[$£€¥₹₽])"
+_SIGN = r"(?:US\$|HK\$|NZ\$|A\$|C\$|S\$|[$£€¥₹₽₦]|(?<![A-Za-z])Rs\.?\s?)"
 _CURRENCY_BEFORE_ANY = re.compile(_SIGN)
 _SIGNED_MONEY = re.compile(_SIGN + r"\d[\d,]*(?:\.\d+)?(?:bn|mn|m|k|tn)?\b")
 # "81 minutes to 49 minutes": the model tags a change in time as one TIME span. Only in one
@@ -116,9 +128,14 @@ _DURATION = re.compile(
 # Unit words the model leaves out of a number's span: "4.2 billion gigabytes", "50 gigawatts".
 _UNIT_WORD_AFTER = re.compile(
     r"\s+(?:(?:giga|mega|tera|kilo)(?:bytes|watts)|hectares|acres|tonnes|litres|barrels"
-    r"|kilometres|kilometers|miles|metres|meters|(?:square )?(?:km|miles))\b",
+    r"|kilometres|kilometers|miles|metres|meters|(?:square )?(?:km|miles)"
+    r"|basis\s+points|percentage\s+points)\b"
+    # Capitals only: "450 MW", not "450 mw".
+    r"|\s+(?-i:MW|GW|kW|MWh|GWh|TWh)\b",
     re.IGNORECASE,
 )
+# Units of two words, kept whole ("25 basis points").
+_PHRASE_UNIT = re.compile(r"(?:basis|percentage)\s+points$", re.IGNORECASE)
 _TITLE_NUMBER = re.compile(
     r"[$£€]?\d[\d,]*(?:\.\d+)?\s?(?:bn|m|k|million|billion|thousand|trillion)?\b"
 )
@@ -188,6 +205,8 @@ def _unit(kind: str, text: str) -> str | None:
         return None
     if kind == "quantity":
         text = RATE_INSIDE.sub("", text)  # the "per" part is joined on by the caller
+        if phrase := _PHRASE_UNIT.search(text):
+            return " ".join(phrase.group().lower().split())
         glued = _GLUED_UNIT.search(text)
         if glued:
             return glued.group(1)
@@ -287,6 +306,8 @@ def _kind_of(mention: Mention) -> str | None:
     kind = FIGURE_LABELS.get(mention.label)
     if kind is None and mention.label in ("TIME", "DATE") and _DURATION.fullmatch(mention.text):
         return "quantity"  # "36 minutes", "7,000 hours": a length of time, not a date
+    if kind is None and mention.label == "DATE" and _PERCENT_RANGE.fullmatch(mention.text):
+        return "percent"
     return kind
 
 
@@ -364,6 +385,9 @@ def _widen_unit(kind: str, text: str, start: int, end: int) -> tuple[str, int, i
             None,
         )
         return kind, start, tail.end() if tail else end
+    high = _DASHED_HIGH.match(text, end) if kind == "count" else None
+    if high and (percent := _PERCENT_AFTER.match(text, high.end())):
+        return "percent", start, percent.end()  # "3-5 per cent": the model tags "3"
     if kind == "count":
         # Currency first: the "m" of "790m euros" is a scale, not metres.
         for pattern, widened in (

@@ -7,8 +7,9 @@ merge-base HEAD main``) or at ``--baseline REV``, run in a child process on the 
 ``figures_dev.jsonl`` is the part the fixes were tuned on. ``figures_holdout.jsonl`` was written
 with it; its misses were seen while tuning the third round of fixes, so it is no longer blind.
 ``figures_holdout_fresh.jsonl`` was written after that round and scored blind until 1.10.2,
-whose fixes were read off its misses; ``figures_unseen.jsonl`` (2026-12-07, two writers who saw
-no output of ours) is the blind part now. ``--show`` prints the misses of the dev part alone.
+whose first round of fixes was read off its misses, and ``figures_holdout_third.jsonl`` until
+its second. ``figures_blind.jsonl`` (2026-12-07, two writers who saw no output of ours) is the
+blind part now: score it, do not read its misses. ``--show`` prints the misses of dev alone.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ PARTS = (
     "figures_dev.jsonl",
     "figures_holdout.jsonl",
     "figures_holdout_fresh.jsonl",
-    "figures_unseen.jsonl",
+    "figures_holdout_third.jsonl",
+    "figures_blind.jsonl",
 )
 TUNING_PART = PARTS[0]
 # Every figure an implementation finds is scored, not only the few a digest shows.

@@ -228,6 +228,37 @@ def test_a_rate_per_a_noun_that_ends_the_phrase() -> None:
     }
 
 
+def test_more_currencies_scales_and_units_the_model_leaves_out() -> None:
+    text = (
+        "Kudu Foods made ₦9.4 billion on sales of 310.2 billion naira and pays 60 kobo per "
+        "share. Plans cost Rs 349 a month. Fares rose to NZ$4.60 in Auckland and to S$2.10 in "
+        "Singapore. Deposits grew from $212 billion to $229 billion over the year. The farm "
+        "will produce 320 MW of power. Temperatures hit 41.3°C. The bank cut its rate by 50 "
+        "basis points."
+    )
+    got = {(f.text, round(f.value, 4), f.unit) for f in figures_in(text)}
+    assert got >= {
+        ("₦9.4 billion", 9.4e9, "NGN"),
+        ("310.2 billion naira", 310.2e9, "NGN"),
+        ("60 kobo per share", 0.6, "NGN/share"),
+        ("Rs 349 a month", 349.0, "INR/month"),
+        ("NZ$4.60", 4.6, "NZD"),
+        ("S$2.10", 2.1, "SGD"),
+        ("from $212 billion to $229 billion", 229e9, "USD"),  # the model ends a span at "to"
+        ("320 MW", 320.0, "MW"),
+        ("41.3°C", 41.3, "°C"),
+        ("50 basis points", 50.0, "basis points"),
+    }
+
+
+def test_percent_ranges_the_model_tags_in_part_or_as_a_date() -> None:
+    text = "Rents may rise a further 4-6 per cent. Between 35 and 40 per cent of voters agreed."
+    assert {(f.text, f.value, f.high) for f in figures_in(text)} == {
+        ("4-6 per cent", 4.0, 6.0),
+        ("Between 35 and 40 per cent", 35.0, 40.0),
+    }
+
+
 def test_pence_written_against_the_number_are_pounds() -> None:
     text = (
         "The board raised its dividend to 45p per share. Petrol rose by 3p a litre. "
@@ -328,6 +359,14 @@ def test_the_words_before_a_figure_say_which_way_it_moved() -> None:
         ("The club spent £20m in the summer.", "£20m", "club"),
         # Only sums are named so: a share price rises "in early trading".
         ("Shares rose 5% in early trading.", "5%", "Shares"),
+        # "at" a figure and "up" a figure say what the object is at or what rose.
+        ("The regulator put the default rate at 2.4 per cent.", "2.4 per cent", "default rate"),
+        ("The airline kept its annual dividend at $0.40 per share.", "$0.40", "annual dividend"),
+        ("The brewer reported a pre-tax profit of £212m, up 11% on the year before.", "11%",
+         "pre-tax profit"),
+        ("Gold traded at $2,410 an ounce on Friday morning.", "$2,410", "Gold"),
+        ("The player will get $95 million in guaranteed money.", "$95 million",
+         "guaranteed money"),
         # The object of "raised ... to" comes before what a sum is for.
         ("The council raised council tax to £2,100 for a band D home.", "£2,100", "council tax"),
         # What a verb changed to a figure: the object, not who changed it.
