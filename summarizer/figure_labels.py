@@ -76,8 +76,9 @@ def label_from_parse(doc: Any, start: int, end: int, *, money: bool = False) -> 
                 # fatality rate at 3.6 per cent", "reported a profit of £412m, up 14%": what
                 # changed is the object, not the subject.
                 changed = next((c for c in head.children if c.dep_ == "dobj"), None)
-                if changed is not None and changed.pos_ in _NOUNS:
-                    return _phrase(changed, inside)
+                label = _phrase(changed, inside) if _names_a_measure(changed) else None
+                if label is not None:
+                    return label
             if money and (purpose := _spent_on(doc, inside, head)) is not None:
                 return purpose
             return _subject_of(head, inside)  # "profit rose to $204m", "prices rose 2.6 percent"
@@ -121,6 +122,24 @@ def _of_phrase(token: Any, inside: set[int]) -> str | None:
     return None
 
 
+# Objects that say when or how high, not what: "hit a record", "closed the session up 3%",
+# "posted its best week", "touched a two-month low".
+_NOT_MEASURES = frozenset(("record", "high", "low", "peak", "session", "best", "level"))
+
+
+def _names_a_measure(noun: Any) -> bool:
+    """Whether a verb's object can name what a figure beside it measures: a common or proper
+    noun holding no number ("Turnover hit £5bn, up 8%": not "£5bn") and no time or record."""
+    if noun is None or noun.pos_ not in _NOUNS:
+        return False
+    # The noun and what stands before it: "a pre-tax profit of £212m" names the profit.
+    head_part = [t for t in noun.subtree if t.i <= noun.i]
+    words = {t.lower_ for t in head_part}
+    if words & (_NOT_MEASURES | _NOT_LABELS) or noun.lower_ in ("week", "weeks", "quarter"):
+        return False
+    return not any(t.like_num or t.tag_ == "$" for t in head_part)
+
+
 def _spent_on(doc: Any, inside: set[int], verb: Any) -> str | None:
     """The common noun after "on" or "for" right after a sum, or after "in" what money is counted
     in: what the sum pays for or is made of."""
@@ -132,7 +151,9 @@ def _spent_on(doc: Any, inside: set[int], verb: Any) -> str | None:
     # Not a name or a time ("on Tuesday", "for the first time") nor "in total".
     if thing is None or thing.pos_ != "NOUN" or thing.lower_ in _NOT_LABELS | _VESSELS | _WHEN:
         return None
-    counted_in = thing.lower_ in _COUNTED_IN or verb.lower_.startswith(_PUT_IN)
+    # "money" alone says nothing ("₦2.5bn in money"); "prize money" does.
+    bare = thing.lower_ == "money" and not any(c.dep_ in ("amod", "compound") for c in thing.lefts)
+    counted_in = (thing.lower_ in _COUNTED_IN and not bare) or verb.lower_.startswith(_PUT_IN)
     if preposition not in _PURPOSES and not (preposition == "in" and counted_in):
         return None
     return _phrase(thing, inside)

@@ -43,6 +43,8 @@ TITLE_WEIGHT = 3.0
 _SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+    # Indian English: "Rs 5,000 crore", "Rs 1.2 lakh crore" (both apply: 1e12).
+    "lakh": 1e5, "crore": 1e7,
 }  # fmt: skip
 _SMALL_NUMBERS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -85,14 +87,17 @@ _CURRENCY_WORDS = (
 # "13 per cent", "£2,100", and the scale letters of "$960m" (it tags only "960").
 _CURRENCY_AFTER = re.compile(
     r"(?:m|bn|mn)?\s*(?:(?:U\.S\.|US|American)\s+)?"
-    r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|r[ou]bles?|naira|rand)\b",
+    # "rand" in lower case, not a name: "1,200 Rand Paul supporters".
+    r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|r[ou]bles?|naira|(?-i:rand)(?!\s+[A-Z]))\b",
     re.IGNORECASE,
 )
 # "$960m (£499m)", "3.1bn Australian dollars, or A$2.6bn": the same sum in another currency.
 _CONVERSION = re.compile(r"\s*(?:\(|/|,?\s*or\s+)")
 _WON_AFTER = re.compile(r"\s*won\b")
 # Also spelled out: the model may end a span before it ("$118 billion to" then "$126 billion").
-_SCALE_AFTER = re.compile(r"(?:bn|mn|m|k|tn)\b|\s+(?:thousand|million|billion|trillion)\b")
+_SCALE_AFTER = re.compile(
+    r"(?:bn|mn|m|k|tn)\b|(?: (?:thousand|million|billion|trillion|lakh|crore)\b)+"
+)
 # Units written against the number ("100m", "6.6km", "40kg"), case-sensitive so "5G" stays out.
 _UNIT_AFTER = re.compile(
     r"(?:km|cm|mm|m|kg|mg|g|t|ft|mph|kph|mw|MW|GW|kW|kWh|MWh|GWh|GB|MB|TB|ha)\b|°[CF]\b"
@@ -101,11 +106,15 @@ _GLUED_UNIT = re.compile(r"\d(" + _UNIT_AFTER.pattern + ")$")
 # "31:41", "10.30am", "1200 GMT": clock times and race times, not figures.
 _CLOCK = re.compile(r"\d:\d\d|\d\.\d\d\s*[ap]\.?m\.?(?!\w)")
 _CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.?m\.?(?!\w)|(?:GMT|BST|UTC|CET|CEST|[ECMP][SD]T|hrs)\b)")
+# "98-103", "737-800", "2021-2022": a count joined by a dash is a score or a code, no range.
+_DASHED_ONLY = re.compile(r"^[^a-z]*\d\s?[-–]\s?\d[^a-z]*$", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(r"\s*(?:%|\bper\s?cent\b|\bpercent\b)", re.IGNORECASE)
-_DASHED_HIGH = re.compile(r"\s?[-–]\s?\d[\d,]*(?:\.\d+)?")
+# "3-5 per cent", "3 – 5 per cent"; not "Nikkei 225 -1.3%", a fall after an index's name.
+_DASHED_HIGH = re.compile(r"(?:[-–]|\s[-–]\s)(\d[\d,]*(?:\.\d+)?)")
 # "Between 45 and 55 per cent", which the model tags as a date.
 _PERCENT_RANGE = re.compile(
-    r"(?i:between|from)\s+\d[\d.,]*\s+(?:and|to)\s+\d[\d.,]*\s*(?:%|per\s?cent|percent)"
+    r"(?:between|from)\s+\d[\d.,]*\s+(?:and|to)\s+\d[\d.,]*\s*(?:%|per\s?cent|percent)",
+    re.IGNORECASE,
 )
 _SUBUNIT = re.compile(r"\b(?:cents?|pence|kobo)\b|\dp\b", re.IGNORECASE)
 # Pence written against the number ("45p a share", "210p"), which the model reads as a count or
@@ -329,6 +338,8 @@ def figure_value(written: str, kind: str) -> float | None:
     dollars."""
     money = kind == "money"
     stated = RATE_INSIDE.sub("", written)  # the "a" of "a year" is not the number one
+    if is_range(stated):
+        stated = _low_end(stated)
     value = parse_value(last_part(stated) if is_change(stated) else stated, money=money)
     if (
         value is not None
@@ -340,11 +351,20 @@ def figure_value(written: str, kind: str) -> float | None:
     return value
 
 
+def _low_end(written: str) -> str:
+    """A range's low end with the high end's scale when it has none: "$5-10 million" is $5m."""
+    low, high = first_part(written), last_part(written)
+    if not re.search(r"\d$", low):
+        return written  # "between £150m and £200m" says its scale; "up to 140 km" is no range
+    tail = re.sub(r"^[^\d]*\d[\d,]*(?:\.\d+)?", "", high)
+    return low + tail
+
+
 def _extent(
     text: str, start: int, written: str, kind: str, value: float
 ) -> tuple[float | None, str | None]:
     """A figure's high end if it is a range, and its direction if it is a change."""
-    if is_range(written):
+    if is_range(written) and not (kind == "count" and _DASHED_ONLY.search(written)):
         high = figure_value(last_part(written), kind)
         return (high if high is not None and high > value else None), None
     if is_change(written):
@@ -386,7 +406,9 @@ def _widen_unit(kind: str, text: str, start: int, end: int) -> tuple[str, int, i
         )
         return kind, start, tail.end() if tail else end
     high = _DASHED_HIGH.match(text, end) if kind == "count" else None
-    if high and (percent := _PERCENT_AFTER.match(text, high.end())):
+    percent = _PERCENT_AFTER.match(text, high.end()) if high else None
+    low = parse_value(text[start:end])
+    if high and percent and low is not None and float(high.group(1).replace(",", "")) > low:
         return "percent", start, percent.end()  # "3-5 per cent": the model tags "3"
     if kind == "count":
         # Currency first: the "m" of "790m euros" is a scale, not metres.

@@ -251,6 +251,32 @@ def test_more_currencies_scales_and_units_the_model_leaves_out() -> None:
     }
 
 
+def test_lakh_and_crore_scale_and_rand_is_money_only_in_lower_case() -> None:
+    text = (
+        "The state will spend Rs 5,000 crore on roads. Output hit Rs 2.4 lakh crore. "
+        "It will cost 3 billion rand. More than 1,200 Rand Paul supporters gathered."
+    )
+    got = {(f.text, f.value, f.unit) for f in figures_in(text)}
+    assert got == {
+        ("Rs 5,000 crore", 5e10, "INR"),
+        ("Rs 2.4 lakh crore", 2.4e12, "INR"),
+        ("3 billion rand", 3e9, "ZAR"),
+        ("More than 1,200", 1200.0, None),
+    }
+
+
+def test_a_dash_makes_a_range_only_of_rising_figures_with_a_unit() -> None:
+    text = (
+        "The firm plans to raise $5-10 million. The Nikkei 225 -1.3% slide hit exporters. "
+        "The Hawks lost 98-103."
+    )
+    figures = figures_in(text)
+    raised = next(f for f in figures if f.unit == "USD")
+    assert (raised.value, raised.high) == (5e6, 1e7)  # the low end takes the high end's scale
+    assert not any(f.value == 225.0 and f.unit == "%" for f in figures)  # an index's name
+    assert all(f.high is None for f in figures if f.value == 98.0)  # a score
+
+
 def test_percent_ranges_the_model_tags_in_part_or_as_a_date() -> None:
     text = "Rents may rise a further 4-6 per cent. Between 35 and 40 per cent of voters agreed."
     assert {(f.text, f.value, f.high) for f in figures_in(text)} == {
@@ -367,6 +393,11 @@ def test_the_words_before_a_figure_say_which_way_it_moved() -> None:
         ("Gold traded at $2,410 an ounce on Friday morning.", "$2,410", "Gold"),
         ("The player will get $95 million in guaranteed money.", "$95 million",
          "guaranteed money"),
+        # Not an object that is the figure, a record or a time: then the subject.
+        ("Turnover hit £5bn last year, up 8%.", "8%", "Turnover"),
+        ("Gold hit a record high at $2,400 an ounce.", "$2,400", "Gold"),
+        ("The index closed the session up 3%.", "3%", "index"),
+        ("It paid ₦2.5bn in money for the project.", "₦2.5bn", None),  # "money" alone
         # The object of "raised ... to" comes before what a sum is for.
         ("The council raised council tax to £2,100 for a band D home.", "£2,100", "council tax"),
         # What a verb changed to a figure: the object, not who changed it.
