@@ -36,6 +36,8 @@ _DESIGNATORS = frozenset((
     "technologies", "technology", "bank", "airlines", "international", "foods", "semiconductor",
     "semiconductors", "pharmaceuticals", "motors", "energy", "systems", "media", "entertainment",
 ))  # fmt: skip
+# A compass word and a designator name a region: "West Bank", "South Bank", "North Media" is rare.
+_COMPASS_NAME = re.compile(r"(?:the\s+)?(?:West|East|North|South)\s+\w+$")
 # The small model misses some multi-word names ("the Belt and Road Initiative" is never tagged in
 # our seed story); a Title Case phrase that recurs and ends in one of these words is a name of
 # that kind.
@@ -703,7 +705,11 @@ def _decided_kind(cluster: _Cluster, counts: _TextCounts, key: str) -> str:
         return cluster.fixed_kind
     votes = {kind: float(n) for kind, n in cluster.kinds.items()}
     # A designator in the name itself ("DaTang Telecom") is a company cue on each mention.
-    designated = sum(n for f, n in cluster.forms.items() if f.split()[-1].lower() in _DESIGNATORS)
+    designated = sum(
+        n
+        for f, n in cluster.forms.items()
+        if f.split()[-1].lower() in _DESIGNATORS and not _COMPASS_NAME.match(f)
+    )
     # Someone named in full is a person; "president of Barnard's Retail Consulting Group" is
     # about his firm.
     company_cues = 0 if cluster.named_in_full else max(company_cues, designated)

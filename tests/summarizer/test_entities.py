@@ -523,6 +523,12 @@ def test_what_a_party_club_or_body_has_is_no_place_cue() -> None:
     }
 
 
+def test_a_compass_word_and_a_designator_name_a_region() -> None:
+    text = "Settlers in the West Bank clashed with police. The West Bank is tense."
+    tagged = [("West Bank", "GPE"), ("West Bank", "GPE")]
+    assert kinds(text, tagged) == {"West Bank": "place"}
+
+
 def test_most_endings_of_names_leave_the_kind_to_the_model() -> None:
     text = "Epic Games sued Apple. The World Food Programme warned. The Soviet Union fell."
     tagged = [("Epic Games", "ORG"), ("World Food Programme", "ORG"), ("Soviet Union", "GPE")]
