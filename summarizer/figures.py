@@ -182,7 +182,10 @@ def parse_value(text: str, *, money: bool = False) -> float | None:
     value: float | None = None
     for symbol, _code in _CURRENCY_SYMBOLS:
         text = text.replace(symbol, " ")  # the "A" of "A$2.6bn" is not the number one
-    for token in _TOKEN.findall(text.lower()):
+    words = _TOKEN.findall(text.lower())
+    # "a" is one only where no digits follow: "a million", not "a record £1.2bn".
+    digits = any(word[0].isdigit() for word in words)
+    for token in (word for word in words if not (digits and word == "a")):
         if token[0].isdigit():
             if value is not None:
                 break

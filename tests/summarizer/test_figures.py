@@ -31,6 +31,13 @@ def test_parse_value(text: str, value: float) -> None:
     assert parse_value(text) == pytest.approx(value)
 
 
+def test_a_before_a_number_is_no_one() -> None:
+    # Both sums read 1.0 and the second was dropped as the first one's repeat.
+    text = "Sales hit a record £1.2bn in the half, and profit hit a record £300m."
+    assert sorted(f.value for f in figures_in(text)) == [300e6, 1.2e9]
+    assert parse_value("a million") == 1e6
+
+
 def test_one_letter_scales_count_only_for_money() -> None:
     assert parse_value("£600m", money=True) == pytest.approx(600e6)
     assert parse_value("$5k", money=True) == pytest.approx(5e3)
