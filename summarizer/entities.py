@@ -678,11 +678,12 @@ def _count_in_text(
         run_end = match.end()
     _close_list(run, joined, counts.listed)
     for form in owner:
-        bound = _PLACE_BOUND_NAME.fullmatch(form)
+        if (bound := _PLACE_BOUND_NAME.fullmatch(form)) is None:
+            continue
+        place = bound.group("place")
         # Not the council's own short name ("Tarn Valley" of "Tarn Valley Council").
-        place = bound.group("place") if bound else ""
-        if bound and _names_place(place) and owner.get(place, owner[form]) != owner[form]:
-            counts.place_cues[owner[bound.group("place")]] += 2
+        if _names_place(place) and owner.get(place, owner[form]) != owner[form]:
+            counts.place_cues[owner[place]] += 2
     return counts
 
 

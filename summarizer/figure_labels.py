@@ -20,9 +20,6 @@ _NOT_LABELS = frozenset((
     "percent", "cent", "%", "year", "years", "month", "months", "week", "weeks", "day", "days",
     "hour", "hours", "time", "times", "one", "lot", "half", "quarter",
 ))  # fmt: skip
-# Verbs whose "in" says where the money goes: "invest $12bn in two battery plants" (by their
-# start: the pipeline runs without its lemmatizer).
-_PUT_IN = ("invest", "pour", "plough", "sink", "sank", "sunk", "inject")
 MAX_LABEL_WORDS = 5
 _CLIMB_LIMIT = 5
 
@@ -39,6 +36,9 @@ _COUNTED_IN = frozenset((
     "debts", "bills", "rent", "wages", "benefits", "losses", "refunds", "contracts", "orders",
     "money",
 ))  # fmt: skip
+# Verbs whose "in" says where the money goes: "invest $12bn in two battery plants" (by their
+# start: the pipeline runs without its lemmatizer).
+_PUT_IN = ("invest", "pour", "plough", "sink", "sank", "sunk", "inject")
 # Times of day and the like, which "on" and "for" also take: "traded at $84.10 on Wednesday
 # morning", "for the weekend".
 _WHEN = frozenset(("morning", "afternoon", "evening", "night", "weekend", "basis", "occasion"))
@@ -135,7 +135,7 @@ def _names_a_measure(noun: Any) -> bool:
     # The noun and what stands before it: "a pre-tax profit of £212m" names the profit.
     head_part = [t for t in noun.subtree if t.i <= noun.i]
     words = {t.lower_ for t in head_part}
-    if words & (_NOT_MEASURES | _NOT_LABELS) or noun.lower_ in ("week", "weeks", "quarter"):
+    if words & (_NOT_MEASURES | _NOT_LABELS):
         return False
     return not any(t.like_num or t.tag_ == "$" for t in head_part)
 

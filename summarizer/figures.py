@@ -409,10 +409,10 @@ def _widen_unit(kind: str, text: str, start: int, end: int) -> tuple[str, int, i
         )
         return kind, start, tail.end() if tail else end
     high = _DASHED_HIGH.match(text, end) if kind == "count" else None
-    percent = _PERCENT_AFTER.match(text, high.end()) if high else None
-    low = parse_value(text[start:end])
-    if high and percent and low is not None and float(high.group(1).replace(",", "")) > low:
-        return "percent", start, percent.end()  # "3-5 per cent": the model tags "3"
+    if high and (percent := _PERCENT_AFTER.match(text, high.end())):
+        low = parse_value(text[start:end])
+        if low is not None and float(high.group(1).replace(",", "")) > low:
+            return "percent", start, percent.end()  # "3-5 per cent": the model tags "3"
     if kind == "count":
         # Currency first: the "m" of "790m euros" is a scale, not metres.
         for pattern, widened in (

@@ -23,7 +23,7 @@ product).
 
 from __future__ import annotations
 
-import json
+import functools
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,8 +34,8 @@ import summarizer.entities as ours
 from summarizer.cleaning import clean_paragraphs
 from summarizer.digest import MAX_ENTITIES, _named_spans
 from summarizer.ranking import build_article, select_sentences
-from tests.benchmarks.eval_data import shared_dir
-from tests.benchmarks.git_baseline import scores_beside_baseline
+from tests.benchmarks.eval_data import read_jsonl, shared_dir
+from tests.benchmarks.git_baseline import runs_beside, scores_beside_baseline
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PARTS = ("entities_dev.jsonl", "entities_holdout.jsonl", "entities_fresh.jsonl")
@@ -175,11 +175,9 @@ def seed_rows() -> list[dict[str, Any]]:
              "entities": entities}]  # fmt: skip
 
 
+@functools.cache
 def labelled_parts() -> dict[str, list[dict[str, Any]]]:
-    parts: dict[str, list[dict[str, Any]]] = {
-        part: [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
-        for part in PARTS
-    }
+    parts = {part: read_jsonl(FIXTURES / part) for part in PARTS}
     if seed := seed_rows():
         parts["seed story"] = seed
     return parts
@@ -211,10 +209,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for part, rows in labelled_parts().items():
         labels = sum(len(r["entities"]) for r in rows)
-        for name, cells in (
-            (f"baseline ({revision})", baseline[part]),
-            ("ours", ourselves[part]),
-        ):
+        for name, cells in runs_beside(revision, baseline, ourselves, part):
             print(f"| {part} | {len(rows)} | {labels} | {name} | {' | '.join(cells)} |")
 
 

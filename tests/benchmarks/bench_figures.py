@@ -14,8 +14,8 @@ blind part now: score it, do not read its misses. ``--show`` prints the misses o
 
 from __future__ import annotations
 
+import functools
 import inspect
-import json
 import re
 import types
 from collections.abc import Callable, Sequence
@@ -28,7 +28,8 @@ from summarizer.cleaning import clean_paragraphs
 from summarizer.digest import _named_spans
 from summarizer.entities import Mention
 from summarizer.ranking import build_article, select_sentences
-from tests.benchmarks.git_baseline import scores_beside_baseline
+from tests.benchmarks.eval_data import read_jsonl
+from tests.benchmarks.git_baseline import runs_beside, scores_beside_baseline
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PARTS = (
@@ -172,13 +173,17 @@ def _same_value(found: float, expected: float) -> bool:
     return abs(found - expected) <= 1e-6 * max(1.0, abs(expected))
 
 
+@functools.cache
+def labelled_parts() -> dict[str, list[dict[str, Any]]]:
+    return {part: read_jsonl(FIXTURES / part) for part in PARTS}
+
+
 def part_scores(show: bool) -> dict[str, list[str]]:
     """Each part's cells for the summarizer this process imports."""
-    scores = {}
-    for part in PARTS:
-        rows = [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
-        scores[part] = score(rows, extractor(ours), show=show and part == TUNING_PART).cells()
-    return scores
+    return {
+        part: score(rows, extractor(ours), show=show and part == TUNING_PART).cells()
+        for part, rows in labelled_parts().items()
+    }
 
 
 def main() -> None:
@@ -191,12 +196,9 @@ def main() -> None:
     print("precision / recall, figures matched by value within each article")
     print("| part | figures | run | value | unit | label |")
     print("|---|---|---|---|---|---|")
-    for part in PARTS:
-        count = sum(len(json.loads(line)["figures"]) for line in (FIXTURES / part).open())
-        for name, cells in (
-            (f"baseline ({revision})", baseline[part]),
-            ("ours", ourselves[part]),
-        ):
+    for part, rows in labelled_parts().items():
+        count = sum(len(row["figures"]) for row in rows)
+        for name, cells in runs_beside(revision, baseline, ourselves, part):
             print(f"| {part} | {count} | {name} | " + " | ".join(cells) + " |")
 
 

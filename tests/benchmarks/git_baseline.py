@@ -63,6 +63,13 @@ def run_at_revision(revision: str, module: str, *args: str) -> str:
 PartScores = dict[str, list[str]]
 
 
+def runs_beside(
+    revision: str, baseline: PartScores, ours: PartScores, part: str
+) -> list[tuple[str, list[str]]]:
+    """One part's rows of a benchmark table: (run's name, its cells), the baseline first."""
+    return [(f"baseline ({revision})", baseline[part]), ("ours", ours[part])]
+
+
 def scores_beside_baseline(
     description: str, show_help: str, module: str, part_scores: Callable[[bool], PartScores]
 ) -> tuple[str, PartScores, PartScores] | None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from summarizer import summarize
 from summarizer.entities import KIND_OF_LABEL, Mention, normalise, rank_entities
 from tests.benchmarks.bench_entities import FIXTURES, PARTS, TOP
+from tests.benchmarks.eval_data import read_jsonl
 from tests.summarizer.articles import MAKER_STORY
 
 
@@ -486,7 +485,7 @@ def test_the_labelled_stories_are_scored_on_known_kinds_and_a_few_key_names() ->
     """A label of another kind could never be right, and top-5 recall needs at most 5 keys."""
     kinds_known = {"person", "organisation", "place", "event", "work", "product", "group"}
     for part in PARTS:
-        rows = [json.loads(line) for line in (FIXTURES / part).read_text().splitlines()]
+        rows = read_jsonl(FIXTURES / part)
         assert len({row["id"] for row in rows}) == len(rows), part
         for row in rows:
             assert 1 <= sum(e["key"] for e in row["entities"]) <= TOP, row["id"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from summarizer import summarize
@@ -12,6 +10,7 @@ from summarizer.entities import Mention
 from summarizer.figures import RankedFigure, parse_value, rank_figures
 from summarizer.ranking import build_article
 from tests.benchmarks.bench_figures import FIXTURES, PARTS
+from tests.benchmarks.eval_data import read_jsonl
 
 
 @pytest.mark.parametrize(
@@ -464,8 +463,7 @@ def test_sums_with_a_sign_the_model_missed_and_unit_words_it_left_out() -> None:
 def test_every_labelled_figure_is_written_in_its_story() -> None:
     """A labelled figure the story does not hold could never be found: recall would drop."""
     for part in PARTS:
-        for line in (FIXTURES / part).read_text().splitlines():
-            row = json.loads(line)
+        for row in read_jsonl(FIXTURES / part):
             story = f"{row['title']}\n{row['text']}"
             for figure in row["figures"]:
                 assert figure["text"] in story, (part, row["id"], figure["text"])
