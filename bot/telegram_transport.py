@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -82,7 +82,10 @@ class SharedPaceLimiter(AIORateLimiter):
 
 
 class TelegramTransport:
-    """Sends outbox payloads with PTB's Bot; payload keys: text, buttons?, preview?"""
+    """Sends outbox payloads with PTB's Bot; payload keys: text, reply_markup?, preview?, reply_to?
+
+    ``reply_to`` (a message id) makes it a reply; sent alone if that message is gone since.
+    """
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -103,6 +106,7 @@ class TelegramTransport:
     async def _send(self, chat_id: int, payload: dict[str, Any], *, plain: bool) -> int | None:
         text = str(payload["text"])
         markup = payload.get("reply_markup")
+        reply_to = payload.get("reply_to")
         try:
             message = await self.bot.send_message(
                 chat_id,
@@ -112,6 +116,11 @@ class TelegramTransport:
                     is_disabled=not payload.get("preview", False)
                 ),
                 reply_markup=InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None,
+                reply_parameters=(
+                    ReplyParameters(int(reply_to), allow_sending_without_reply=True)
+                    if reply_to is not None
+                    else None
+                ),
             )
         except RetryAfter as exc:
             raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc

@@ -77,16 +77,43 @@ async def enqueue(
 
     The unique key makes a second copy impossible, whichever worker or retry enqueues it.
     """
+    values = _queued(chat_id, kind, item_key, payload, now) | {"next_attempt_at": not_before or now}
+    return await _insert_once(session, values) is not None
+
+
+async def claim_reply(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    kind: DeliveryKind,
+    item_key: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> int | None:
+    """Claim a reply a tap asks for, as a row already being sent; its id, or None if claimed.
+
+    A reply the handler sends itself (More under a story) still gets its row first: the unique
+    key lets a double tap, or a second reader of a group, cause one reply, and a crash between
+    this and the send leaves the row 'sending', which the sender requeues when it next starts.
+    """
+    values = _queued(chat_id, kind, item_key, payload, now) | {
+        "status": DeliveryStatus.SENDING,
+        "attempts": 1,
+    }
+    return await _insert_once(session, values)
+
+
+async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """Insert an outbox row unless its (chat, kind, item) is there; the new row's id or None."""
     statement = (
         upsert_insert(session)(Delivery)
-        .values(
-            _queued(chat_id, kind, item_key, payload, now) | {"next_attempt_at": not_before or now}
-        )
+        .values(values)
         .on_conflict_do_nothing(index_elements=["chat_id", "kind", "item_key"])
         .returning(Delivery.id)
     )
     # RETURNING, not rowcount: drivers disagree on rowcount for a skipped ON CONFLICT.
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    id_: int | None = (await session.execute(statement)).scalar_one_or_none()
+    return id_
 
 
 async def enqueue_many(

@@ -14,9 +14,11 @@ jobs.story_buttons.has_story_buttons).
 from __future__ import annotations
 
 import gettext
+import logging
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot.context import Context
 from bot.handlers.buttons import StaleButton, offered_choice, offered_id
@@ -29,7 +31,9 @@ from jobs.i18n import translation
 from jobs.story_buttons import BACK, StoryRef, actions_keyboard, stories_of
 from store import chats as chat_store
 from store import deliveries
-from store.models import Chat, utcnow
+from store.models import Chat, DeliveryKind, utcnow
+
+log = logging.getLogger(__name__)
 
 
 def _markup(context: Context, keyboard: dict[str, Any]) -> InlineKeyboardMarkup:
@@ -121,7 +125,13 @@ async def back_button(update: Update, context: Context) -> None:
 
 async def more_button(update: Update, context: Context) -> None:
     """More: the story's full summary, as a reply under the message (which stays as it is:
-    a digest message holds other stories, and a reply is the one the reader asked for)."""
+    a digest message holds other stories, and a reply is the one the reader asked for).
+
+    One reply per message and story, however often it is tapped: the reply is claimed as an
+    outbox row before it is sent (see deliveries.claim_reply), so a double tap, or a second
+    member of a group, is pointed to the reply already there, and a send that fails or is cut
+    off by a crash is finished by the sender.
+    """
     payload, chat = await _offered(update, context)
     [field] = _fields(update, 1)
     story = _story(field, payload)
@@ -129,22 +139,39 @@ async def more_button(update: Update, context: Context) -> None:
         found = await full_summary(session, story.article_id)
     query = update.callback_query
     assert query is not None and query.message is not None
+    tr = _tr(chat)
     if found is None:
-        await query.answer(_tr(chat).gettext("That story is no longer stored."))
+        await query.answer(tr.gettext("That story is no longer stored."))
+        return
+    chat_id = chat_id_of(update)
+    reply_to = query.message.message_id
+    text = render_link_digest(
+        found.title, found.url, found.digest, tr, reader=chat.language if chat else None
+    )
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        claimed = await deliveries.claim_reply(
+            session,
+            chat_id=chat_id,
+            kind=DeliveryKind.SUMMARY,
+            item_key=f"more:{reply_to}:{story.article_id}",
+            payload={"text": text, "reply_to": reply_to},
+            now=utcnow(),
+        )
+    if claimed is None:
+        await query.answer(tr.gettext("The full summary is in the reply under this message."))
         return
     await query.answer()
-    await send_html(
-        context.bot,
-        chat_id_of(update),
-        render_link_digest(
-            found.title,
-            found.url,
-            found.digest,
-            _tr(chat),
-            reader=chat.language if chat else None,
-        ),
-        reply_to=query.message.message_id,
-    )
+    try:
+        sent = await send_html(context.bot, chat_id, text, reply_to=reply_to)
+    except TelegramError as exc:
+        # Owed to the reader now that it is claimed: the sender retries it with its back-off.
+        log.warning("chat %s: More reply failed (%s); left to the sender", chat_id, exc)
+        async with context.bot_data.services.sessionmaker() as session, session.begin():
+            await deliveries.retry_later(session, claimed, at=utcnow(), error=str(exc))
+        context.bot_data.runtime.pipeline.wake_sender()
+        return
+    async with context.bot_data.services.sessionmaker() as session, session.begin():
+        await deliveries.mark_sent(session, claimed, message_id=sent.message_id, now=utcnow())
 
 
 async def mute_button(update: Update, context: Context) -> None:

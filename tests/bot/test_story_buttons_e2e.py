@@ -16,6 +16,7 @@ from bot.handlers.buttons import STALE_BUTTON, checks_buttons
 from bot.handlers.stories import offered_story
 from jobs.digests import DigestOptions, queue_due_digests
 from jobs.i18n import translation
+from store import deliveries
 from store.models import Chat, Delivery, DeliveryKind, Subscription, Summary, utcnow
 from tests.bot.harness import Harness
 from tests.feedserver import Route, story_text
@@ -123,6 +124,71 @@ async def test_digest_numbers_open_a_story_whose_more_replies_with_its_full_summ
 
     await _tap(harness, user, digest, "bk")
     assert digest.reply_markup == first_row
+
+
+ALREADY_REPLIED = "The full summary is in the reply under this message."
+
+
+def _replies(harness: Harness, chat_id: int, message: SentMessage) -> list[SentMessage]:
+    """The bot's replies under ``message`` (More's full summaries)."""
+    return [
+        m
+        for m in harness.emulator.sent_to(chat_id)
+        if m.reply_to_message_id == message.message_id and "min read" in m.text
+    ]
+
+
+async def _story_actions(harness: Harness, user: User, path: str, seed: int) -> SentMessage:
+    """A digest of one story whose keyboard shows that story's actions."""
+    url = _route(harness, path, f"Tap Gazette {seed}", [(f"Tap story {seed}", seed)])
+    await _add(harness, user, url)
+    digest = await _digest(harness, user)
+    await _tap(harness, user, digest, _numbers(digest)["1"])
+    return digest
+
+
+async def test_a_double_tap_on_more_sends_one_reply(harness: Harness) -> None:
+    user = harness.user("Double tapper")
+    digest = await _story_actions(harness, user, "/sb/double.xml", 1001)
+    more = _numbers(digest)["➕ More on 1"]
+    # Both taps reach the bot before either is handled, as a quick double tap does.
+    first, second = user.press_button(digest, more), user.press_button(digest, more)
+    await harness.handled(first, second)
+    assert len(_replies(harness, user.id, digest)) == 1
+    answers = [harness.emulator.callback_answers[q] for q in (first, second)]
+    assert sorted(str((a or {}).get("text") or "") for a in answers) == ["", ALREADY_REPLIED]
+    # Later taps too: the reply is there, under the message.
+    assert (await _tap(harness, user, digest, more))["text"] == ALREADY_REPLIED
+    assert len(_replies(harness, user.id, digest)) == 1
+
+
+async def test_a_more_reply_cut_off_by_a_crash_is_sent_once_by_the_sender(
+    harness: Harness,
+) -> None:
+    """kill -9 after the tap claimed its reply and before Telegram had it: the row stays
+    'sending', and the sender that starts next sends it, as a reply, once."""
+    user = harness.user("Crash tapper")
+    digest = await _story_actions(harness, user, "/sb/crash.xml", 1002)
+    article = _numbers(digest)["➕ More on 1"].removeprefix("mo:")
+    async with harness.services.sessionmaker() as session, session.begin():
+        claimed = await deliveries.claim_reply(
+            session,
+            chat_id=user.id,
+            kind=DeliveryKind.SUMMARY,
+            item_key=f"more:{digest.message_id}:{article}",
+            payload={"text": "<b>Tap story 1002</b> · 1 min read", "reply_to": digest.message_id},
+            now=utcnow(),
+        )
+    assert claimed is not None
+    sender = harness.app.bot_data.runtime.pipeline.sender
+    assert sender is not None
+    assert await sender.recover() == 1
+    await sender.send_due()
+    [reply] = _replies(harness, user.id, digest)
+    assert reply.text == "Tap story 1002 · 1 min read"
+    assert (await _tap(harness, user, digest, f"mo:{article}"))["text"] == ALREADY_REPLIED
+    await sender.send_due()
+    assert len(_replies(harness, user.id, digest)) == 1
 
 
 async def test_mute_source_leaves_it_out_of_digests_and_alerts_until_unmuted(
@@ -278,6 +344,9 @@ async def test_in_a_group_anyone_reads_more_and_only_admins_mute(harness: Harnes
     await _tap(harness, member, digest, f"mo:{article}")
     more = await harness.emulator.wait_for_message(group.id, lambda m: "min read" in m.text)
     assert more.reply_to_message_id == digest.message_id
+    # The group has its reply: the next member who asks is pointed to it.
+    assert (await _tap(harness, owner, digest, f"mo:{article}"))["text"] == ALREADY_REPLIED
+    assert len(_replies(harness, group.id, digest)) == 1
     mute = _numbers(digest)["🔇 Mute Group Ledger"]
     await _tap(harness, member, digest, mute)
     await harness.emulator.wait_for_message(
