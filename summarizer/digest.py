@@ -20,7 +20,7 @@ from summarizer.multilingual_text import length_unit, text_length
 from summarizer.ranking import build_article, select_sentences
 
 # Bump when the same text would give a different digest (cleaning, ranking or model change).
-SUMMARIZER_VERSION = "1.10.2"
+SUMMARIZER_VERSION = "1.11.0"
 MIN_WORDS = 40
 # Chinese and Japanese are counted in characters: 80 say about what 40 English words do.
 MIN_CJK_CHARS = 80

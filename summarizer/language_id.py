@@ -19,6 +19,7 @@ Japanese written in kanji alone) and decides when the text is too short to tell.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable
 
@@ -55,7 +56,9 @@ def identify_language(text: str, hints: Iterable[str | None] = ()) -> str:
     """
     hinted = {code for code in (primary_code(h) for h in hints) if code}
     sample = text[:SAMPLE_CHARS]
-    if sum(c.isalpha() for c in sample) + 2 * cjk_characters(sample) < MIN_LETTERS:
+    # Letters counted only as far as MIN_LETTERS: the whole sample's count costs every article.
+    letters = sum(1 for _ in itertools.islice(filter(str.isalpha, sample), MIN_LETTERS))
+    if letters < MIN_LETTERS and letters + 2 * cjk_characters(sample) < MIN_LETTERS:
         return next(iter(sorted(hinted)), UNKNOWN)
     with _lock:
         ranked = py3langid.rank(sample)

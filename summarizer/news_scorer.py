@@ -1,13 +1,15 @@
 """The news method's learned sentence scorer, whose weights and trees ship in the package.
 
-tests/benchmarks/train_news_scorer.py fits them on a seeded split of cnn_train and writes
-news_scorer.json; at run time only numpy reads them, so the install needs no learning library.
+tests/benchmarks/train_news_scorer.py fits them on a seeded split of cnn_train and the team's
+Mail-style stories and writes news_scorer.json and news_lexicon.npy; at run time only numpy
+reads them, so the install needs no learning library.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -15,9 +17,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from summarizer.lexicon import Lexicon
 from summarizer.sentence_features import FEATURE_NAMES
 
 WEIGHTS_FILE = "news_scorer.json"
+LEXICON_FILE = "news_lexicon.npy"
+# The trees read one column more than the linear model: the lexicon's score (see lexicon.py).
+TREE_FEATURES = (*FEATURE_NAMES, "lexicon")
 _TREE_FIELDS = ("feature", "threshold", "left", "right", "value")
 
 
@@ -112,19 +118,23 @@ class NewsScorer:
     # over for a shorter one further down the ranking.
     max_words: int
     trees: BoostedTrees
+    lexicon: Lexicon
 
     def linear(self, matrix: NDArray[np.float64]) -> NDArray[np.float64]:
         result: NDArray[np.float64] = ((matrix - self.mean) / self.scale) @ self.weights
         return result
 
-    def score(self, matrix: NDArray[np.float64]) -> NDArray[np.float64]:
-        """One score per sentence (a row of ``matrix``); only the order matters.
+    def score(self, matrix: NDArray[np.float64], sentences: Sequence[str]) -> NDArray[np.float64]:
+        """One score per sentence (a row of ``matrix``, its text in ``sentences``); only the
+        order matters.
 
         The linear model and the trees each rank the article's sentences and the ranks are
         added: the two disagree in scale but agree on most orders, and on the folds the pair
-        beat either alone (the trees alone: +7.4).
+        beat either alone (the trees alone: +7.4). The trees also read the lexicon's score.
         """
-        return average_ranks(self.linear(matrix)) + average_ranks(self.trees.score(matrix))
+        lexical = self.lexicon.score(sentences)
+        trees = self.trees.score(np.column_stack([matrix, lexical]))
+        return average_ranks(self.linear(matrix)) + average_ranks(trees)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,16 +144,21 @@ class NewsScorer:
             "weights": self.weights.tolist(),
             "redundancy": self.redundancy,
             "max_words": self.max_words,
+            "tree_features": list(TREE_FEATURES),
             "trees": self.trees.to_lists(),
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> NewsScorer:
-        if tuple(data["features"]) != FEATURE_NAMES or "trees" not in data:
-            # Weights belong to one list of features in one order, and come with their trees;
-            # anything else is a stale file.
+    def from_dict(cls, data: dict[str, Any], lexicon: Lexicon) -> NewsScorer:
+        """The scorer ``to_dict`` wrote, whose trees read ``lexicon``'s scores."""
+        if (
+            tuple(data["features"]) != FEATURE_NAMES
+            or tuple(data.get("tree_features", ())) != TREE_FEATURES
+        ):
+            # Weights belong to one list of features in one order, and come with their trees
+            # and lexicon; anything else is a stale file.
             raise ValueError(
-                f"{WEIGHTS_FILE} was trained on other features or without trees; "
+                f"{WEIGHTS_FILE} was trained on other features or without the lexicon; "
                 "run tests/benchmarks/train_news_scorer.py again"
             )
         return cls(
@@ -153,11 +168,15 @@ class NewsScorer:
             redundancy=float(data["redundancy"]),
             max_words=int(data["max_words"]),
             trees=BoostedTrees.from_lists(data["trees"]),
+            lexicon=lexicon,
         )
 
 
 @functools.cache
 def news_scorer() -> NewsScorer:
     """The shipped scorer, read from the package once per process."""
-    text = resources.files("summarizer").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
-    return NewsScorer.from_dict(json.loads(text))
+    package = resources.files("summarizer")
+    with package.joinpath(LEXICON_FILE).open("rb") as file:
+        lexicon = Lexicon.from_array(np.load(file, allow_pickle=False))
+    data = json.loads(package.joinpath(WEIGHTS_FILE).read_text(encoding="utf-8"))
+    return NewsScorer.from_dict(data, lexicon)

@@ -301,7 +301,7 @@ def rank_news(features: SentenceFeatures, scorer: NewsScorer) -> list[int]:
     are left out too, unless nothing else is left. In a feature (see nut_graf) the scene-setting
     opening comes after everything from the central paragraph on.
     """
-    score = scorer.score(features.matrix)
+    score = scorer.score(features.matrix, features.sentences)
     ranked: list[int] = []
     order = [int(i) for i in np.argsort(-score, kind="stable")]
     nut = nut_graf(features)

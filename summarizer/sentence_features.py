@@ -79,6 +79,7 @@ class SentenceFeatures:
     # than the merged runs is_readable already leaves out (0.51), and Daily Mail pages have many.
     readable: tuple[bool, ...]
     title_size: int = 0  # the headline's distinct content words; 0 without a headline
+    sentences: tuple[str, ...] = ()  # their text, which the scorer's lexicon reads
 
 
 def is_caption(sentence: str) -> bool:
@@ -172,4 +173,5 @@ def sentence_features(
         chars=tuple(len(s) for s in sentences),
         readable=tuple(is_readable(s) and not is_caption(s) for s in sentences),
         title_size=len(title),
+        sentences=tuple(sentences),
     )

@@ -7,11 +7,15 @@ which is which), CNN/DM dev and BBC dev; ``--sets`` picks among them. ``--data F
 any JSON Lines file of the same format instead (``article``, ``reference`` one sentence a line,
 optional ``title``), and may be given more than once. Beside every method's mean, the paired 95 %
 bootstrap interval of (news − Lead-3) per score says whether a difference is more than noise.
+``--baseline REV`` also scores the news method as the summarizer package was at that revision
+(in a child process, tests/benchmarks/git_baseline.py) and prints (news − that) the same way,
+so a new scorer is judged against the one it replaces on the same articles in one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -33,6 +37,7 @@ from tests.benchmarks.eval_data import (
     read_jsonl,
     train_split,
 )
+from tests.benchmarks.git_baseline import baseline_revision, run_at_revision
 
 SENTENCES = 3
 SCORES = ("rouge1", "rouge2", "rougeLsum")
@@ -98,6 +103,18 @@ def paired_interval(
     return differences.mean(axis=0), low, high
 
 
+def _interval_cells(
+    ours: NDArray[np.float64], baseline: NDArray[np.float64]
+) -> tuple[str, NDArray[np.float64]]:
+    """ "R-1 +0.81 [+0.15, +1.49], ..." for (ours − baseline), and the intervals' low ends."""
+    mean, low, high = paired_interval(ours, baseline)
+    cells = ", ".join(
+        f"{name} {m:+.2f} [{lo:+.2f}, {hi:+.2f}]"
+        for name, m, lo, hi in zip(("R-1", "R-2", "R-Lsum"), mean, low, high, strict=True)
+    )
+    return cells, low
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -113,6 +130,10 @@ def main() -> None:
     parser.add_argument(
         "--methods", nargs="+", choices=METHODS, default=list(METHODS), help="default: all"
     )
+    parser.add_argument(
+        "--baseline", metavar="REV", help="also score the news method as it was at this revision"
+    )
+    parser.add_argument("--news-scores", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     methods = list(dict.fromkeys(["news", "lead", *args.methods]))
     data = (
@@ -121,6 +142,25 @@ def main() -> None:
         else default_sets(args.sets)
     )
     scorer = rouge_scorer.RougeScorer(list(SCORES), use_stemmer=True)
+    if args.news_scores:  # the child process of --baseline: per-article scores as JSON
+        tables = {
+            label: score_method(scorer, rows, "news")[0].tolist() for label, rows in data.items()
+        }
+        print(json.dumps(tables))
+        return
+    before: dict[str, NDArray[np.float64]] = {}
+    revision = ""
+    if args.baseline:
+        revision = baseline_revision(args.baseline)
+        child = (
+            [part for path in args.data for part in ("--data", str(path.resolve()))]
+            if args.data
+            else ["--sets", *args.sets]
+        )
+        output = run_at_revision(
+            revision, "tests.benchmarks.bench_summarizer_quality", *child, "--news-scores"
+        )
+        before = {label: np.array(table) for label, table in json.loads(output).items()}
     per_article: dict[tuple[str, str], NDArray[np.float64]] = {}
     refusals: dict[str, int] = {}
     started = time.perf_counter()
@@ -143,13 +183,13 @@ def main() -> None:
         print(f"| {name} | " + " | ".join(f"{v:.1f}" for v in values) + " |")
     print(f"news − Lead-3, mean [paired 95% bootstrap interval, {BOOTSTRAP_SAMPLES:,} resamples]:")
     for label in data:
-        mean, low, high = paired_interval(per_article["news", label], per_article["lead", label])
-        cells = ", ".join(
-            f"{name} {m:+.2f} [{lo:+.2f}, {hi:+.2f}]"
-            for name, m, lo, hi in zip(("R-1", "R-2", "R-Lsum"), mean, low, high, strict=True)
-        )
+        cells, low = _interval_cells(per_article["news", label], per_article["lead", label])
         verdict = "above zero on all three" if bool((low > 0).all()) else "NOT above zero on all"
         print(f"  {label}: {cells}; {verdict}")
+    if before:
+        print(f"news − news at {revision}, mean [paired 95% bootstrap interval]:")
+        for label in data:
+            print(f"  {label}: {_interval_cells(per_article['news', label], before[label])[0]}")
     nonzero = {k: v for k, v in refusals.items() if v}
     if nonzero:
         print(f"articles refused (scored 0): {nonzero}")

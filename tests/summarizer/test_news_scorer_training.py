@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from summarizer.news_scorer import news_scorer
+from summarizer.news_scorer import NewsScorer, news_scorer
 from tests.benchmarks import train_news_scorer as training
 from tests.benchmarks.bench_summarizer_quality import DEFAULT_SETS
 from tests.benchmarks.eval_data import (
@@ -80,11 +80,15 @@ def test_oracle_ties_go_to_the_earlier_sentence() -> None:
 @pytest.mark.filterwarnings("ignore:scipy.optimize.*iprint:DeprecationWarning")
 def test_a_fit_is_the_same_file_whatever_the_order_of_its_stories() -> None:
     rows = [*training_rows()[:24], *mail_split()[0][:8]]  # both outlets, weighted apart
-    first = training.to_json(training.train(rows))
+
+    def files(scorer: NewsScorer) -> tuple[str, bytes]:
+        return training.to_json(scorer), training.lexicon_bytes(scorer.lexicon)
+
+    first = files(training.train(rows))
     shuffled = rows[:]
     random.Random(1).shuffle(shuffled)
-    assert training.to_json(training.train(shuffled)) == first
-    data = json.loads(first)
+    assert files(training.train(shuffled)) == first
+    data = json.loads(first[0])
     assert data["features"] == list(news_scorer().to_dict()["features"])
     assert all(round(v, training.DECIMALS) == v for v in data["weights"])
 
@@ -141,8 +145,9 @@ def test_the_shipped_weights_are_what_the_training_script_makes(
     # A full fit takes minutes on the shared machine: run it with ``pytest -m benchmark``.
     if "benchmark" not in str(request.config.getoption("markexpr")):
         pytest.skip("a full fit; run with -m benchmark")
-    text = training.to_json(training.train(training_rows()))
-    assert text == training.OUTPUT.read_text("utf-8")
+    scorer = training.train(training_rows())
+    assert training.to_json(scorer) == training.OUTPUT.read_text("utf-8")
+    assert training.lexicon_bytes(scorer.lexicon) == training.LEXICON_OUTPUT.read_bytes()
 
 
 def test_trees_taken_from_scikit_learn_score_as_its_predictor_does() -> None:
