@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Sequence
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
@@ -29,9 +35,15 @@ async def send_html(
     preview: bool = False,
     reply_to: int | None = None,
 ) -> Message:
-    """Send ``text`` as HTML; if Telegram cannot parse it, send the same words as plain text."""
+    """Send ``text`` as HTML; if Telegram cannot parse it, send the same words as plain text.
+
+    A reply (``reply_to``) whose message was deleted meanwhile is sent on its own.
+    """
     options = None if preview else NO_PREVIEW
     text = capped(text)
+    replying = (
+        None if reply_to is None else ReplyParameters(reply_to, allow_sending_without_reply=True)
+    )
     try:
         return await bot.send_message(
             chat_id,
@@ -39,7 +51,7 @@ async def send_html(
             parse_mode=ParseMode.HTML,
             link_preview_options=options,
             reply_markup=markup,
-            reply_to_message_id=reply_to,
+            reply_parameters=replying,
         )
     except BadRequest as exc:
         if "can't parse entities" not in str(exc).lower():
@@ -50,7 +62,7 @@ async def send_html(
             html_to_plain(text),
             link_preview_options=options,
             reply_markup=markup,
-            reply_to_message_id=reply_to,
+            reply_parameters=replying,
         )
 
 

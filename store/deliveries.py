@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, true, tuple_, update
@@ -81,6 +81,15 @@ async def enqueue(
     return await _insert_once(session, values) is not None
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyClaim:
+    """What claim_reply found: the row to send (``delivery_id``), or the status of the copy
+    already there (sent, or pending: on its way)."""
+
+    delivery_id: int | None
+    existing: DeliveryStatus | None = None
+
+
 async def claim_reply(
     session: AsyncSession,
     *,
@@ -89,18 +98,42 @@ async def claim_reply(
     item_key: str,
     payload: dict[str, Any],
     now: datetime,
-) -> int | None:
-    """Claim a reply a tap asks for, as a row already being sent; its id, or None if claimed.
+    hold: timedelta,
+) -> ReplyClaim:
+    """Claim a reply a tap asks for, which the handler then sends itself (More under a story).
 
-    A reply the handler sends itself (More under a story) still gets its row first: the unique
-    key lets a double tap, or a second reader of a group, cause one reply, and a crash between
-    this and the send leaves the row 'sending', which the sender requeues when it next starts.
+    The row comes first, pending and held back from the sender for ``hold``: the unique key
+    makes a double tap, or a second member of a group, cause one reply; if the handler dies
+    before recording the reply as sent, any sender sends it once the hold is over (a reply
+    Telegram took just before the crash may then repeat, as an outbox send may). A copy that
+    failed or was dropped is claimed again, so a tap never meets a reply that will not come.
     """
-    values = _queued(chat_id, kind, item_key, payload, now) | {
-        "status": DeliveryStatus.SENDING,
-        "attempts": 1,
-    }
-    return await _insert_once(session, values)
+    due = now + hold
+    values = _queued(chat_id, kind, item_key, payload, now) | {"next_attempt_at": due}
+    created = await _insert_once(session, values)
+    if created is not None:
+        return ReplyClaim(created)
+    mine = (Delivery.chat_id == chat_id, Delivery.kind == kind, Delivery.item_key == item_key)
+    revived = await session.scalar(
+        update(Delivery)
+        .where(*mine, Delivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.DROPPED]))
+        .values(status=DeliveryStatus.PENDING, payload=payload, next_attempt_at=due)
+        .returning(Delivery.id)
+    )
+    if revived is not None:
+        return ReplyClaim(revived)
+    return ReplyClaim(None, await session.scalar(select(Delivery.status).where(*mine)))
+
+
+async def release_to_sender(
+    session: AsyncSession, delivery_id: int, *, now: datetime, error: str
+) -> None:
+    """A claimed reply the handler could not send: due now, for the sender's back-off."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
+        .values(next_attempt_at=now, last_error=error[:2000])
+    )
 
 
 async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | None:

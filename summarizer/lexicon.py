@@ -50,8 +50,13 @@ def ngrams(sentence: str) -> set[str]:
 
 
 def bucket(gram: str) -> int:
-    """The weight an n-gram shares (HashingVectorizer's index, alternate_sign=False)."""
-    return abs(mmh3.hash(gram, 0, True)) % BUCKETS
+    """The weight an n-gram shares (HashingVectorizer's index, alternate_sign=False).
+
+    Hashed as UTF-8 bytes, lone surrogates passed through: mmh3 5.3 crashes the process on a
+    str holding one. The n-grams of ``ngrams`` never do (``\\w`` matches no surrogate), so
+    ``buckets_of`` hashes them as str, the same hash.
+    """
+    return abs(mmh3.hash(gram.encode("utf-8", "surrogatepass"), 0, True)) % BUCKETS
 
 
 def buckets_of(sentence: str) -> set[int]:

@@ -78,8 +78,8 @@ class SentenceFeatures:
     # (a label and colon, "pictured", "Scroll down") at 0.36 times the chance rate, less often
     # than the merged runs is_readable already leaves out (0.51), and Daily Mail pages have many.
     readable: tuple[bool, ...]
+    sentences: tuple[str, ...]  # their text, which the scorer's lexicon reads
     title_size: int = 0  # the headline's distinct content words; 0 without a headline
-    sentences: tuple[str, ...] = ()  # their text, which the scorer's lexicon reads
 
 
 def is_caption(sentence: str) -> bool:

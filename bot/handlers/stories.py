@@ -13,12 +13,14 @@ jobs.story_buttons.has_story_buttons).
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import Context
 from bot.handlers.buttons import StaleButton, offered_choice, offered_id
@@ -31,7 +33,7 @@ from jobs.i18n import translation
 from jobs.story_buttons import BACK, StoryRef, actions_keyboard, stories_of
 from store import chats as chat_store
 from store import deliveries
-from store.models import Chat, DeliveryKind, utcnow
+from store.models import Chat, DeliveryKind, DeliveryStatus, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +125,20 @@ async def back_button(update: Update, context: Context) -> None:
     await edit_keyboard(query, _markup(context, payload["reply_markup"]))
 
 
+# How long a More reply the handler is sending is kept from the sender: if the handler dies
+# meanwhile (kill -9), the reply goes out when this is over. Well above a send's time, 429
+# waits included, so that the sender does not send it beside a live handler.
+MORE_REPLY_HOLD = timedelta(minutes=2)
+
+
 async def more_button(update: Update, context: Context) -> None:
     """More: the story's full summary, as a reply under the message (which stays as it is:
     a digest message holds other stories, and a reply is the one the reader asked for).
 
     One reply per message and story, however often it is tapped: the reply is claimed as an
     outbox row before it is sent (see deliveries.claim_reply), so a double tap, or a second
-    member of a group, is pointed to the reply already there, and a send that fails or is cut
-    off by a crash is finished by the sender.
+    member of a group, is pointed to the reply, and a reply the handler fails to send, or dies
+    sending, is sent by the outbox sender.
     """
     payload, chat = await _offered(update, context)
     [field] = _fields(update, 1)
@@ -149,29 +157,43 @@ async def more_button(update: Update, context: Context) -> None:
         found.title, found.url, found.digest, tr, reader=chat.language if chat else None
     )
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        claimed = await deliveries.claim_reply(
+        claim = await deliveries.claim_reply(
             session,
             chat_id=chat_id,
             kind=DeliveryKind.SUMMARY,
             item_key=f"more:{reply_to}:{story.article_id}",
             payload={"text": text, "reply_to": reply_to},
             now=utcnow(),
+            hold=MORE_REPLY_HOLD,
         )
-    if claimed is None:
-        await query.answer(tr.gettext("The full summary is in the reply under this message."))
+    if claim.delivery_id is None:
+        if claim.existing == DeliveryStatus.SENT:
+            note = tr.gettext("The full summary is in the reply under this message.")
+        else:
+            note = tr.gettext("The full summary is on its way.")
+        await query.answer(note)
         return
-    await query.answer()
+    await _send_claimed(context, query, claim.delivery_id, chat_id, text, reply_to)
+
+
+async def _send_claimed(
+    context: Context, query: CallbackQuery, delivery_id: int, chat_id: int, text: str, reply_to: int
+) -> None:
+    """Send a claimed More reply; whatever stops it, the reply is left to the sender."""
     try:
+        with contextlib.suppress(BadRequest):  # a tap too old to answer still gets its reply
+            await query.answer()
         sent = await send_html(context.bot, chat_id, text, reply_to=reply_to)
-    except TelegramError as exc:
-        # Owed to the reader now that it is claimed: the sender retries it with its back-off.
-        log.warning("chat %s: More reply failed (%s); left to the sender", chat_id, exc)
+    except BaseException as exc:
         async with context.bot_data.services.sessionmaker() as session, session.begin():
-            await deliveries.retry_later(session, claimed, at=utcnow(), error=str(exc))
+            await deliveries.release_to_sender(session, delivery_id, now=utcnow(), error=str(exc))
         context.bot_data.runtime.pipeline.wake_sender()
+        if not isinstance(exc, TelegramError):
+            raise
+        log.warning("chat %s: More reply failed (%s); left to the sender", chat_id, exc)
         return
     async with context.bot_data.services.sessionmaker() as session, session.begin():
-        await deliveries.mark_sent(session, claimed, message_id=sent.message_id, now=utcnow())
+        await deliveries.mark_sent(session, delivery_id, message_id=sent.message_id, now=utcnow())
 
 
 async def mute_button(update: Update, context: Context) -> None:

@@ -211,7 +211,10 @@ def fit_lexicon(stories: list[Story]) -> Lexicon:
     """A logistic regression over which words and word pairs each sentence holds (LEXICON_C),
     as the Lexicon that scores with it at run time."""
     model = lexicon_model(stories)
-    # float32 as the file keeps them, so validation scores with the lexicon that ships.
+    # float32 as the file keeps them, so validation scores with the lexicon that ships. Another
+    # BLAS thread count moves the float64 coefficients by about 1e-13 (an outside review
+    # measured it); that has not yet moved a float32 one, but it could, and --check would then
+    # report a difference no setting made.
     return Lexicon(float(np.float32(model.intercept_[0])), model.coef_[0].astype(np.float32))
 
 

@@ -65,3 +65,11 @@ def test_a_lexicon_survives_its_file_and_a_wrong_sized_one_is_refused() -> None:
     assert read.intercept == -1.5 and read.weight_of("was jailed") == 0.75
     with pytest.raises(ValueError, match="train_news_scorer"):
         Lexicon.from_array(np.zeros(10, dtype=np.float32))
+
+
+def test_a_lone_surrogate_neither_crashes_nor_counts() -> None:
+    # mmh3 5.3 kills the process on a str holding one; text off the wire may (JSON "\ud800").
+    assert 0 <= bucket("\ud800") < BUCKETS
+    lexicon = Lexicon(0.5, np.ones(BUCKETS, dtype=np.float32))
+    assert lexicon.score(["\ud800"])[0] == 0.5
+    assert ngrams("jailed \ud800 again") == {"jailed", "again", "jailed again"}
