@@ -34,7 +34,8 @@ def html_to_plain(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup))
 
 
-def _seconds(value: int | float | timedelta) -> float:
+def retry_seconds(value: int | float | timedelta) -> float:
+    """A RetryAfter's wait in seconds: PTB gives an int or, by its newer setting, a timedelta."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -123,7 +124,7 @@ class TelegramTransport:
                 ),
             )
         except RetryAfter as exc:
-            raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
+            raise RetryLater(retry_seconds(exc.retry_after), str(exc)) from exc
         except ChatMigrated as exc:
             raise ChatMoved(exc.new_chat_id) from exc
         except Forbidden as exc:

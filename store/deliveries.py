@@ -117,7 +117,14 @@ async def claim_reply(
     revived = await session.scalar(
         update(Delivery)
         .where(*mine, Delivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.DROPPED]))
-        .values(status=DeliveryStatus.PENDING, payload=payload, next_attempt_at=due)
+        .values(
+            status=DeliveryStatus.PENDING,
+            payload=payload,
+            next_attempt_at=due,
+            # A new request: the sender's day of retries and its back-off start again.
+            created_at=now,
+            attempts=0,
+        )
         .returning(Delivery.id)
     )
     if revived is not None:
@@ -126,13 +133,22 @@ async def claim_reply(
 
 
 async def release_to_sender(
-    session: AsyncSession, delivery_id: int, *, now: datetime, error: str
+    session: AsyncSession, delivery_id: int, *, at: datetime, error: str, final: bool = False
 ) -> None:
-    """A claimed reply the handler could not send: due now, for the sender's back-off."""
+    """A claimed reply the handler could not send: the sender's from ``at``, or failed when
+    ``final`` (Telegram refused it for good) or its chat is marked inactive, which the sender
+    never sends to: a failed copy is claimed again by the next tap instead of waiting forever.
+    """
+    claimed = (Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
+    inactive = select(Chat.id).where(Chat.active.is_(False))
+    gone = Delivery.chat_id.in_(inactive)
     await session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
-        .values(next_attempt_at=now, last_error=error[:2000])
+        .where(*claimed, true() if final else gone)
+        .values(status=DeliveryStatus.FAILED, last_error=error[:2000])
+    )
+    await session.execute(
+        update(Delivery).where(*claimed).values(next_attempt_at=at, last_error=error[:2000])
     )
 
 
@@ -270,9 +286,10 @@ async def retry_later(session: AsyncSession, delivery_id: int, *, at: datetime, 
 
 
 async def mark_failed(session: AsyncSession, delivery_id: int, *, error: str) -> None:
+    """The sender's copy failed for good; a row recorded as sent meanwhile stays sent."""
     await session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id)
+        .where(Delivery.id == delivery_id, Delivery.status != DeliveryStatus.SENT)
         .values(status=DeliveryStatus.FAILED, last_error=error[:2000])
     )
 

@@ -314,13 +314,13 @@ class BotApiEmulator(World):
         return markup
 
     def _store(self, chat: Chat, params: Params, **fields: Any) -> dict[str, Any]:
-        reply = params.get("reply_parameters") or {}
+        reply_to = self._reply_target(chat, params)
         preview = params.get("link_preview_options") or {}
         message = SentMessage(
             message_id=chat.next_message_id(),
             chat_id=chat.id,
             date=int(time.time()),
-            reply_to_message_id=reply.get("message_id") or params.integer("reply_to_message_id"),
+            reply_to_message_id=reply_to,
             link_preview_disabled=bool(preview.get("is_disabled"))
             or params.flag("disable_web_page_preview"),
             reply_markup=self._markup(params),
@@ -329,6 +329,23 @@ class BotApiEmulator(World):
         chat.messages.append(message)
         self.notify()
         return self.message_to_api(message)
+
+    @staticmethod
+    def _reply_target(chat: Chat, params: Params) -> int | None:
+        """The message a send replies to, as Telegram checks it: one deleted since is refused
+        ("message to be replied not found") unless allow_sending_without_reply, which sends
+        the message on its own. The emulator keeps only the bot's messages, so a user's is
+        taken on trust."""
+        reply = params.get("reply_parameters") or {}
+        target = reply.get("message_id") or params.integer("reply_to_message_id")
+        if target is None:
+            return None
+        gone = any(m.message_id == int(target) and m.deleted for m in chat.messages)
+        if not gone:
+            return int(target)
+        if reply.get("allow_sending_without_reply") or params.flag("allow_sending_without_reply"):
+            return None
+        raise bad_request("message to be replied not found")
 
     def _target(self, params: Params, verb: str) -> tuple[Chat, SentMessage]:
         if params.get("inline_message_id"):

@@ -20,13 +20,14 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot.context import Context
 from bot.handlers.buttons import StaleButton, offered_choice, offered_id
 from bot.handlers.common import button_data, chat_id_of, permitted_button
 from bot.render import render_link_digest
 from bot.replies import answer_tap, edit_keyboard, send_html
+from bot.telegram_transport import retry_seconds
 from jobs import muting
 from jobs.full_summary import full_summary
 from jobs.i18n import translation
@@ -126,9 +127,10 @@ async def back_button(update: Update, context: Context) -> None:
 
 
 # How long a More reply the handler is sending is kept from the sender: if the handler dies
-# meanwhile (kill -9), the reply goes out when this is over. Well above a send's time, 429
-# waits included, so that the sender does not send it beside a live handler.
-MORE_REPLY_HOLD = timedelta(minutes=2)
+# meanwhile (kill -9), the reply goes out when this is over. Far above a send's time through
+# PTB's rate limiter, whose group queue and 429 retries can hold a reply for minutes, so that
+# the sender does not send it beside a live handler.
+MORE_REPLY_HOLD = timedelta(minutes=10)
 
 
 async def more_button(update: Update, context: Context) -> None:
@@ -171,7 +173,8 @@ async def more_button(update: Update, context: Context) -> None:
             note = tr.gettext("The full summary is in the reply under this message.")
         else:
             note = tr.gettext("The full summary is on its way.")
-        await query.answer(note)
+        with contextlib.suppress(BadRequest):  # too old to answer: nothing more to say
+            await query.answer(note)
         return
     await _send_claimed(context, query, claim.delivery_id, chat_id, text, reply_to)
 
@@ -185,8 +188,21 @@ async def _send_claimed(
             await query.answer()
         sent = await send_html(context.bot, chat_id, text, reply_to=reply_to)
     except BaseException as exc:
+        # Refused for good (no right to post here, say): failed, and the next tap tries again.
+        final = isinstance(exc, BadRequest)
+        wait = (
+            timedelta(seconds=retry_seconds(exc.retry_after))
+            if isinstance(exc, RetryAfter)
+            else None
+        )
         async with context.bot_data.services.sessionmaker() as session, session.begin():
-            await deliveries.release_to_sender(session, delivery_id, now=utcnow(), error=str(exc))
+            await deliveries.release_to_sender(
+                session,
+                delivery_id,
+                at=utcnow() + (wait or timedelta()),
+                error=str(exc),
+                final=final,
+            )
         context.bot_data.runtime.pipeline.wake_sender()
         if not isinstance(exc, TelegramError):
             raise

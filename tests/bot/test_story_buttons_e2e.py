@@ -166,10 +166,11 @@ async def test_a_double_tap_on_more_sends_one_reply(harness: Harness) -> None:
     first, second = user.press_button(digest, more), user.press_button(digest, more)
     await harness.handled(first, second)
     assert len(_replies(harness, user.id, digest)) == 1
-    notes = {
+    notes = sorted(
         str((harness.emulator.callback_answers[q] or {}).get("text") or "") for q in (first, second)
-    }
-    assert "" in notes and notes - {""} <= {ALREADY_REPLIED, ON_ITS_WAY}
+    )
+    # One tap sends it; the other is pointed to it (sent by then, or on its way).
+    assert notes[0] == "" and notes[1] in {ALREADY_REPLIED, ON_ITS_WAY}
     # Later taps too: the reply is there, under the message.
     assert (await _tap(harness, user, digest, more))["text"] == ALREADY_REPLIED
     assert len(_replies(harness, user.id, digest)) == 1
@@ -248,6 +249,59 @@ async def test_a_more_reply_telegram_refused_is_sent_by_the_sender_or_asked_for_
     assert (await _tap(harness, user, digest, more)).get("text") in (None, "")
     assert len(_replies(harness, user.id, digest)) == 1
     assert (await _more_row(harness, user.id)).status == "sent"
+
+
+async def test_a_more_reply_whose_message_was_deleted_is_sent_on_its_own(
+    harness: Harness,
+) -> None:
+    """Telegram refuses a reply to a deleted message unless told to send it alone; the handler
+    and the sender both do."""
+    user = harness.user("Deleter")
+    digest = await _story_actions(harness, user, "/sb/deleted.xml", 1005)
+    article = _numbers(digest)["➕ More on 1"].removeprefix("mo:")
+    sender = harness.app.bot_data.runtime.pipeline.sender
+    assert sender is not None
+    before = len(harness.emulator.sent_to(user.id))
+    digest.deleted = True  # the reader deleted the digest; the tap was already on its way
+    query_id = user.forge_button(digest, f"mo:{article}")
+    await harness.handled(query_id)
+    [alone] = harness.emulator.sent_to(user.id)[before:]
+    assert "min read" in alone.text and alone.reply_to_message_id is None
+    # The sender's copy, after a handler died, is sent alone too.
+    other = await _story_actions(harness, user, "/sb/deleted-2.xml", 1006)
+    async with harness.services.sessionmaker() as session, session.begin():
+        await deliveries.claim_reply(
+            session,
+            chat_id=user.id,
+            kind=DeliveryKind.SUMMARY,
+            item_key=f"more:{other.message_id}:{article}",
+            payload={"text": "Deleted story · 1 min read", "reply_to": other.message_id},
+            now=utcnow() - MORE_REPLY_HOLD,
+            hold=MORE_REPLY_HOLD,
+        )
+    other.deleted = True
+    await sender.send_due()
+    assert harness.emulator.sent_to(user.id)[-1].text == "Deleted story · 1 min read"
+    assert harness.emulator.sent_to(user.id)[-1].reply_to_message_id is None
+
+
+async def test_a_more_reply_in_a_chat_marked_gone_is_asked_for_again(harness: Harness) -> None:
+    """The sender never sends to a chat marked inactive (it answered 403 once): a reply the
+    handler could not send there fails, and the next tap sends it, instead of 'on its way'
+    forever."""
+    user = harness.user("Returning blocker")
+    digest = await _story_actions(harness, user, "/sb/gone.xml", 1007)
+    async with harness.services.sessionmaker() as session, session.begin():
+        chat = await session.get(Chat, user.id)
+        assert chat is not None
+        chat.active = False
+    more = _numbers(digest)["➕ More on 1"]
+    user.block_bot()
+    await _tap(harness, user, digest, more)
+    assert (await _more_row(harness, user.id)).status == "failed"
+    user.unblock_bot()
+    await _tap(harness, user, digest, more)
+    assert len(_replies(harness, user.id, digest)) == 1
 
 
 async def test_mute_source_leaves_it_out_of_digests_and_alerts_until_unmuted(

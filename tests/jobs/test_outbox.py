@@ -368,3 +368,78 @@ async def test_slow_sends_do_not_drag_the_rate_below_the_setting() -> None:
     duration = sent_at[-1] - sent_at[0]
     assert 99 / duration > 9.5  # the long-run rate holds at the setting
     assert max(sum(1 for u in sent_at if t <= u < t + 1) for t in sent_at) <= 10 + 3
+
+
+async def _claim(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> Any:
+    async with sessionmaker() as session, session.begin():
+        return await deliveries.claim_reply(
+            session,
+            chat_id=1,
+            kind=DeliveryKind.SUMMARY,
+            item_key="more:7:3",
+            payload={"text": "more:7:3", "reply_to": 7},
+            now=now,
+            hold=timedelta(minutes=10),
+        )
+
+
+async def test_a_claimed_reply_is_held_from_the_sender_then_sent_once(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The handler sends a claimed reply itself; the sender sends it only if the handler died,
+    once the hold is over, and a copy already there is reported, not claimed twice."""
+    clock = FakeClock()
+    await _setup(sessionmaker, {1: "private"}, clock, [])
+    first = await _claim(sessionmaker, clock.now())
+    assert first.delivery_id is not None
+    assert await _claim(sessionmaker, clock.now()) == deliveries.ReplyClaim(None, "pending")
+    telegram = ScriptedTelegram(clock)
+    sender = _sender(sessionmaker, telegram, clock)
+    await sender.send_due()
+    assert telegram.sent == []  # a live handler may be sending it
+    await clock.sleep(10 * 60)
+    await sender.send_due()
+    assert [text for _, _, text in telegram.sent] == ["more:7:3"]
+    assert await _claim(sessionmaker, clock.now()) == deliveries.ReplyClaim(None, "sent")
+    async with sessionmaker() as session, session.begin():
+        # The sender's copy failing later cannot undo a reply recorded as sent.
+        await deliveries.mark_failed(session, first.delivery_id, error="400")
+    assert await _statuses(sessionmaker) == {"more:7:3": "sent"}
+
+
+async def test_a_failed_reply_is_claimed_afresh_by_the_next_tap(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(sessionmaker, {1: "private"}, clock, [])
+    first = await _claim(sessionmaker, clock.now())
+    async with sessionmaker() as session, session.begin():
+        await deliveries.release_to_sender(
+            session, first.delivery_id, at=clock.now(), error="Bad Request: no rights", final=True
+        )
+    assert await _statuses(sessionmaker) == {"more:7:3": "failed"}
+    await clock.sleep(2 * 86400)
+    again = await _claim(sessionmaker, clock.now())
+    assert again.delivery_id == first.delivery_id
+    async with sessionmaker() as session:
+        row = await session.get(Delivery, first.delivery_id)
+    # A new request: a day of the sender's retries from now, not from the first tap.
+    assert row is not None and row.status == "pending" and row.attempts == 0
+    assert row.created_at == clock.now()
+
+
+async def test_a_reply_released_in_a_chat_marked_gone_fails_instead_of_waiting_forever(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    await _setup(sessionmaker, {1: "private"}, clock, [])
+    claimed = await _claim(sessionmaker, clock.now())
+    async with sessionmaker() as session, session.begin():
+        chat = await session.get(Chat, 1)
+        assert chat is not None
+        chat.active = False  # the sender never sends to it
+        await deliveries.release_to_sender(
+            session, claimed.delivery_id, at=clock.now(), error="Timed out"
+        )
+    assert await _statuses(sessionmaker) == {"more:7:3": "failed"}
+    assert (await _claim(sessionmaker, clock.now())).delivery_id == claimed.delivery_id
