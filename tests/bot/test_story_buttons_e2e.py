@@ -158,6 +158,28 @@ async def _more_row(harness: Harness, chat_id: int) -> Delivery:
     return row
 
 
+async def _dead_handler_claim(
+    harness: Harness,
+    chat_id: int,
+    message: SentMessage,
+    article: str,
+    text: str,
+    tapped_at: datetime,
+) -> None:
+    """What a More handler killed after its claim leaves behind: the claim, made at
+    ``tapped_at``, of a reply under ``message``."""
+    async with harness.services.sessionmaker() as session, session.begin():
+        await deliveries.claim_reply(
+            session,
+            chat_id=chat_id,
+            kind=DeliveryKind.SUMMARY,
+            item_key=f"more:{message.message_id}:{article}",
+            payload={"text": text, "reply_to": message.message_id},
+            now=tapped_at,
+            hold=MORE_REPLY_HOLD,
+        )
+
+
 async def test_a_double_tap_on_more_sends_one_reply(harness: Harness) -> None:
     user = harness.user("Double tapper")
     digest = await _story_actions(harness, user, "/sb/double.xml", 1001)
@@ -188,23 +210,9 @@ async def test_a_more_reply_whose_handler_died_is_sent_once_by_the_sender(
     sender = harness.app.bot_data.runtime.pipeline.sender
     assert sender is not None
 
-    async def claim(tapped_at: datetime) -> None:
-        """What the dead handler left: its claim, made at ``tapped_at``."""
-        async with harness.services.sessionmaker() as session, session.begin():
-            await deliveries.claim_reply(
-                session,
-                chat_id=user.id,
-                kind=DeliveryKind.SUMMARY,
-                item_key=f"more:{digest.message_id}:{article}",
-                payload={
-                    "text": "<b>Tap story 1002</b> · 1 min read",
-                    "reply_to": digest.message_id,
-                },
-                now=tapped_at,
-                hold=MORE_REPLY_HOLD,
-            )
-
-    await claim(utcnow())
+    await _dead_handler_claim(
+        harness, user.id, digest, article, "<b>Tap story 1002</b> · 1 min read", utcnow()
+    )
     await sender.send_due()
     assert _replies(harness, user.id, digest) == []  # held: the handler might still be sending
     assert (await _tap(harness, user, digest, f"mo:{article}"))["text"] == ON_ITS_WAY
@@ -269,16 +277,9 @@ async def test_a_more_reply_whose_message_was_deleted_is_sent_on_its_own(
     assert "min read" in alone.text and alone.reply_to_message_id is None
     # The sender's copy, after a handler died, is sent alone too.
     other = await _story_actions(harness, user, "/sb/deleted-2.xml", 1006)
-    async with harness.services.sessionmaker() as session, session.begin():
-        await deliveries.claim_reply(
-            session,
-            chat_id=user.id,
-            kind=DeliveryKind.SUMMARY,
-            item_key=f"more:{other.message_id}:{article}",
-            payload={"text": "Deleted story · 1 min read", "reply_to": other.message_id},
-            now=utcnow() - MORE_REPLY_HOLD,
-            hold=MORE_REPLY_HOLD,
-        )
+    await _dead_handler_claim(
+        harness, user.id, other, article, "Deleted story · 1 min read", utcnow() - MORE_REPLY_HOLD
+    )
     other.deleted = True
     await sender.send_due()
     assert harness.emulator.sent_to(user.id)[-1].text == "Deleted story · 1 min read"
