@@ -106,6 +106,16 @@ class FastLexRank(LexRankSummarizer):  # type: ignore[misc]
     several times faster on a news article and lets the news method reuse the scores.
     """
 
+    def _to_words_set(self, sentence: Sentence) -> list[str]:
+        """sumy's own, without its two method calls a word (normalize_word, then stem_word,
+        which normalises again): the same lower-cased words, stop words out, through the same
+        stemmer. A tenth of a summary's time went to those calls."""
+        stop_words = self._stop_words
+        stem = self._stemmer
+        return [
+            stem(word) for word in (w.lower() for w in sentence.words) if word not in stop_words
+        ]
+
     def rate(self, document: ObjectDocumentModel) -> NDArray[np.float64]:
         sentences_words = [self._to_words_set(s) for s in document.sentences]
         if not sentences_words:
