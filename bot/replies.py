@@ -5,18 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Sequence
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-    ReplyParameters,
-)
+from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
-from bot.telegram_transport import html_to_plain
+from bot.telegram_transport import html_to_plain, reply_parameters
 from jobs.messages import MESSAGE_LIMIT, escape, truncate_visible, visible_length, visible_text
 
 log = logging.getLogger(__name__)
@@ -41,9 +35,7 @@ async def send_html(
     """
     options = None if preview else NO_PREVIEW
     text = capped(text)
-    replying = (
-        None if reply_to is None else ReplyParameters(reply_to, allow_sending_without_reply=True)
-    )
+    replying = reply_parameters(reply_to)
     try:
         return await bot.send_message(
             chat_id,

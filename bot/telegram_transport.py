@@ -34,6 +34,14 @@ def html_to_plain(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup))
 
 
+def reply_parameters(message_id: int | None) -> ReplyParameters | None:
+    """A reply to ``message_id``, sent on its own if that message was deleted since (Telegram
+    refuses it otherwise); None for no reply."""
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id, allow_sending_without_reply=True)
+
+
 def retry_seconds(value: int | float | timedelta) -> float:
     """A RetryAfter's wait in seconds: PTB gives an int or, by its newer setting, a timedelta."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
@@ -107,7 +115,6 @@ class TelegramTransport:
     async def _send(self, chat_id: int, payload: dict[str, Any], *, plain: bool) -> int | None:
         text = str(payload["text"])
         markup = payload.get("reply_markup")
-        reply_to = payload.get("reply_to")
         try:
             message = await self.bot.send_message(
                 chat_id,
@@ -117,11 +124,7 @@ class TelegramTransport:
                     is_disabled=not payload.get("preview", False)
                 ),
                 reply_markup=InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None,
-                reply_parameters=(
-                    ReplyParameters(int(reply_to), allow_sending_without_reply=True)
-                    if reply_to is not None
-                    else None
-                ),
+                reply_parameters=reply_parameters(payload.get("reply_to")),
             )
         except RetryAfter as exc:
             raise RetryLater(retry_seconds(exc.retry_after), str(exc)) from exc

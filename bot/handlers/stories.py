@@ -190,16 +190,12 @@ async def _send_claimed(
     except BaseException as exc:
         # Refused for good (no right to post here, say): failed, and the next tap tries again.
         final = isinstance(exc, BadRequest)
-        wait = (
-            timedelta(seconds=retry_seconds(exc.retry_after))
-            if isinstance(exc, RetryAfter)
-            else None
-        )
+        seconds = retry_seconds(exc.retry_after) if isinstance(exc, RetryAfter) else 0.0
         async with context.bot_data.services.sessionmaker() as session, session.begin():
             await deliveries.release_to_sender(
                 session,
                 delivery_id,
-                at=utcnow() + (wait or timedelta()),
+                at=utcnow() + timedelta(seconds=seconds),
                 error=str(exc),
                 final=final,
             )
